@@ -1,0 +1,131 @@
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.api import APIField
+from wagtail.fields import StreamField
+from wagtail.images.blocks import ImageBlock
+from wagtail.search import index
+
+from home.models import ContentIndexPage, ContentPage
+
+
+class GalleryImageBlock(blocks.StructBlock):
+    image = ImageBlock(label=_("图片"))
+    caption = blocks.CharBlock(label=_("图注"), required=False, max_length=300)
+
+    class Meta:
+        icon = "image"
+        label = _("展厅图片")
+
+
+class ArtefactBlock(blocks.StructBlock):
+    name = blocks.CharBlock(label=_("文物名称"), max_length=120)
+    image = ImageBlock(label=_("图片"), required=False)
+    description = blocks.TextBlock(label=_("介绍"), required=False)
+
+    class Meta:
+        icon = "pick"
+        label = _("馆藏文物")
+
+
+class TimelineEntryBlock(blocks.StructBlock):
+    date = blocks.CharBlock(label=_("时间"), max_length=40, help_text=_("如 1927年10月"))
+    event = blocks.TextBlock(label=_("事件"))
+
+    class Meta:
+        icon = "date"
+        label = _("大事记")
+
+
+class RevolutionarySitePage(ContentPage):
+    """红色场馆/革命遗址: an online exhibition of a real place."""
+
+    kind = "site"
+    kind_label = _("红色场馆")
+
+    province = models.CharField(_("省份"), max_length=40, blank=True)
+    city = models.CharField(_("城市"), max_length=40, blank=True)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    latitude = models.DecimalField(
+        _("纬度"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("-90")), MaxValueValidator(Decimal("90"))],
+    )
+    longitude = models.DecimalField(
+        _("经度"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("-180")), MaxValueValidator(Decimal("180"))],
+    )
+    period = models.CharField(_("历史时期"), max_length=60, blank=True)
+    gallery = StreamField([("image", GalleryImageBlock())], verbose_name=_("展厅图片"), blank=True)
+    artefacts = StreamField([("artefact", ArtefactBlock())], verbose_name=_("馆藏文物"), blank=True)
+    timeline = StreamField([("entry", TimelineEntryBlock())], verbose_name=_("大事记"), blank=True)
+    visiting_information = models.TextField(
+        _("参观信息"), blank=True, help_text=_("开放时间、预约方式、交通等。")
+    )
+
+    content_panels = ContentPage.content_panels + [
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("province"), FieldPanel("city")]),
+                FieldPanel("address"),
+                FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+                FieldPanel("period"),
+            ],
+            heading=_("地点与时期"),
+        ),
+        FieldPanel("gallery"),
+        FieldPanel("artefacts"),
+        FieldPanel("timeline"),
+        FieldPanel("visiting_information"),
+    ]
+
+    search_fields = ContentPage.search_fields + [
+        index.SearchField("province"),
+        index.SearchField("city"),
+        index.SearchField("address"),
+        index.SearchField("period"),
+        index.FilterField("province"),
+    ]
+
+    api_fields = ContentPage.api_fields + [
+        APIField("province"),
+        APIField("city"),
+        APIField("address"),
+        APIField("latitude"),
+        APIField("longitude"),
+        APIField("period"),
+        APIField("gallery"),
+        APIField("artefacts"),
+        APIField("timeline"),
+        APIField("visiting_information"),
+    ]
+
+    parent_page_types = ["exhibits.ExhibitIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("红色场馆")
+        verbose_name_plural = _("红色场馆")
+
+    @property
+    def place(self) -> str:
+        return " ".join(part for part in (self.province, self.city) if part)
+
+
+class ExhibitIndexPage(ContentIndexPage):
+    child_model = RevolutionarySitePage
+    subpage_types = ["exhibits.RevolutionarySitePage"]
+
+    class Meta:
+        verbose_name = _("红色场馆栏目")

@@ -1,0 +1,260 @@
+"""The root page and what every content page shares.
+
+Lectures, sites, stories and events inherit one concrete ``ContentPage`` (multi-table
+inheritance), so one tag relation, one search model and one learning-record foreign key
+serve every kind.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Page as PaginatorPage
+from django.core.paginator import Paginator
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import Tag, TaggedItemBase
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
+from wagtail.api import APIField
+from wagtail.fields import StreamField
+from wagtail.images import get_image_model_string
+from wagtail.images.api.fields import ImageRenditionField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from home.blocks import BodyBlock
+
+ITEMS_PER_PAGE = 12
+
+
+class ContentPageTag(TaggedItemBase):
+    """One tag pool for every kind of content (井冈山精神 joins a lecture, a site and a story)."""
+
+    content_object = ParentalKey(
+        "home.ContentPage", related_name="tagged_items", on_delete=models.CASCADE
+    )
+
+
+class ContentPage(Page):
+    """The concrete base of every piece of learning content."""
+
+    # Machine name of the kind ("lecture", "site", "story", "event"), set by subclasses.
+    kind = ""
+    kind_label = ""
+
+    summary = models.TextField(_("摘要"), max_length=500, blank=True)
+    cover_image = models.ForeignKey(
+        get_image_model_string(),
+        verbose_name=_("封面图"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    body = StreamField(BodyBlock(), verbose_name=_("正文"), blank=True)
+    tags = ClusterTaggableManager(_("标签"), through=ContentPageTag, blank=True)
+    topic = models.CharField(
+        _("专题"),
+        max_length=100,
+        help_text=_("本内容的主要专题，如“长征精神”。会自动加入标签；学习记录与推荐按专题归类。"),
+    )
+
+    is_creatable = False
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("cover_image"),
+        MultiFieldPanel([FieldPanel("topic"), FieldPanel("tags")], heading=_("专题与标签")),
+        FieldPanel("body"),
+    ]
+
+    search_fields = Page.search_fields + [
+        index.SearchField("summary", boost=2),
+        index.SearchField("body"),
+        index.SearchField("topic", boost=2),
+        index.AutocompleteField("topic"),
+        index.FilterField("topic"),
+        index.RelatedFields("tags", [index.SearchField("name", boost=2)]),
+    ]
+
+    api_fields = [
+        APIField("summary"),
+        APIField("topic"),
+        APIField("tags"),
+        APIField("cover_image"),
+        APIField(
+            "cover_thumbnail",
+            serializer=ImageRenditionField("fill-640x360|format-webp", source="cover_image"),
+        ),
+        APIField("body"),
+    ]
+
+    class Meta:
+        verbose_name = _("内容页")
+        verbose_name_plural = _("内容页")
+
+    def clean(self) -> None:
+        super().clean()
+        self.topic = (self.topic or "").strip()
+        if not self.topic:
+            raise ValidationError({"topic": _("请填写专题。")})
+        self.ensure_topic_is_tagged()
+
+    def save(self, *args, **kwargs):
+        self.ensure_topic_is_tagged()
+        return super().save(*args, **kwargs)
+
+    def ensure_topic_is_tagged(self) -> None:
+        """The main topic is always one of the page's tags, so topic links never dead-end."""
+        if self.topic and self.topic.lower() not in {t.name.lower() for t in self.tags.all()}:
+            self.tags.add(self.topic)
+
+    @property
+    def content_kind(self) -> str:
+        """The kind of the specific page, without loading it (content types are cached)."""
+        return self.specific_class.kind if self.specific_class else ""
+
+    @property
+    def content_kind_label(self) -> str:
+        return self.specific_class.kind_label if self.specific_class else ""
+
+    def sorted_tags(self) -> list[Tag]:
+        """Tags with the main topic first; uses prefetched tags when the listing has them."""
+        tags = list(self.tags.all())
+        return sorted(tags, key=lambda t: (t.name != self.topic, t.name))
+
+
+def with_listing_data(queryset):
+    """What a card needs in a fixed number of queries, however many items there are."""
+    return queryset.select_related("cover_image").prefetch_related(
+        "tags",
+        Prefetch("cover_image__renditions"),
+    )
+
+
+def filter_by_tag(queryset, tag: str):
+    """Filter by a tag's slug or name (slugs keep Chinese characters)."""
+    tag = (tag or "").strip()
+    if not tag:
+        return queryset
+    matching = Tag.objects.filter(Q(slug=tag) | Q(name__iexact=tag)).values("pk")
+    return queryset.filter(tagged_items__tag__in=matching).distinct()
+
+
+def paginate(items, request: HttpRequest, per_page: int = ITEMS_PER_PAGE) -> PaginatorPage:
+    """Any ``?page=`` value gives a page: junk means the first, too large the last."""
+    return Paginator(items, per_page).get_page(request.GET.get("page"))
+
+
+class ContentIndexPage(Page):
+    """Lists one kind of content, newest first, with ``?tag=`` filtering."""
+
+    intro = models.TextField(_("简介"), blank=True)
+
+    # The ContentPage subclass this index lists, set by subclasses.
+    child_model: type[ContentPage] = ContentPage
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+    api_fields = [APIField("intro")]
+    parent_page_types = ["home.HomePage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        abstract = True
+
+    def children(self):
+        return self.child_model.objects.child_of(self).live().public()
+
+    def listing(self, request: HttpRequest):
+        items = filter_by_tag(self.children(), request.GET.get("tag", ""))
+        return with_listing_data(items.order_by("-first_published_at", "-pk"))
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["active_tag"] = request.GET.get("tag", "").strip()[:100]
+        context["items"] = paginate(self.listing(request), request)
+        context["tag_cloud"] = self.tag_cloud()
+        return context
+
+    def tag_cloud(self, limit: int = 20):
+        """The most used tags among this index's live children, for the filter bar."""
+        return (
+            Tag.objects.filter(
+                home_contentpagetag_items__content_object__in=self.children().values("pk")
+            )
+            .annotate(uses=models.Count("home_contentpagetag_items"))
+            .order_by("-uses", "name")[:limit]
+        )
+
+
+class HomePageFeaturedItem(Orderable):
+    home = ParentalKey("home.HomePage", related_name="featured_items", on_delete=models.CASCADE)
+    page = models.ForeignKey(
+        "home.ContentPage", verbose_name=_("内容"), on_delete=models.CASCADE, related_name="+"
+    )
+
+    panels = [PageChooserPanel("page", ["home.ContentPage"])]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("推荐内容")
+
+
+class HomePage(Page):
+    """The site root: featured items and the newest of each kind."""
+
+    intro = models.TextField(_("首页导语"), blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        InlinePanel("featured_items", label=_("首页推荐"), max_num=8),
+    ]
+    api_fields = [APIField("intro"), APIField("featured_items")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = [
+        "lectures.LectureIndexPage",
+        "exhibits.ExhibitIndexPage",
+        "stories.StoryIndexPage",
+        "events.EventIndexPage",
+    ]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("首页")
+
+    def featured(self):
+        ids = [item.page_id for item in self.featured_items.all()]
+        pages = with_listing_data(ContentPage.objects.filter(pk__in=ids).live().public())
+        by_id = {page.pk: page for page in pages}
+        return [by_id[pk] for pk in ids if pk in by_id]
+
+    def newest_by_kind(self) -> list[ContentPage]:
+        """The newest live item of each kind: one small query per kind, then one for the cards."""
+        ids = []
+        for model in content_models():
+            newest = model.objects.live().public().order_by("-first_published_at", "-pk")
+            pk = newest.values_list("pk", flat=True).first()
+            if pk is not None:
+                ids.append(pk)
+        by_id = {page.pk: page for page in with_listing_data(ContentPage.objects.filter(pk__in=ids))}
+        return [by_id[pk] for pk in ids if pk in by_id]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["featured"] = self.featured()
+        context["newest"] = self.newest_by_kind()
+        context["sections"] = self.get_children().live().public().specific()
+        return context
+
+
+def content_models() -> list[type[ContentPage]]:
+    """Every concrete kind of content, in menu order."""
+    from events.models import ForumEventPage
+    from exhibits.models import RevolutionarySitePage
+    from lectures.models import MicroLecturePage
+    from stories.models import ExemplarStoryPage
+
+    return [MicroLecturePage, RevolutionarySitePage, ExemplarStoryPage, ForumEventPage]
