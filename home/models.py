@@ -7,6 +7,8 @@ serve every kind.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
@@ -175,7 +177,10 @@ class ContentIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["active_tag"] = request.GET.get("tag", "").strip()[:100]
+        active_tag = request.GET.get("tag", "").strip()[:100]
+        context["active_tag"] = active_tag
+        # Keeps the tag filter on "next page" links, URL-encoded.
+        context["extra_query"] = urlencode({"tag": active_tag}) if active_tag else ""
         context["items"] = paginate(self.listing(request), request)
         context["tag_cloud"] = self.tag_cloud()
         return context

@@ -1,0 +1,63 @@
+# Shared by scripts/serve, scripts/test and .ci/run: install what the project needs, once.
+# shellcheck shell=bash
+
+PROJECT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="$PROJECT_DIR/.venv"
+PYTHON="$VENV/bin/python"
+
+log() { printf '\033[1;31m[红课]\033[0m %s\n' "$*"; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+    log "需要 root 权限来执行: $*"; return 1; fi
+}
+
+# Debian packages: python venv support, and for browser tests Chromium with CJK fonts.
+ensure_apt_packages() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "安装系统软件包: ${missing[*]}"
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+# A virtual environment with requirements.txt installed; reinstalls only when it changes.
+ensure_venv() {
+  if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
+    ensure_apt_packages python3-venv
+  fi
+  if [ ! -x "$PYTHON" ]; then
+    log "创建虚拟环境 .venv"
+    python3 -m venv "$VENV"
+  fi
+  local stamp="$VENV/.requirements.sha256"
+  local wanted
+  wanted="$(sha256sum "$PROJECT_DIR/requirements.txt" | cut -d' ' -f1)"
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
+    log "安装 Python 依赖 (requirements.txt)"
+    "$PYTHON" -m pip install -q --upgrade pip
+    "$PYTHON" -m pip install -q -r "$PROJECT_DIR/requirements.txt"
+    echo "$wanted" > "$stamp"
+  fi
+}
+
+ensure_browser() {
+  ensure_apt_packages chromium fonts-noto-cjk
+}
+
+# A local secret key for the demo server, kept out of git.
+ensure_secret_key() {
+  if [ -z "${SECRET_KEY:-}" ]; then
+    local keyfile="$PROJECT_DIR/.secret-key"
+    if [ ! -s "$keyfile" ]; then
+      "$PYTHON" -c 'import secrets; print(secrets.token_urlsafe(50))' > "$keyfile"
+      chmod 600 "$keyfile"
+    fi
+    SECRET_KEY="$(cat "$keyfile")"
+    export SECRET_KEY
+  fi
+}

@@ -1,0 +1,67 @@
+"""A phone app reads all content through Wagtail's API v2; drafts never leak."""
+
+import pytest
+
+from events.models import ForumEventPage
+from exhibits.models import RevolutionarySitePage
+from lectures.models import LectureIndexPage, MicroLecturePage
+from stories.models import ExemplarStoryPage
+
+pytestmark = pytest.mark.django_db
+
+COMMON = {"title", "summary", "topic", "tags", "cover_image", "cover_thumbnail", "body"}
+FIELDS = {
+    MicroLecturePage: COMMON | {"speaker", "duration_seconds", "video_url", "media_file", "poster",
+                                "chapters", "key_points", "transcript", "attachments"},
+    RevolutionarySitePage: COMMON | {"province", "city", "address", "latitude", "longitude",
+                                     "period", "gallery", "artefacts", "timeline",
+                                     "visiting_information"},
+    ExemplarStoryPage: COMMON | {"person", "organisation", "category", "portrait", "achievements"},
+    ForumEventPage: COMMON | {"starts_at", "ends_at", "venue", "online_url", "capacity",
+                              "speakers", "agenda"},
+}
+
+
+@pytest.mark.parametrize("model", FIELDS)
+def test_each_page_type_exposes_its_fields(client, model):
+    page = model.objects.live().first()
+    response = client.get(f"/api/v2/pages/{page.pk}/")
+    assert response.status_code == 200
+    data = response.json()
+    assert FIELDS[model] <= set(data)
+    assert data["title"] == page.title
+    assert page.topic in data["tags"]
+
+
+@pytest.mark.parametrize("model", FIELDS)
+def test_listing_by_type(client, model):
+    label = f"{model._meta.app_label}.{model.__name__}"
+    response = client.get("/api/v2/pages/", {"type": label, "fields": "topic,tags"})
+    assert response.status_code == 200
+    data = response.json()
+    assert data["meta"]["total_count"] == model.objects.live().public().count()
+    assert all("topic" in item for item in data["items"])
+
+
+def test_drafts_are_absent(client):
+    index = LectureIndexPage.objects.get()
+    draft = MicroLecturePage(title="草稿课程", slug="draft-lecture", topic="长征精神", live=False)
+    index.add_child(instance=draft)
+    assert client.get(f"/api/v2/pages/{draft.pk}/").status_code == 404
+    listing = client.get("/api/v2/pages/", {"type": "lectures.MicroLecturePage", "limit": 50}).json()
+    assert draft.pk not in [item["id"] for item in listing["items"]]
+    search = client.get("/api/v2/pages/", {"search": "草稿课程"}).json()
+    assert draft.pk not in [item["id"] for item in search["items"]]
+
+
+def test_images_and_documents_endpoints(client):
+    assert client.get("/api/v2/images/").status_code == 200
+    assert client.get("/api/v2/documents/").status_code == 200
+
+
+@pytest.mark.parametrize("params", [{"limit": "abc"}, {"type": "nope.Nope"}, {"fields": "<b>"},
+                                    {"offset": "-5"}, {"order": "drop"}])
+def test_bad_api_parameters_get_400(client, params):
+    response = client.get("/api/v2/pages/", params)
+    assert response.status_code == 400
+    assert "message" in response.json()

@@ -1,0 +1,268 @@
+"""A visitor browses the demo site on a phone: every page opens, lists filter by tag, bad
+input gets a clear answer instead of a server error."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from wagtail.models import Page
+
+from events.models import EventIndexPage, ForumEventPage
+from exhibits.models import ExhibitIndexPage, RevolutionarySitePage
+from home.models import ContentPage, HomePage
+from lectures.models import LectureIndexPage, MicroLecturePage
+from stories.models import ExemplarStoryPage, StoryIndexPage
+
+INDEX_MODELS = [LectureIndexPage, ExhibitIndexPage, StoryIndexPage, EventIndexPage]
+CONTENT_MODELS = [MicroLecturePage, RevolutionarySitePage, ExemplarStoryPage, ForumEventPage]
+MAX_QUERIES_PER_PAGE = 15
+
+pytestmark = pytest.mark.django_db
+
+
+def public_urls() -> list[str]:
+    return [page.url for page in Page.objects.live().public().filter(depth__gte=2).specific()]
+
+
+def test_demo_has_every_kind_in_quantity():
+    assert MicroLecturePage.objects.live().count() >= 12
+    assert RevolutionarySitePage.objects.live().count() >= 12
+    assert ExemplarStoryPage.objects.live().count() >= 12
+    assert ForumEventPage.objects.live().count() >= 6
+    now = timezone.now()
+    assert ForumEventPage.objects.filter(starts_at__gt=now).exists()
+    assert ForumEventPage.objects.filter(starts_at__lt=now).exists()
+
+
+def test_every_page_renders(client):
+    urls = public_urls()
+    assert len(urls) >= 12 + 12 + 12 + 6 + 4 + 1
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert b'<html lang="zh-hans">' in response.content
+        assert b'name="viewport"' in response.content
+
+
+@pytest.mark.parametrize("model", CONTENT_MODELS)
+def test_content_page_shows_its_facts_and_tags(client, model):
+    page = model.objects.live().first()
+    html = client.get(page.url).content.decode()
+    assert f"<h1>{page.title}</h1>" in html
+    assert page.topic in html
+    for tag in page.tags.all():
+        assert f"#{tag.name}" in html
+
+
+def test_pages_use_responsive_webp_images_from_our_own_host(client):
+    page = ContentPage.objects.live().exclude(cover_image=None).first()
+    html = client.get(page.url).content.decode()
+    assert "srcset=" in html
+    assert ".webp" in html
+    for forbidden in ("http://", "https://", "//fonts.", "cdn"):
+        # Only our own host: no absolute URLs in src/href of assets.
+        assert f'src="{forbidden}' not in html
+    assert 'href="https://' not in html.split("<main")[0]
+
+
+def test_topic_is_always_one_of_the_tags(home_page):
+    index = LectureIndexPage.objects.get()
+    lecture = MicroLecturePage(title="新课", slug="new-lecture", topic="  航天精神 ", body=[])
+    index.add_child(instance=lecture)
+    lecture.refresh_from_db()
+    assert lecture.topic == "航天精神"
+    assert "航天精神" in [tag.name for tag in lecture.tags.all()]
+
+
+def test_topic_is_required():
+    page = MicroLecturePage(title="无专题", slug="no-topic", topic="")
+    with pytest.raises(ValidationError) as error:
+        page.full_clean()
+    assert "topic" in error.value.message_dict
+
+
+class TestParentChildRules:
+    def test_content_only_under_its_own_index(self, home_page):
+        lectures, sites = LectureIndexPage.objects.get(), ExhibitIndexPage.objects.get()
+        assert MicroLecturePage.can_create_at(lectures)
+        assert not MicroLecturePage.can_create_at(sites)
+        assert not MicroLecturePage.can_create_at(home_page)
+        assert RevolutionarySitePage.can_create_at(sites)
+        assert not ExemplarStoryPage.can_create_at(lectures)
+        assert ForumEventPage.can_create_at(EventIndexPage.objects.get())
+
+    def test_indexes_only_under_home_and_once(self, home_page):
+        for index_model in INDEX_MODELS:
+            assert index_model.allowed_parent_page_models() == [HomePage]
+            # The demo already has one of each: a second is refused.
+            assert not index_model.can_create_at(home_page)
+
+    def test_base_content_page_is_not_creatable(self, home_page):
+        assert not ContentPage.is_creatable
+        assert ContentPage not in LectureIndexPage.allowed_subpage_models()
+
+    def test_content_pages_are_leaves(self):
+        for model in CONTENT_MODELS:
+            assert model.allowed_subpage_models() == []
+
+
+class TestTagFiltering:
+    @pytest.mark.parametrize("index_model", INDEX_MODELS)
+    def test_chinese_tag_filters_each_index(self, client, index_model):
+        index = index_model.objects.get()
+        children = index.child_model.objects.child_of(index).live()
+        tagged = children.exclude(tags=None).first()
+        tag = tagged.tags.first()
+        expected = set(children.filter(tags__slug=tag.slug).values_list("title", flat=True))
+        others = set(children.exclude(tags__slug=tag.slug).values_list("title", flat=True))
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in tag.slug), "tag slugs keep Chinese"
+
+        response = client.get(index.url, {"tag": tag.slug})
+        html = response.content.decode()
+        assert response.status_code == 200
+        for title in expected:
+            assert title in html
+        for title in others:
+            assert f">{title}</h3>" not in html
+
+    def test_tag_by_name_works_too(self, client):
+        index = LectureIndexPage.objects.get()
+        lecture = MicroLecturePage.objects.live().first()
+        response = client.get(index.url, {"tag": lecture.topic})
+        assert lecture.title in response.content.decode()
+
+    def test_unknown_tag_gives_an_empty_list_not_an_error(self, client):
+        response = client.get(LectureIndexPage.objects.get().url, {"tag": "不存在的标签"})
+        assert response.status_code == 200
+        assert "没有带标签「不存在的标签」的内容" in response.content.decode()
+
+
+class TestIndexListing:
+    def test_twelve_per_page_newest_first(self, client):
+        index = LectureIndexPage.objects.get()
+        lectures = list(
+            MicroLecturePage.objects.child_of(index).live().order_by("-first_published_at", "-pk")
+        )
+        response = client.get(index.url)
+        shown = list(response.context["items"])
+        assert shown == lectures[:12]
+        if len(lectures) > 12:
+            second = client.get(index.url, {"page": 2}).context["items"]
+            assert list(second) == lectures[12:24]
+
+    def test_event_index_upcoming_first_then_past(self, client):
+        index = EventIndexPage.objects.get()
+        now = timezone.now()
+        for offset, slug in ((5, "soon"), (40, "later"), (-3, "recent"), (-60, "old")):
+            event = ForumEventPage(
+                title=f"测试活动{slug}",
+                slug=f"test-{slug}",
+                topic="党史学习",
+                starts_at=now + timedelta(days=offset),
+                ends_at=now + timedelta(days=offset, hours=2),
+            )
+            index.add_child(instance=event)
+            event.save_revision().publish()
+        response = client.get(index.url)
+        upcoming = list(response.context["upcoming"])
+        past = list(response.context["items"])
+        assert all(event.starts_at > now for event in upcoming)
+        assert [e.starts_at for e in upcoming] == sorted(e.starts_at for e in upcoming)
+        assert all(event.ends_at < now for event in past)
+        assert [e.starts_at for e in past] == sorted((e.starts_at for e in past), reverse=True)
+        html = response.content.decode()
+        assert html.index("测试活动soon") < html.index("测试活动later") < html.index("测试活动recent")
+        assert html.index("测试活动recent") < html.index("测试活动old")
+
+
+class TestBadInput:
+    @pytest.mark.parametrize("index_model", INDEX_MODELS)
+    @pytest.mark.parametrize(
+        "params",
+        [
+            {"tag": "<script>alert(1)</script>"},
+            {"page": "abc"},
+            {"page": "99999"},
+            {"page": "-1"},
+            {"tag": "长征精神", "page": "0"},
+            {"tag": "\x00"},
+        ],
+    )
+    def test_index_never_errors_or_reflects_html(self, client, index_model, params):
+        response = client.get(index_model.objects.get().url, params)
+        assert response.status_code == 200
+        assert b"<script>alert(1)" not in response.content
+
+    def test_unknown_slugs_are_404(self, client):
+        for url in ("/no-such-page/", "/lectures/no-such-lecture/", "/sites/x/y/z/"):
+            response = client.get(url)
+            assert response.status_code == 404
+            assert "页面不存在" in response.content.decode()
+
+    @pytest.mark.parametrize(
+        "query", ['"', "AND OR NOT", "*", "\x00", "'; DROP TABLE wagtailcore_page; --", "🚩", "x" * 2000]
+    )
+    def test_search_box_never_errors(self, client, query):
+        response = client.get("/search/", {"q": query})
+        assert response.status_code == 200
+        assert b"<script" not in response.content.split(b"</header>")[1]
+
+
+class TestValidation:
+    @pytest.mark.parametrize(
+        "field,value",
+        [("latitude", Decimal("90.5")), ("latitude", Decimal("-91")), ("longitude", Decimal("180.1")),
+         ("longitude", Decimal("-181"))],
+    )
+    def test_coordinates_out_of_range_rejected(self, field, value):
+        site = RevolutionarySitePage.objects.live().first()
+        setattr(site, field, value)
+        with pytest.raises(ValidationError) as error:
+            site.full_clean()
+        assert field in error.value.message_dict
+
+    def test_event_cannot_end_before_it_starts(self):
+        event = ForumEventPage.objects.live().first()
+        event.ends_at = event.starts_at - timedelta(minutes=1)
+        with pytest.raises(ValidationError) as error:
+            event.full_clean()
+        assert "ends_at" in error.value.message_dict
+
+    def test_lecture_takes_one_media_source(self):
+        from wagtail.documents.models import Document
+        from django.core.files.base import ContentFile
+
+        document = Document.objects.create(title="录音", file=ContentFile(b"RIFF", name="a.wav"))
+        lecture = MicroLecturePage.objects.live().first()
+        lecture.media_file = document
+        lecture.video_url = "https://example.org/v.mp4"
+        with pytest.raises(ValidationError) as error:
+            lecture.full_clean()
+        assert "video_url" in error.value.message_dict
+
+
+def test_every_public_page_within_query_budget(client, django_assert_max_num_queries):
+    urls = public_urls() + ["/search/?q=井冈山", "/search/?tag=长征精神"]
+    for url in urls:
+        client.get(url)  # first visit creates image renditions; count the steady state
+    for url in urls:
+        with django_assert_max_num_queries(MAX_QUERIES_PER_PAGE, info=url):
+            assert client.get(url).status_code == 200
+
+
+def test_query_count_does_not_grow_with_items(client, django_assert_max_num_queries):
+    index = StoryIndexPage.objects.get()
+    template = ExemplarStoryPage.objects.child_of(index).live().first()
+    for number in range(15):
+        story = ExemplarStoryPage(
+            title=f"加测人物{number}", slug=f"extra-{number}", topic=template.topic,
+            cover_image=template.cover_image,
+        )
+        index.add_child(instance=story)
+        story.tags.add("志愿服务", f"临时标签{number}")
+        story.save_revision().publish()
+    client.get(index.url)
+    with django_assert_max_num_queries(MAX_QUERIES_PER_PAGE):
+        assert client.get(index.url).status_code == 200
