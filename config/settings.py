@@ -177,8 +177,18 @@ SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
 WAGTAIL_SITE_NAME = "红课"
 WAGTAILADMIN_BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000")
 WAGTAILDOCS_EXTENSIONS = [
-    "pdf", "docx", "pptx", "xlsx", "txt", "zip",
-    "mp4", "webm", "m4a", "mp3", "ogg", "wav",
+    "pdf",
+    "docx",
+    "pptx",
+    "xlsx",
+    "txt",
+    "zip",
+    "mp4",
+    "webm",
+    "m4a",
+    "mp3",
+    "ogg",
+    "wav",
 ]
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"bmp": "png", "gif": "png"}
@@ -210,4 +220,3 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
-

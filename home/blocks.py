@@ -29,7 +29,10 @@ class CaptionedImageBlock(blocks.StructBlock):
 
 class BodyBlock(blocks.StreamBlock):
     heading = blocks.CharBlock(
-        label=_("小标题"), max_length=120, form_classname="title", template="home/blocks/heading.html"
+        label=_("小标题"),
+        max_length=120,
+        form_classname="title",
+        template="home/blocks/heading.html",
     )
     paragraph = blocks.RichTextBlock(
         label=_("段落"), features=["bold", "italic", "link", "ol", "ul", "document-link"]

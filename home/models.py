@@ -244,7 +244,9 @@ class HomePage(Page):
             pk = newest.values_list("pk", flat=True).first()
             if pk is not None:
                 ids.append(pk)
-        by_id = {page.pk: page for page in with_listing_data(ContentPage.objects.filter(pk__in=ids))}
+        by_id = {
+            page.pk: page for page in with_listing_data(ContentPage.objects.filter(pk__in=ids))
+        }
         return [by_id[pk] for pk in ids if pk in by_id]
 
     def get_context(self, request, *args, **kwargs):

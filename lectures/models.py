@@ -118,9 +118,7 @@ class MicroLecturePage(ContentPage):
     def clean(self) -> None:
         super().clean()
         if self.media_file_id and self.video_url:
-            raise ValidationError(
-                {"video_url": _("请只选择一种来源：上传的文件或外部链接。")}
-            )
+            raise ValidationError({"video_url": _("请只选择一种来源：上传的文件或外部链接。")})
 
     @property
     def duration_display(self) -> str:

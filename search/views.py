@@ -26,7 +26,10 @@ def search(request):
     pages = filter_by_tag(ContentPage.objects.live().public(), active_tag)
     if query:
         # Search first, then filter in the ORM: search backends refuse tag lookups as filters.
-        ranked_ids = [page.pk for page in ContentPage.objects.live().search(query, operator="or")[:MAX_RESULTS]]
+        ranked_ids = [
+            page.pk
+            for page in ContentPage.objects.live().search(query, operator="or")[:MAX_RESULTS]
+        ]
         by_id = {page.pk: page for page in with_listing_data(pages.filter(pk__in=ranked_ids))}
         results = [by_id[pk] for pk in ranked_ids if pk in by_id]
     elif active_tag:

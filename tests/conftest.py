@@ -23,7 +23,9 @@ def home_page(db):
 
 
 def make_user(username: str, group_name: str | None = None, **extra):
-    user = get_user_model().objects.create_user(username=username, password="pw-" + username, **extra)
+    user = get_user_model().objects.create_user(
+        username=username, password="pw-" + username, **extra
+    )
     if group_name:
         user.groups.add(Group.objects.get(name=group_name))
     return user

@@ -43,13 +43,29 @@ def server_url(tmp_path_factory):
         "DEBUG": "0",
     }
     manage = [sys.executable, str(PROJECT_DIR / "manage.py")]
-    for command in (["migrate", "--noinput", "-v0"], ["load_demo", "-v0"], ["collectstatic", "--noinput", "-v0"]):
+    for command in (
+        ["migrate", "--noinput", "-v0"],
+        ["load_demo", "-v0"],
+        ["collectstatic", "--noinput", "-v0"],
+    ):
         subprocess.run(manage + command, env=env, cwd=PROJECT_DIR, check=True)
     port = free_port()
     log = open(work / "server.log", "w")
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
-        env=env, cwd=PROJECT_DIR, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+        ],
+        env=env,
+        cwd=PROJECT_DIR,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -59,7 +75,7 @@ def server_url(tmp_path_factory):
                 break
             except OSError:
                 if server.poll() is not None:
-                    raise RuntimeError((work / "server.log").read_text())
+                    raise RuntimeError((work / "server.log").read_text()) from None
                 time.sleep(0.2)
         else:
             raise RuntimeError("server did not start: " + (work / "server.log").read_text())
@@ -86,8 +102,11 @@ def browser():
 def phone(browser):
     """A 375 px phone screen, the size every page is designed for first."""
     context = browser.new_context(
-        viewport={"width": 375, "height": 812}, device_scale_factor=2, is_mobile=True,
-        has_touch=True, locale="zh-CN",
+        viewport={"width": 375, "height": 812},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="zh-CN",
     )
     page = context.new_page()
     yield page

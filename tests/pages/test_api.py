@@ -11,14 +11,34 @@ pytestmark = pytest.mark.django_db
 
 COMMON = {"title", "summary", "topic", "tags", "cover_image", "cover_thumbnail", "body"}
 FIELDS = {
-    MicroLecturePage: COMMON | {"speaker", "duration_seconds", "video_url", "media_file", "poster",
-                                "chapters", "key_points", "transcript", "attachments"},
-    RevolutionarySitePage: COMMON | {"province", "city", "address", "latitude", "longitude",
-                                     "period", "gallery", "artefacts", "timeline",
-                                     "visiting_information"},
+    MicroLecturePage: COMMON
+    | {
+        "speaker",
+        "duration_seconds",
+        "video_url",
+        "media_file",
+        "poster",
+        "chapters",
+        "key_points",
+        "transcript",
+        "attachments",
+    },
+    RevolutionarySitePage: COMMON
+    | {
+        "province",
+        "city",
+        "address",
+        "latitude",
+        "longitude",
+        "period",
+        "gallery",
+        "artefacts",
+        "timeline",
+        "visiting_information",
+    },
     ExemplarStoryPage: COMMON | {"person", "organisation", "category", "portrait", "achievements"},
-    ForumEventPage: COMMON | {"starts_at", "ends_at", "venue", "online_url", "capacity",
-                              "speakers", "agenda"},
+    ForumEventPage: COMMON
+    | {"starts_at", "ends_at", "venue", "online_url", "capacity", "speakers", "agenda"},
 }
 
 
@@ -48,7 +68,9 @@ def test_drafts_are_absent(client):
     draft = MicroLecturePage(title="草稿课程", slug="draft-lecture", topic="长征精神", live=False)
     index.add_child(instance=draft)
     assert client.get(f"/api/v2/pages/{draft.pk}/").status_code == 404
-    listing = client.get("/api/v2/pages/", {"type": "lectures.MicroLecturePage", "limit": 50}).json()
+    listing = client.get(
+        "/api/v2/pages/", {"type": "lectures.MicroLecturePage", "limit": 50}
+    ).json()
     assert draft.pk not in [item["id"] for item in listing["items"]]
     search = client.get("/api/v2/pages/", {"search": "草稿课程"}).json()
     assert draft.pk not in [item["id"] for item in search["items"]]
@@ -59,8 +81,16 @@ def test_images_and_documents_endpoints(client):
     assert client.get("/api/v2/documents/").status_code == 200
 
 
-@pytest.mark.parametrize("params", [{"limit": "abc"}, {"type": "nope.Nope"}, {"fields": "<b>"},
-                                    {"offset": "-5"}, {"order": "drop"}])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"limit": "abc"},
+        {"type": "nope.Nope"},
+        {"fields": "<b>"},
+        {"offset": "-5"},
+        {"order": "drop"},
+    ],
+)
 def test_bad_api_parameters_get_400(client, params):
     response = client.get("/api/v2/pages/", params)
     assert response.status_code == 400

@@ -173,7 +173,9 @@ class TestIndexListing:
         assert all(event.ends_at < now for event in past)
         assert [e.starts_at for e in past] == sorted((e.starts_at for e in past), reverse=True)
         html = response.content.decode()
-        assert html.index("测试活动soon") < html.index("测试活动later") < html.index("测试活动recent")
+        assert (
+            html.index("测试活动soon") < html.index("测试活动later") < html.index("测试活动recent")
+        )
         assert html.index("测试活动recent") < html.index("测试活动old")
 
 
@@ -202,7 +204,8 @@ class TestBadInput:
             assert "页面不存在" in response.content.decode()
 
     @pytest.mark.parametrize(
-        "query", ['"', "AND OR NOT", "*", "\x00", "'; DROP TABLE wagtailcore_page; --", "🚩", "x" * 2000]
+        "query",
+        ['"', "AND OR NOT", "*", "\x00", "'; DROP TABLE wagtailcore_page; --", "🚩", "x" * 2000],
     )
     def test_search_box_never_errors(self, client, query):
         response = client.get("/search/", {"q": query})
@@ -213,8 +216,12 @@ class TestBadInput:
 class TestValidation:
     @pytest.mark.parametrize(
         "field,value",
-        [("latitude", Decimal("90.5")), ("latitude", Decimal("-91")), ("longitude", Decimal("180.1")),
-         ("longitude", Decimal("-181"))],
+        [
+            ("latitude", Decimal("90.5")),
+            ("latitude", Decimal("-91")),
+            ("longitude", Decimal("180.1")),
+            ("longitude", Decimal("-181")),
+        ],
     )
     def test_coordinates_out_of_range_rejected(self, field, value):
         site = RevolutionarySitePage.objects.live().first()
@@ -231,8 +238,8 @@ class TestValidation:
         assert "ends_at" in error.value.message_dict
 
     def test_lecture_takes_one_media_source(self):
-        from wagtail.documents.models import Document
         from django.core.files.base import ContentFile
+        from wagtail.documents.models import Document
 
         document = Document.objects.create(title="录音", file=ContentFile(b"RIFF", name="a.wav"))
         lecture = MicroLecturePage.objects.live().first()
@@ -257,7 +264,9 @@ def test_query_count_does_not_grow_with_items(client, django_assert_max_num_quer
     template = ExemplarStoryPage.objects.child_of(index).live().first()
     for number in range(15):
         story = ExemplarStoryPage(
-            title=f"加测人物{number}", slug=f"extra-{number}", topic=template.topic,
+            title=f"加测人物{number}",
+            slug=f"extra-{number}",
+            topic=template.topic,
             cover_image=template.cover_image,
         )
         index.add_child(instance=story)

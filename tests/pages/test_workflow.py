@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 
 def draft_lecture(editor) -> MicroLecturePage:
     index = LectureIndexPage.objects.get()
-    lecture = MicroLecturePage(title="待审微党课", slug="pending-lecture", topic="红船精神", live=False)
+    lecture = MicroLecturePage(
+        title="待审微党课", slug="pending-lecture", topic="红船精神", live=False
+    )
     index.add_child(instance=lecture)
     lecture.save_revision(user=editor)
     return lecture
