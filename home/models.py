@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q, Window
+from django.db.models.functions import RowNumber
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -169,7 +171,10 @@ class ContentIndexPage(Page):
         abstract = True
 
     def children(self):
-        return self.child_model.objects.child_of(self).live().public()
+        """Live, public children; built once per request because public() queries restrictions."""
+        if not hasattr(self, "_visible_children"):
+            self._visible_children = self.child_model.objects.child_of(self).live().public()
+        return self._visible_children
 
     def listing(self, request: HttpRequest):
         items = filter_by_tag(self.children(), request.GET.get("tag", ""))
@@ -230,30 +235,32 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("首页")
 
-    def featured(self):
-        ids = [item.page_id for item in self.featured_items.all()]
-        pages = with_listing_data(ContentPage.objects.filter(pk__in=ids).live().public())
-        by_id = {page.pk: page for page in pages}
-        return [by_id[pk] for pk in ids if pk in by_id]
-
-    def newest_by_kind(self) -> list[ContentPage]:
-        """The newest live item of each kind: one small query per kind, then one for the cards."""
-        ids = []
-        for model in content_models():
-            newest = model.objects.live().public().order_by("-first_published_at", "-pk")
-            pk = newest.values_list("pk", flat=True).first()
-            if pk is not None:
-                ids.append(pk)
-        by_id = {
-            page.pk: page for page in with_listing_data(ContentPage.objects.filter(pk__in=ids))
+    def newest_ids(self, visible) -> list[int]:
+        """The newest item of each kind, in one query (a window ranks items within each kind)."""
+        ranked = visible.annotate(
+            rank_in_kind=Window(
+                RowNumber(),
+                partition_by=F("content_type"),
+                order_by=[F("first_published_at").desc(), F("pk").desc()],
+            )
+        ).filter(rank_in_kind=1)
+        kind_order = {
+            ContentType.objects.get_for_model(model).pk: position  # cached, no query
+            for position, model in enumerate(content_models())
         }
-        return [by_id[pk] for pk in ids if pk in by_id]
+        rows = ranked.values_list("pk", "content_type")
+        return [pk for pk, content_type in sorted(rows, key=lambda row: kind_order.get(row[1], 99))]
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["featured"] = self.featured()
-        context["newest"] = self.newest_by_kind()
-        context["sections"] = self.get_children().live().public().specific()
+        visible = ContentPage.objects.live().public()
+        featured_ids = [item.page_id for item in self.featured_items.all()]
+        newest_ids = self.newest_ids(visible)
+        # One set of card queries serves both lists.
+        cards = with_listing_data(visible.filter(pk__in=featured_ids + newest_ids))
+        by_id = {page.pk: page for page in cards}
+        context["featured"] = [by_id[pk] for pk in featured_ids if pk in by_id]
+        context["newest"] = [by_id[pk] for pk in newest_ids if pk in by_id]
         return context
 
 

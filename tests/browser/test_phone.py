@@ -51,6 +51,7 @@ def test_every_kind_of_page_fits_a_phone_and_stays_on_our_host(phone, server_url
             "img", "imgs => imgs.filter(i => i.complete && i.naturalWidth === 0).map(i => i.src)"
         )
         assert not broken, f"{url} broken images {broken}"
+        phone.evaluate("window.scrollTo(0, 0)")
         phone.screenshot(path=str(SCREENSHOTS / f"phone-{number:02d}.png"), full_page=False)
 
 

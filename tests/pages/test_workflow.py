@@ -70,15 +70,18 @@ def test_editor_submission_through_the_admin(client, editor):
 
 def test_scheduled_publishing(reviewer):
     lecture = draft_lecture(reviewer)
-    revision = lecture.save_revision(user=reviewer)
     lecture.go_live_at = timezone.now() + timedelta(hours=1)
     revision = lecture.save_revision(user=reviewer)
-    revision.publish(user=reviewer)
+    revision.publish(user=reviewer)  # with a future go-live time this schedules, not publishes
     lecture.refresh_from_db()
-    assert not lecture.live
-
     revision.refresh_from_db()
-    revision.approved_go_live_at = timezone.now() - timedelta(minutes=1)
+    assert not lecture.live
+    assert revision.approved_go_live_at is not None
+
+    # An hour later, cron runs publish_scheduled: move the schedule instead of waiting.
+    past = timezone.now() - timedelta(minutes=1)
+    revision.approved_go_live_at = past
+    revision.content["go_live_at"] = past.isoformat()
     revision.save()
     call_command("publish_scheduled")
     assert Page.objects.get(pk=lecture.pk).live
