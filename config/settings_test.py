@@ -10,6 +10,7 @@ from config.settings import *  # noqa: E402,F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Each test process writes uploads and renditions to its own temporary folder.
 MEDIA_ROOT = tempfile.mkdtemp(prefix="hongke-test-media-")
+STATIC_ROOT = tempfile.mkdtemp(prefix="hongke-test-static-")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -7,6 +7,7 @@ serve every kind.
 
 from __future__ import annotations
 
+import unicodedata
 from urllib.parse import urlencode
 
 from django.contrib.contenttypes.models import ContentType
@@ -139,9 +140,15 @@ def with_listing_data(queryset):
     )
 
 
+def clean_tag_param(raw: str | None) -> str:
+    """A ``?tag=`` value without control characters (PostgreSQL rejects NUL), at most 100 long."""
+    printable = "".join(ch for ch in (raw or "") if unicodedata.category(ch)[0] != "C")
+    return printable.strip()[:100]
+
+
 def filter_by_tag(queryset, tag: str):
     """Filter by a tag's slug or name (slugs keep Chinese characters)."""
-    tag = (tag or "").strip()
+    tag = clean_tag_param(tag)
     if not tag:
         return queryset
     matching = Tag.objects.filter(Q(slug=tag) | Q(name__iexact=tag)).values("pk")
@@ -182,7 +189,7 @@ class ContentIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        active_tag = request.GET.get("tag", "").strip()[:100]
+        active_tag = clean_tag_param(request.GET.get("tag"))
         context["active_tag"] = active_tag
         # Keeps the tag filter on "next page" links, URL-encoded.
         context["extra_query"] = urlencode({"tag": active_tag}) if active_tag else ""
@@ -208,6 +215,7 @@ class HomePageFeaturedItem(Orderable):
     )
 
     panels = [PageChooserPanel("page", ["home.ContentPage"])]
+    api_fields = [APIField("page")]
 
     class Meta(Orderable.Meta):
         verbose_name = _("推荐内容")

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from django.shortcuts import render
 
-from home.models import ContentPage, filter_by_tag, paginate, with_listing_data
+from home.models import ContentPage, clean_tag_param, filter_by_tag, paginate, with_listing_data
 
 MAX_QUERY_LENGTH = 200
 MAX_RESULTS = 200
@@ -22,7 +22,7 @@ def clean_query(raw: str) -> str:
 
 def search(request):
     query = clean_query(request.GET.get("q", ""))
-    active_tag = request.GET.get("tag", "").strip()[:100]
+    active_tag = clean_tag_param(request.GET.get("tag"))
     pages = filter_by_tag(ContentPage.objects.live().public(), active_tag)
     if query:
         # Search first, then filter in the ORM: search backends refuse tag lookups as filters.

@@ -6,6 +6,7 @@ Tests run inside a transaction that is rolled back, so each starts from the same
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.core.management import call_command
 
 
@@ -13,6 +14,12 @@ from django.core.management import call_command
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_demo", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test rolls its database back, so nothing cached from another test may survive."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -1,6 +1,13 @@
 from django import template
 
+from home.navigation import main_menu as build_main_menu
+
 register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def main_menu(context) -> list[dict]:
+    return build_main_menu(context.get("request"))
 
 
 @register.filter

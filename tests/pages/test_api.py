@@ -95,3 +95,10 @@ def test_bad_api_parameters_get_400(client, params):
     response = client.get("/api/v2/pages/", params)
     assert response.status_code == 400
     assert "message" in response.json()
+
+
+def test_home_page_lists_its_featured_items(client, home_page):
+    data = client.get(f"/api/v2/pages/{home_page.pk}/").json()
+    featured = [item.page_id for item in home_page.featured_items.all()]
+    assert featured, "the demo home page features some items"
+    assert [item["page"]["id"] for item in data["featured_items"]] == featured

@@ -208,7 +208,7 @@ class TestBadInput:
         ['"', "AND OR NOT", "*", "\x00", "'; DROP TABLE wagtailcore_page; --", "🚩", "x" * 2000],
     )
     def test_search_box_never_errors(self, client, query):
-        response = client.get("/search/", {"q": query})
+        response = client.get("/search/", {"q": query, "tag": query})
         assert response.status_code == 200
         assert b"<script" not in response.content.split(b"</header>")[1]
 
@@ -275,3 +275,27 @@ def test_query_count_does_not_grow_with_items(client, django_assert_max_num_quer
     client.get(index.url)
     with django_assert_max_num_queries(MAX_QUERIES_PER_PAGE):
         assert client.get(index.url).status_code == 200
+
+
+class TestMainMenu:
+    def test_menu_lists_the_sections_and_marks_the_current_one(self, client):
+        html = client.get("/sites/").content.decode()
+        nav = html[html.index('<nav class="site-nav"') : html.index("</nav>")]
+        for index_model in INDEX_MODELS:
+            index = index_model.objects.get()
+            assert f'href="{index.url}"' in nav
+        assert 'href="/sites/" aria-current="true"' in nav
+
+    def test_renamed_section_shows_at_once(self, client):
+        client.get("/")  # fills the menu cache
+        index = StoryIndexPage.objects.get()
+        index.title = "时代楷模"
+        index.save_revision().publish()
+        assert "时代楷模" in client.get("/").content.decode()
+
+    def test_unpublished_section_leaves_the_menu(self, client):
+        client.get("/")
+        index = EventIndexPage.objects.get()
+        index.unpublish()
+        nav = client.get("/").content.decode().split('<nav class="site-nav"')[1].split("</nav>")[0]
+        assert f'href="{index.url}"' not in nav and "/events/" not in nav
