@@ -11,7 +11,13 @@ from wagtail.api import APIField
 from wagtail.fields import StreamField
 from wagtail.search import index
 
-from home.models import ContentIndexPage, ContentPage, filter_by_tag, with_listing_data
+from home.models import (
+    ContentIndexPage,
+    ContentPage,
+    filter_by_tag,
+    streamfield_text,
+    with_listing_data,
+)
 
 # An event without an end is taken to last this long (listings, calendars).
 DEFAULT_EVENT_LENGTH = timedelta(hours=2)
@@ -66,10 +72,7 @@ class ForumEventPage(ContentPage):
         FieldPanel("agenda"),
     ]
 
-    search_fields = ContentPage.search_fields + [
-        index.SearchField("venue"),
-        index.FilterField("starts_at"),
-    ]
+    search_fields = ContentPage.search_fields + [index.FilterField("starts_at")]
 
     api_fields = ContentPage.api_fields + [
         APIField("starts_at"),
@@ -87,6 +90,13 @@ class ForumEventPage(ContentPage):
     class Meta:
         verbose_name = _("论坛活动")
         verbose_name_plural = _("论坛活动")
+
+    def search_text_parts(self) -> list[str]:
+        return super().search_text_parts() + [
+            self.venue,
+            streamfield_text(self.speakers),
+            streamfield_text(self.agenda),
+        ]
 
     def clean(self) -> None:
         super().clean()

@@ -10,7 +10,7 @@ from wagtail.fields import StreamField
 from wagtail.images.blocks import ImageBlock
 from wagtail.search import index
 
-from home.models import ContentIndexPage, ContentPage
+from home.models import ContentIndexPage, ContentPage, streamfield_text
 
 
 class GalleryImageBlock(blocks.StructBlock):
@@ -90,13 +90,7 @@ class RevolutionarySitePage(ContentPage):
         FieldPanel("visiting_information"),
     ]
 
-    search_fields = ContentPage.search_fields + [
-        index.SearchField("province"),
-        index.SearchField("city"),
-        index.SearchField("address"),
-        index.SearchField("period"),
-        index.FilterField("province"),
-    ]
+    search_fields = ContentPage.search_fields + [index.FilterField("province")]
 
     api_fields = ContentPage.api_fields + [
         APIField("province"),
@@ -117,6 +111,17 @@ class RevolutionarySitePage(ContentPage):
     class Meta:
         verbose_name = _("红色场馆")
         verbose_name_plural = _("红色场馆")
+
+    def search_text_parts(self) -> list[str]:
+        return super().search_text_parts() + [
+            self.province,
+            self.city,
+            self.address,
+            self.period,
+            streamfield_text(self.timeline),
+            streamfield_text(self.artefacts),
+            streamfield_text(self.gallery),
+        ]
 
     @property
     def place(self) -> str:

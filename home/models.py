@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import F, Prefetch, Q, Window
 from django.db.models.functions import RowNumber
 from django.http import HttpRequest
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -31,6 +32,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from home.blocks import BodyBlock
+from search.segment import segment_for_index
 
 ITEMS_PER_PAGE = 12
 
@@ -76,13 +78,12 @@ class ContentPage(Page):
         FieldPanel("body"),
     ]
 
+    # Chinese is segmented into words before indexing (search.segment): the stock
+    # backends would keep a whole run of characters as one token.
     search_fields = Page.search_fields + [
-        index.SearchField("summary", boost=2),
-        index.SearchField("body"),
-        index.SearchField("topic", boost=2),
-        index.AutocompleteField("topic"),
+        index.SearchField("segmented_title", boost=3),
+        index.SearchField("segmented_text"),
         index.FilterField("topic"),
-        index.RelatedFields("tags", [index.SearchField("name", boost=2)]),
     ]
 
     api_fields = [
@@ -117,6 +118,21 @@ class ContentPage(Page):
         if self.topic and self.topic.lower() not in {t.name.lower() for t in self.tags.all()}:
             self.tags.add(self.topic)
 
+    def search_text_parts(self) -> list[str]:
+        """Everything a reader might search for besides the title; kinds add their fields."""
+        return [
+            self.summary,
+            self.topic,
+            " ".join(tag.name for tag in self.tags.all()),
+            streamfield_text(self.body),
+        ]
+
+    def segmented_title(self) -> str:
+        return segment_for_index(self.title)
+
+    def segmented_text(self) -> str:
+        return segment_for_index(" ".join(part for part in self.search_text_parts() if part))
+
     @property
     def content_kind(self) -> str:
         """The kind of the specific page, without loading it (content types are cached)."""
@@ -130,6 +146,26 @@ class ContentPage(Page):
         """Tags with the main topic first; uses prefetched tags when the listing has them."""
         tags = list(self.tags.all())
         return sorted(tags, key=lambda t: (t.name != self.topic, t.name))
+
+
+def streamfield_text(value) -> str:
+    """The readable text of a StreamField (headings, paragraphs, captions…), without markup."""
+    texts: list[str] = []
+
+    def collect(node) -> None:
+        if isinstance(node, str):
+            texts.append(strip_tags(node))
+        elif isinstance(node, dict):
+            # Blocks are {"type", "value", "id"}; struct values are plain dicts.
+            for key, child in node.items():
+                if key not in ("type", "id"):
+                    collect(child)
+        elif isinstance(node, list | tuple):
+            for child in node:
+                collect(child)
+
+    collect(list(value.raw_data) if value else [])
+    return " ".join(text for text in texts if text.strip())
 
 
 def with_listing_data(queryset):

@@ -11,7 +11,7 @@ from wagtail.images import get_image_model_string
 from wagtail.search import index
 
 from home.blocks import AttachmentBlock
-from home.models import ContentIndexPage, ContentPage
+from home.models import ContentIndexPage, ContentPage, streamfield_text
 
 
 class ChapterBlock(blocks.StructBlock):
@@ -89,11 +89,7 @@ class MicroLecturePage(ContentPage):
         FieldPanel("attachments"),
     ]
 
-    search_fields = ContentPage.search_fields + [
-        index.SearchField("speaker", boost=2),
-        index.AutocompleteField("speaker"),
-        index.SearchField("transcript"),
-    ]
+    search_fields = ContentPage.search_fields + [index.FilterField("speaker")]
 
     api_fields = ContentPage.api_fields + [
         APIField("speaker"),
@@ -114,6 +110,14 @@ class MicroLecturePage(ContentPage):
     class Meta:
         verbose_name = _("微党课")
         verbose_name_plural = _("微党课")
+
+    def search_text_parts(self) -> list[str]:
+        return super().search_text_parts() + [
+            self.speaker,
+            streamfield_text(self.chapters),
+            streamfield_text(self.key_points),
+            self.transcript,
+        ]
 
     def clean(self) -> None:
         super().clean()

@@ -7,7 +7,7 @@ from wagtail.fields import StreamField
 from wagtail.images import get_image_model_string
 from wagtail.search import index
 
-from home.models import ContentIndexPage, ContentPage
+from home.models import ContentIndexPage, ContentPage, streamfield_text
 
 
 class ExemplarStoryPage(ContentPage):
@@ -56,13 +56,7 @@ class ExemplarStoryPage(ContentPage):
         FieldPanel("achievements"),
     ]
 
-    search_fields = ContentPage.search_fields + [
-        index.SearchField("person", boost=2),
-        index.AutocompleteField("person"),
-        index.SearchField("organisation"),
-        index.SearchField("category"),
-        index.FilterField("category"),
-    ]
+    search_fields = ContentPage.search_fields + [index.FilterField("category")]
 
     api_fields = ContentPage.api_fields + [
         APIField("subject_kind"),
@@ -79,6 +73,14 @@ class ExemplarStoryPage(ContentPage):
     class Meta:
         verbose_name = _("先进典型")
         verbose_name_plural = _("先进典型")
+
+    def search_text_parts(self) -> list[str]:
+        return super().search_text_parts() + [
+            self.person,
+            self.organisation,
+            self.category,
+            streamfield_text(self.achievements),
+        ]
 
 
 class StoryIndexPage(ContentIndexPage):
