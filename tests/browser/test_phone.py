@@ -88,3 +88,29 @@ def test_keyboard_user_can_skip_to_content(phone, server_url):
     assert phone.evaluate("document.activeElement.className") == "skip-link"
     phone.keyboard.press("Enter")
     assert phone.evaluate("document.activeElement.id") == "main"
+
+
+def test_search_suggestions_as_you_type(phone, server_url):
+    visit(phone, server_url + "/")
+    box = phone.locator("#site-search-q")
+    box.click()
+    box.type("精神", delay=50)
+    options = phone.locator("#search-suggestions [role=option]")
+    options.first.wait_for(state="visible", timeout=5000)
+    assert box.get_attribute("aria-expanded") == "true"
+    texts = options.all_inner_texts()
+    assert texts and all("精神" in text for text in texts)
+    box.press("ArrowDown")
+    box.press("Enter")
+    phone.wait_for_load_state("load")
+    assert phone.url != server_url + "/"
+
+
+def test_search_results_on_a_phone(phone, server_url):
+    response, requests, errors = visit(phone, server_url + "/search/?q=%E9%95%BF%E5%BE%81")
+    assert response.status == 200 and not errors
+    assert phone.locator(".results mark").count() > 0
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    phone.evaluate("window.scrollTo(0, 0)")
+    SCREENSHOTS.mkdir(exist_ok=True)
+    phone.screenshot(path=str(SCREENSHOTS / "search.png"))
