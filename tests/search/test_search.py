@@ -330,10 +330,15 @@ class TestEditors:
         assert report.status_code == 200
         assert "xyzzy 无此词" in report.content.decode()
 
-    def test_editors_see_the_reports(self, client, editor):
+    def test_editors_see_the_reports_and_may_promote(self, client, editor):
+        client.get("/search/", {"q": "延安"})
         client.force_login(editor)
         assert client.get("/admin/reports/zero-result-queries/").status_code == 200
+        popular = client.get("/admin/reports/popular-queries/")
+        assert popular.status_code == 200 and "延安" in popular.content.decode()
         assert Group.objects.get(name="编辑") in editor.groups.all()
+        assert editor.has_perm("wagtailsearchpromotions.add_searchpromotion")
+        assert client.get("/admin/searchpicks/add/").status_code == 200
 
     def test_zero_result_page_suggests_tags_and_recent_items(self, client):
         html = client.get("/search/", {"q": "qwxyzzy"}).content.decode()
