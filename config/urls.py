@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from config.api import api_router
+from search import tag_views
 from search import views as search_views
 
 urlpatterns = [
@@ -15,6 +16,8 @@ urlpatterns = [
     path("search/", search_views.search, name="search"),
     path("api/search/", search_views.search_api, name="search_api"),
     path("api/search/suggest/", search_views.suggest_api, name="search_suggest"),
+    path("tags/", tag_views.tag_index, name="tag_index"),
+    path("tags/<str:tag>/", tag_views.tag_page, name="tag_page"),
 ]
 
 if settings.SERVE_MEDIA:

@@ -76,6 +76,17 @@ def test_topic_is_always_one_of_the_tags(home_page):
     assert "航天精神" in [tag.name for tag in lecture.tags.all()]
 
 
+def test_any_topic_or_tag_text_renders(client, home_page):
+    index = LectureIndexPage.objects.get()
+    lecture = MicroLecturePage(title="斜杠专题", slug="slash-topic", topic="抗疫/防疫 <b>")
+    index.add_child(instance=lecture)
+    lecture.tags.add("C++ & 党史", "?#%")
+    lecture.save_revision().publish()
+    response = client.get(lecture.url)
+    assert response.status_code == 200
+    assert "抗疫/防疫 &lt;b&gt;" in response.content.decode()
+
+
 def test_topic_is_required():
     page = MicroLecturePage(title="无专题", slug="no-topic", topic="")
     with pytest.raises(ValidationError) as error:
