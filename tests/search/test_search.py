@@ -382,3 +382,14 @@ def test_events_are_searchable_too(client):
         starts_at=timezone.now() + timedelta(days=3),
     )
     assert event.pk in result_ids(client, q="报告厅")
+
+
+def test_elasticsearch_backend_is_configured_for_chinese():
+    """Runs without a cluster: building the backend opens no connection."""
+    from search.backends.elasticsearch import ChineseElasticsearchBackend
+
+    backend = ChineseElasticsearchBackend({"URLS": ["http://127.0.0.1:9"], "ANALYZER": "ik_max_word"})
+    analyzers = backend.settings["settings"]["analysis"]["analyzer"]
+    assert analyzers["default"] == {"type": "ik_max_word"}
+    assert "edgengram_analyzer" in analyzers  # Wagtail's autocomplete analyzer is kept
+    assert backend._segmented("井冈山革命博物馆，AND 延安") == "井冈山革命博物馆 and 延安"
