@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "stories",
     "events",
     "search",
+    "learning",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.search_promotions",

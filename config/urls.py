@@ -18,6 +18,7 @@ urlpatterns = [
     path("api/search/suggest/", search_views.suggest_api, name="search_suggest"),
     path("tags/", tag_views.tag_index, name="tag_index"),
     path("tags/<str:tag>/", tag_views.tag_page, name="tag_page"),
+    path("", include("learning.urls")),
 ]
 
 if settings.SERVE_MEDIA:

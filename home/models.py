@@ -118,6 +118,26 @@ class ContentPage(Page):
         if self.topic and self.topic.lower() not in {t.name.lower() for t in self.tags.all()}:
             self.tags.add(self.topic)
 
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        if request.user.is_authenticated and not getattr(request, "is_preview", False):
+            # The server's own record that a member opened the page; reading time and
+            # media progress come from the page script.
+            from learning.events import record_server_event
+
+            record_server_event(request.user, self, "viewed", value=0)
+        return response
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        if request.user.is_authenticated:
+            from learning.models import LearningRecord
+
+            context["learning_record"] = LearningRecord.objects.filter(
+                member=request.user, page=self
+            ).first()
+        return context
+
     def search_text_parts(self) -> list[str]:
         """Everything a reader might search for besides the title; kinds add their fields."""
         return [
