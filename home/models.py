@@ -325,6 +325,11 @@ class HomePage(Page):
         by_id = {page.pk: page for page in cards}
         context["featured"] = [by_id[pk] for pk in featured_ids if pk in by_id]
         context["newest"] = [by_id[pk] for pk in newest_ids if pk in by_id]
+        if request.user.is_authenticated:
+            # 为你推荐: the start of the member's own reading list (nothing for visitors).
+            from learning.recommend import HOME_LIMIT, reading_list
+
+            context["for_you"] = reading_list(request.user, limit=HOME_LIMIT, visible=visible)
         return context
 
 

@@ -1,0 +1,308 @@
+"""An organiser imports the branch list from a spreadsheet; members set their own passwords."""
+
+import re
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.test import Client
+
+from learning.models import Branch, MemberProfile
+
+pytestmark = pytest.mark.django_db
+User = get_user_model()
+HEADER = "username,name,branch,role,email"
+LINK = re.compile(r"^  ([\w.@+-]+)（.*）：(http://\S+)$", re.MULTILINE)
+
+
+def write(tmp_path: Path, text: str, *, bom: bool = False, encoding: str = "utf-8") -> Path:
+    path = tmp_path / "members.csv"
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode(encoding))
+    return path
+
+
+def run(path: Path, *args: str) -> str:
+    out = StringIO()
+    call_command("import_members", str(path), *args, stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+def run_failing(path: Path, *args: str) -> tuple[str, str]:
+    """The error lines and the final message of an import that must be refused."""
+    err = StringIO()
+    with pytest.raises(CommandError) as failure:
+        call_command("import_members", str(path), *args, stdout=StringIO(), stderr=err)
+    return err.getvalue(), str(failure.value)
+
+
+def snapshot() -> tuple[int, int, int]:
+    return User.objects.count(), MemberProfile.objects.count(), Branch.objects.count()
+
+
+VALID = (
+    f"{HEADER}\r\n"
+    "zhangsan,张三,计算机学院学生第一党支部,member,zhangsan@example.edu.cn\r\n"
+    "lisi,李四,计算机学院学生第一党支部,组织委员,\r\n"
+    '"wangwu","王五（转入）",马克思主义学院教工党支部,成员,WangWu@Example.EDU.CN\r\n'
+)
+
+
+def test_valid_file_with_bom_creates_members_without_passwords(tmp_path):
+    Branch.objects.create(name="马克思主义学院教工党支部", organisation="马克思主义学院党委")
+    output = run(write(tmp_path, VALID, bom=True))
+
+    assert "已新建党支部：计算机学院学生第一党支部" in output
+    assert "已新建党支部：马克思主义学院教工党支部" not in output  # it existed already
+    assert "created 3, updated 0, unchanged 0, branches created 1" in output
+    assert "row 2: 已新建成员 zhangsan（张三 · 计算机学院学生第一党支部 · 成员）" in output
+
+    zhang = User.objects.get(username="zhangsan")
+    assert not zhang.has_usable_password()
+    assert zhang.email == "zhangsan@example.edu.cn"
+    profile = zhang.member_profile
+    assert (profile.display_name, profile.branch.name, profile.role) == (
+        "张三",
+        "计算机学院学生第一党支部",
+        MemberProfile.ROLE_MEMBER,
+    )
+    assert User.objects.get(username="lisi").member_profile.role == MemberProfile.ROLE_ORGANISER
+    wang = User.objects.get(username="wangwu")
+    assert wang.member_profile.display_name == "王五（转入）"
+    assert wang.member_profile.branch.organisation == "马克思主义学院党委"
+    assert wang.email == "WangWu@example.edu.cn"  # the domain is lower-cased, as Django does
+
+    # One set-password link per new member.
+    assert {username for username, _url in LINK.findall(output)} == {"zhangsan", "lisi", "wangwu"}
+
+
+def test_columns_in_any_order_and_blank_lines_are_fine(tmp_path):
+    text = "Email, Role ,name,branch,username\n\nyangliu@example.edu.cn,member,杨柳,青年教师党支部,yangliu\n,,,,\n"
+    output = run(write(tmp_path, text))
+    assert "created 1" in output
+    profile = MemberProfile.objects.get(user__username="yangliu")
+    assert profile.branch.name == "青年教师党支部"
+    assert profile.user.email == "yangliu@example.edu.cn"
+
+
+def test_reimport_updates_profiles_and_never_touches_passwords(tmp_path):
+    run(write(tmp_path, VALID))
+    zhang = User.objects.get(username="zhangsan")
+    zhang.set_password("my-own-secret-42")
+    zhang.save()
+    # Someone who already had an account but no member profile.
+    User.objects.create_user("zhaoliu", password="zhaoliu-secret-7", email="old@example.edu.cn")
+
+    changed = (
+        f"{HEADER}\n"
+        "zhangsan,张三丰,新闻学院学生党支部,organiser,\n"  # empty email keeps the old one
+        "lisi,李四,计算机学院学生第一党支部,组织委员,\n"
+        "wangwu,王五（转入）,马克思主义学院教工党支部,成员,wangwu@example.edu.cn\n"
+        "zhaoliu,赵六,新闻学院学生党支部,member,\n"
+    )
+    output = run(write(tmp_path, changed))
+
+    assert "已新建党支部：新闻学院学生党支部" in output
+    assert "created 0, updated 3, unchanged 1, branches created 1" in output
+    assert "row 2: 已更新成员 zhangsan：姓名 张三 → 张三丰、党支部" in output
+    assert "row 5: 已更新成员 zhaoliu：新建成员资料" in output
+
+    zhang.refresh_from_db()
+    assert zhang.check_password("my-own-secret-42")
+    assert zhang.email == "zhangsan@example.edu.cn"
+    assert zhang.member_profile.display_name == "张三丰"
+    assert zhang.member_profile.role == MemberProfile.ROLE_ORGANISER
+    assert zhang.member_profile.branch.name == "新闻学院学生党支部"
+    zhao = User.objects.get(username="zhaoliu")
+    assert zhao.check_password("zhaoliu-secret-7")
+    assert zhao.email == "old@example.edu.cn"
+    assert zhao.member_profile.display_name == "赵六"
+
+    # Links again only for those who still have no password: a way to replace expired links.
+    assert {username for username, _url in LINK.findall(output)} == {"lisi", "wangwu"}
+
+
+def test_bad_rows_are_all_reported_with_their_line_numbers_and_nothing_is_imported(tmp_path):
+    User.objects.create_user("Existing")
+    text = (
+        f"{HEADER}\n"  # 1
+        "zhangsan,张三,第一党支部,member,\n"  # 2: fine
+        "\n"  # 3: blank, skipped
+        "bad user!,坏用户名,第一党支部,member,\n"  # 4
+        "lisi,,第一党支部,member,\n"  # 5: no name
+        "wangwu,王五,第一党支部,admin,\n"  # 6: unknown role
+        "ZhangSan,张三二,第一党支部,member,\n"  # 7: repeats line 2
+        "zhaoliu,赵六,第一党支部,member\n"  # 8: four columns
+        'sunqi,"孙\n七",第一党支部,member,not-an-email\n'  # 9-10: one row over two lines
+        "existing,某人,第一党支部,member,\n"  # 11: differs from Existing only by case
+        f"{'x' * 151},长名字,{'支' * 101},member,\n"  # 12
+        "zhouba,周\x00八,第一党支部,member,\n"  # 13: NUL byte
+    )
+    before = snapshot()
+    errors, message = run_failing(write(tmp_path, text))
+
+    lines = errors.splitlines()
+    assert (
+        lines[0]
+        == "row 4: username: 只能包含字母（可以是中文）、数字和 @ . + - _，不能有空格或其他符号"
+    )
+    assert "row 5: name: 不能为空" in lines
+    assert any(line.startswith("row 6: role: 未知角色 “admin”") for line in lines)
+    assert "row 7: username: 与第 2 行的用户名重复（不区分大小写）" in lines
+    assert any(line.startswith("row 8: 列数: 这一行有 4 列，表头有 5 列") for line in lines)
+    assert "row 9: name: 不能包含换行、制表符等控制字符" in lines
+    assert "row 9: email: 不是有效的电子邮箱地址" in lines
+    assert any(line.startswith("row 11: username: 网站已有用户 Existing") for line in lines)
+    assert [line for line in lines if line.startswith("row 12: username:")] == [
+        "row 12: username: 不能超过 150 个字符（现在是 151 个）"
+    ]
+    assert "row 12: branch: 不能超过 100 个字符（现在是 101 个）" in lines
+    assert "row 13: name: 不能包含换行、制表符等控制字符" in lines
+    assert not any(line.startswith(("row 2:", "row 3:")) for line in lines)
+    assert message.startswith(f"发现 {len(lines)} 个问题，没有导入任何成员")
+    assert snapshot() == before
+
+
+def test_bad_header_names_the_columns(tmp_path):
+    path = write(tmp_path, "username,name,branch,role,phone\nzhangsan,张三,第一党支部,member,138\n")
+    errors, _message = run_failing(path)
+    assert errors.strip() == (
+        "row 1: 表头: 缺少列 email；多出列 phone。"
+        "表头必须正好是 username,name,branch,role,email 这 5 列（顺序不限）"
+    )
+    assert not User.objects.filter(username="zhangsan").exists()
+
+
+def test_repeated_header_column(tmp_path):
+    errors, _message = run_failing(write(tmp_path, f"{HEADER},name\n"))
+    assert "多出列" not in errors
+    assert "列 name 出现了不止一次" in errors
+
+
+def test_file_that_is_not_utf8_is_refused(tmp_path):
+    path = write(tmp_path, f"{HEADER}\nzhangsan,张三,第一党支部,member,\n", encoding="gbk")
+    errors, message = run_failing(path)
+    assert "文件不是 UTF-8 编码（第 2 行" in message
+    assert not User.objects.filter(username="zhangsan").exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("", "文件是空的"), ("\n \n,,,,\n", "文件是空的"), (f"{HEADER}\n\n", "只有表头")],
+)
+def test_empty_files_are_refused(tmp_path, text, expected):
+    _errors, message = run_failing(write(tmp_path, text))
+    assert expected in message
+
+
+def test_missing_file(tmp_path):
+    _errors, message = run_failing(tmp_path / "nope.csv")
+    assert "找不到文件" in message
+
+
+def test_dry_run_writes_nothing(tmp_path):
+    before = snapshot()
+    output = run(write(tmp_path, VALID), "--dry-run")
+    assert "将新建党支部：计算机学院学生第一党支部" in output
+    assert "would create 3, would update 0, unchanged 0, would create branches 2" in output
+    assert "试运行（--dry-run），没有写入任何内容" in output
+    assert "http://" not in output
+    assert snapshot() == before
+
+
+def test_set_password_link_works_end_to_end(tmp_path):
+    output = run(write(tmp_path, VALID))
+    links = dict(LINK.findall(output))
+    link = links["zhangsan"]
+    assert link.startswith("http://127.0.0.1:8000/reset/")
+    path = link.removeprefix("http://127.0.0.1:8000")
+
+    phone = Client()
+    response = phone.get(path)
+    assert response.status_code == 302  # the token moves into the session
+    form_url = response["Location"]
+    assert "set-password" in form_url
+    page = phone.get(form_url)
+    assert page.status_code == 200
+    assert "为账号 zhangsan 设置登录密码" in page.content.decode()
+    assert 'autocomplete="new-password"' in page.content.decode()
+
+    response = phone.post(
+        form_url, {"new_password1": "红色记忆-2025", "new_password2": "红色记忆-2025"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/reset/done/"
+    assert "密码已设置" in phone.get("/reset/done/").content.decode()
+
+    zhang = User.objects.get(username="zhangsan")
+    assert zhang.check_password("红色记忆-2025")
+    other_phone = Client()
+    response = other_phone.post("/login/", {"username": "zhangsan", "password": "红色记忆-2025"})
+    assert response.status_code == 302
+    assert other_phone.session["_auth_user_id"] == str(zhang.pk)
+
+    # Used once, the link no longer works.
+    used = Client().get(path)
+    assert used.status_code == 200
+    assert "这个链接无效" in used.content.decode()
+
+
+def test_mismatched_new_passwords_are_refused(tmp_path):
+    links = dict(LINK.findall(run(write(tmp_path, VALID))))
+    phone = Client()
+    form_url = phone.get(links["lisi"].removeprefix("http://127.0.0.1:8000"))["Location"]
+    response = phone.post(form_url, {"new_password1": "红色记忆-2025", "new_password2": "x"})
+    assert response.status_code == 200
+    assert not User.objects.get(username="lisi").has_usable_password()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/reset/junk/junk/",
+        "/reset/MTIzNDU2Nzg5MDEyMzQ1Njc4OTAxMjM0NTY3ODk/abc-def/",
+        "/reset/AA/set-password/",
+        "/reset/done/",
+    ],
+)
+def test_set_password_pages_never_fail_on_junk(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+
+
+# --- Wagtail admin -------------------------------------------------------------------
+
+
+@pytest.fixture
+def admin_client(db):
+    admin = User.objects.create_superuser("root", password="root-secret-1")
+    client = Client()
+    client.force_login(admin)
+    return client
+
+
+def test_admin_lists_searches_and_filters_members(admin_client):
+    branch = Branch.objects.create(name="化学学院学生党支部", organisation="化学学院党委")
+    for username, name, role in [("hua1", "华一", "member"), ("hua2", "华二", "organiser")]:
+        user = User.objects.create_user(username)
+        MemberProfile.objects.create(user=user, display_name=name, branch=branch, role=role)
+
+    branches = admin_client.get("/admin/snippets/learning/branch/")
+    assert branches.status_code == 200
+    assert "化学学院学生党支部" in branches.content.decode()
+
+    members = "/admin/snippets/learning/memberprofile/"
+    assert "华一" in admin_client.get(members).content.decode()
+    by_username = admin_client.get(members, {"q": "hua2"}).content.decode()
+    assert "华二" in by_username and "华一" not in by_username
+    organisers = admin_client.get(members, {"branch": branch.pk, "role": "organiser"})
+    assert "华二" in organisers.content.decode() and "华一" not in organisers.content.decode()
+    assert admin_client.get(members, {"branch": "junk", "q": "\x00"}).status_code == 200
+
+
+def test_editors_cannot_see_member_data(editor):
+    client = Client()
+    client.force_login(editor)
+    response = client.get("/admin/snippets/learning/memberprofile/")
+    assert response.status_code in (302, 403)
