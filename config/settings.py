@@ -145,7 +145,10 @@ if ELASTICSEARCH_URL:
         }
     }
 else:
-    WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.backends.database"}}
+    # "simple": our text is already segmented; English stemming would only get in the way.
+    WAGTAILSEARCH_BACKENDS = {
+        "default": {"BACKEND": "search.backends.database", "SEARCH_CONFIG": "simple"}
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

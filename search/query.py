@@ -26,6 +26,7 @@ from home.models import (
     filter_by_tag,
     with_listing_data,
 )
+from search.candidates import database_candidates
 from search.segment import clean, query_words
 
 RESULTS_PER_PAGE = 10
@@ -100,25 +101,31 @@ class SearchOutcome:
 def ranked_candidates(words: list[str]) -> tuple[list[int], bool]:
     """Backend matches for any word, re-ranked: all words in the title, then all words anywhere,
     then more words in the title, then the backend's own order."""
-    live = ContentPage.objects.live()
-    query = " ".join(words)
-    hits = list(live.only("pk", "title").search(query, operator="or")[:MAX_CANDIDATES])
-    capped = len(hits) == MAX_CANDIDATES
-    if len(words) > 1:
-        with_all = {
-            page.pk for page in live.only("pk").search(query, operator="and")[:MAX_CANDIDATES]
-        }
+    hits = database_candidates(words, require_all=False, limit=MAX_CANDIDATES)
+    if hits is None:  # Elasticsearch: Wagtail's search API is fast there
+        live = ContentPage.objects.live().only("pk")
+        hits = [page.pk for page in live.search(" ".join(words), operator="or")[:MAX_CANDIDATES]]
+        with_all = (
+            {page.pk for page in live.search(" ".join(words), operator="and")[:MAX_CANDIDATES]}
+            if len(words) > 1
+            else set(hits)
+        )
     else:
-        with_all = {page.pk for page in hits}
+        with_all = (
+            set(database_candidates(words, require_all=True, limit=MAX_CANDIDATES))
+            if len(words) > 1
+            else set(hits)
+        )
+    capped = len(hits) == MAX_CANDIDATES
+    titles = dict(ContentPage.objects.filter(pk__in=hits).values_list("pk", "title"))
 
-    def rank(position_and_page):
-        position, page = position_and_page
-        title = clean(page.title)
+    def rank(position_and_pk):
+        position, pk = position_and_pk
+        title = clean(titles.get(pk, ""))
         in_title = sum(1 for word in words if word in title)
-        return (in_title < len(words), page.pk not in with_all, -in_title, position)
+        return (in_title < len(words), pk not in with_all, -in_title, position)
 
-    ordered = sorted(enumerate(hits), key=rank)
-    return [page.pk for _, page in ordered], capped
+    return [pk for _, pk in sorted(enumerate(hits), key=rank)], capped
 
 
 def promoted_page_ids(query_record: Query) -> list[int]:
