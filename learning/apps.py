@@ -6,3 +6,8 @@ class LearningConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "learning"
     verbose_name = _("学习")
+
+    def ready(self) -> None:
+        # Connects the reading list's cache invalidation in every process, including
+        # management commands such as publish_scheduled that never load the URLs.
+        from learning import recommend  # noqa: F401
