@@ -8,7 +8,6 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -21,12 +20,10 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG and not env_bool("ALLOW_INSECURE_KEY"):
-        # Production must bring its own key; development and tests opt in explicitly.
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    SECRET_KEY = "insecure-development-key-not-for-production"
+# Management commands (migrate, makemigrations, check…) run without a key; the web
+# server refuses to start without one (config/wsgi.py), which is where it matters.
+INSECURE_DEVELOPMENT_KEY = "insecure-development-key-not-for-production"
+SECRET_KEY = os.environ.get("SECRET_KEY") or INSECURE_DEVELOPMENT_KEY
 
 ALLOWED_HOSTS = [
     host.strip()

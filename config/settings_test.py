@@ -1,11 +1,8 @@
 """Test settings: the same settings, with fast hashing and throwaway media."""
 
-import os
 import tempfile
 
-os.environ.setdefault("ALLOW_INSECURE_KEY", "1")
-
-from config.settings import *  # noqa: E402,F403
+from config.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Each test process writes uploads and renditions to its own temporary folder.

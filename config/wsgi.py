@@ -1,9 +1,16 @@
-"""WSGI entry point (gunicorn config.wsgi)."""
+"""WSGI entry point (gunicorn config.wsgi).
+
+Production refuses to start without its own SECRET_KEY or with DEBUG on. A local demo or
+test server opts out explicitly with ALLOW_INSECURE_KEY=1.
+"""
 
 import os
 
 from django.core.wsgi import get_wsgi_application
 
+from config.production import refuse_unsafe_production
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
+refuse_unsafe_production()
 application = get_wsgi_application()

@@ -388,7 +388,9 @@ def test_elasticsearch_backend_is_configured_for_chinese():
     """Runs without a cluster: building the backend opens no connection."""
     from search.backends.elasticsearch import ChineseElasticsearchBackend
 
-    backend = ChineseElasticsearchBackend({"URLS": ["http://127.0.0.1:9"], "ANALYZER": "ik_max_word"})
+    backend = ChineseElasticsearchBackend(
+        {"URLS": ["http://127.0.0.1:9"], "ANALYZER": "ik_max_word"}
+    )
     analyzers = backend.settings["settings"]["analysis"]["analyzer"]
     assert analyzers["default"] == {"type": "ik_max_word"}
     assert "edgengram_analyzer" in analyzers  # Wagtail's autocomplete analyzer is kept
