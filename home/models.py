@@ -124,8 +124,9 @@ class ContentPage(Page):
             # The server's own record that a member opened the page; reading time and
             # media progress come from the page script.
             from learning.events import record_server_event
+            from learning.models import LearningEvent
 
-            record_server_event(request.user, self, "viewed", value=0)
+            record_server_event(request.user, self, LearningEvent.VIEWED, value=0)
         return response
 
     def get_context(self, request, *args, **kwargs):
@@ -331,6 +332,17 @@ class HomePage(Page):
 
             context["for_you"] = reading_list(request.user, limit=HOME_LIMIT, visible=visible)
         return context
+
+
+def visible_pages():
+    """Live content outside private sections. ``public()`` reads the view restrictions when
+    called, so build this once per request and filter from it."""
+    return ContentPage.objects.live().public()
+
+
+def kind_by_content_type() -> dict[int, str]:
+    """Content type id → kind ("lecture"…); content types are cached, so no query."""
+    return {ContentType.objects.get_for_model(model).pk: model.kind for model in content_models()}
 
 
 def content_models() -> list[type[ContentPage]]:

@@ -38,10 +38,15 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from home.models import ContentPage, ContentPageTag, HomePageFeaturedItem
+from home.models import (
+    ContentPage,
+    ContentPageTag,
+    HomePageFeaturedItem,
+    kind_by_content_type,
+    visible_pages,
+)
 from learning.events import as_page_id
 from learning.models import Dismissal, LearningRecord, MemberProfile
-from learning.records import kind_of_content_types
 
 DEFAULT_LIMIT = 10
 # How many items the home page shows before "查看全部推荐".
@@ -541,11 +546,6 @@ for _signal in (post_save, post_delete):
     )
 
 
-def visible_pages():
-    """Live, public content; building it runs one query (Wagtail reads view restrictions)."""
-    return ContentPage.objects.live().public()
-
-
 def load_catalogue(visible) -> Catalogue:
     """Every live, public page with topic, kind, tags, event start and featured position."""
     featured_order = (
@@ -567,7 +567,7 @@ def load_catalogue(visible) -> Catalogue:
         tags[page_id].append(name)
     featured = sorted((order, pk) for pk, *_rest, order in rows if order is not None)
     featured_rank = {pk: rank for rank, (_order, pk) in enumerate(featured)}
-    kinds = kind_of_content_types()
+    kinds = kind_by_content_type()
     return Catalogue(
         Candidate(
             page_id=pk,

@@ -10,11 +10,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Max, Min, Q, Sum
 
-from home.models import ContentPage, content_models
+from home.models import ContentPage, kind_by_content_type
 from learning.models import LearningEvent, LearningRecord
 
 # A lecture counts as studied once 90 % of it has been played.
@@ -22,10 +21,6 @@ LECTURE_COMPLETION_PROGRESS = 0.9
 # A site or story counts as studied after a minute of active reading.
 READING_SECONDS_TO_COMPLETE = 60
 KINDS_COMPLETED_BY_READING = {"site", "story"}
-
-
-def kind_of_content_types() -> dict[int, str]:
-    return {ContentType.objects.get_for_model(model).pk: model.kind for model in content_models()}
 
 
 @dataclass
@@ -56,7 +51,7 @@ def summarise(member_id: int, page_ids: Iterable[int]) -> dict[int, PageSummary]
     """Summaries for one member's pages, from their events: one aggregate query, plus one
     per site or story whose reading time crossed the threshold."""
     page_ids = list(set(page_ids))
-    kinds = kind_of_content_types()
+    kinds = kind_by_content_type()
     page_kinds = {
         pk: kinds.get(content_type)
         for pk, content_type in ContentPage.objects.filter(pk__in=page_ids).values_list(

@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -24,6 +23,8 @@ from home.models import (
     clean_tag_param,
     content_models,
     filter_by_tag,
+    kind_by_content_type,
+    visible_pages,
     with_listing_data,
 )
 from search.candidates import database_candidates
@@ -134,11 +135,6 @@ def promoted_page_ids(query_record: Query) -> list[int]:
     return [pick.page_id for pick in picks if pick.page_id]
 
 
-def visible_pages():
-    """Live pages outside private sections (public() reads restrictions once, here)."""
-    return ContentPage.objects.live().public()
-
-
 def run_search(request: SearchRequest, log_query: bool = False) -> SearchOutcome:
     words = query_words(request.query)
     if request.is_empty or (request.query and not words and not request.tags):
@@ -147,9 +143,7 @@ def run_search(request: SearchRequest, log_query: bool = False) -> SearchOutcome
     visible = visible_pages()
     for tag in request.tags:
         visible = filter_by_tag(visible, tag)
-    content_type_kinds = {
-        ContentType.objects.get_for_model(model).pk: kind for kind, model in kinds().items()
-    }
+    content_type_kinds = kind_by_content_type()
 
     capped = False
     promoted: list[int] = []

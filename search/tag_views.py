@@ -24,7 +24,9 @@ from home.models import (
     ContentPageTag,
     clean_tag_param,
     content_models,
+    kind_by_content_type,
     paginate,
+    visible_pages,
     with_listing_data,
 )
 
@@ -41,16 +43,6 @@ class KindTab:
     count: int
     url: str
     active: bool
-
-
-def visible_content() -> QuerySet[ContentPage]:
-    """Live, public content. Build it once per request: ``public()`` reads the restrictions."""
-    return ContentPage.objects.live().public()
-
-
-def kind_by_content_type() -> dict[int, str]:
-    """Content type id → kind; ``get_for_model`` is cached, so this costs no query."""
-    return {ContentType.objects.get_for_model(model).pk: model.kind for model in content_models()}
 
 
 def find_tag(value: str) -> Tag:
@@ -140,7 +132,7 @@ def topic_names(visible: QuerySet[ContentPage]) -> set[str]:
 @require_safe
 def tag_page(request: HttpRequest, tag: str) -> HttpResponse:
     found = find_tag(tag)
-    tagged = tagged_with(visible_content(), found)
+    tagged = tagged_with(visible_pages(), found)
     counts = count_by_kind(tagged)
     total = sum(counts.values())
     if not total:
@@ -170,7 +162,7 @@ def tag_page(request: HttpRequest, tag: str) -> HttpResponse:
 
 @require_safe
 def tag_index(request: HttpRequest) -> HttpResponse:
-    visible = visible_content()
+    visible = visible_pages()
     topics = topic_names(visible)
     tags = []
     for tag in used_tags(visible):

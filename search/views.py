@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from taggit.models import Tag
 
-from home.models import ContentPage
+from home.models import ContentPage, visible_pages
 from search.query import (
     BadSearchRequest,
     SearchRequest,
@@ -17,7 +17,6 @@ from search.query import (
     popular_tags,
     recent_items,
     run_search,
-    visible_pages,
 )
 from search.segment import clean
 
