@@ -16,26 +16,33 @@ import argparse
 import contextlib
 import io
 import logging
-import math
 import os
 import platform
 import random
-import shutil
 import signal
 import statistics
 import sys
-import tempfile
 import threading
 import time
 import traceback
-import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.scratch import (  # noqa: E402
+    build_skeleton,
+    bulk_loading,
+    clean_up,
+    collect_static,
+    pad,
+    percentile,
+    prepare_environment,
+)
+
 BENCH_DB_NAME = "hongke_bench"
 TARGET_P95_MS = 150.0
 BATCH_SIZE = 500
@@ -422,158 +429,7 @@ QUERIES: list[tuple[str, dict[str, str]]] = (
 WARM_UP = ["红色", "精神 传承", "黄洋界", "Python 编程"]
 
 
-# --- environment --------------------------------------------------------------------------
-
-
-@dataclass
-class BenchDatabase:
-    """Where the benchmark's own data lives, and how to remove it afterwards."""
-
-    vendor: str
-    url: str
-    temp_dir: Path
-    admin_conninfo: dict = field(default_factory=dict)
-
-    def describe(self) -> str:
-        if self.vendor == "postgresql":
-            return f"PostgreSQL, scratch database {BENCH_DB_NAME!r}"
-        return f"SQLite file {self.temp_dir / 'bench.sqlite3'}"
-
-
-def pg_conninfo(url: str) -> dict:
-    import dj_database_url
-
-    parsed = dj_database_url.parse(url)
-    info = {
-        "dbname": parsed["NAME"],
-        "user": parsed.get("USER"),
-        "password": parsed.get("PASSWORD"),
-        "host": parsed.get("HOST"),
-        "port": parsed.get("PORT"),
-    }
-    return {key: value for key, value in info.items() if value}
-
-
-def pg_admin(conninfo: dict, sql: str) -> None:
-    """CREATE/DROP DATABASE cannot run in a transaction, hence a separate autocommit link."""
-    import psycopg
-
-    with psycopg.connect(**conninfo, autocommit=True) as connection:
-        connection.execute(sql)
-
-
-def prepare_environment() -> BenchDatabase:
-    """Point Django at scratch storage before settings are read; the user's data is never used."""
-    sys.path.insert(0, str(PROJECT_ROOT))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    os.environ.setdefault("ALLOW_INSECURE_KEY", "1")
-    os.environ["DEBUG"] = "0"  # measure what production runs
-    # External services would share the user's indexes and cache: keep the run self-contained.
-    os.environ.pop("ELASTICSEARCH_URL", None)
-    os.environ.pop("REDIS_URL", None)
-    temp_dir = Path(tempfile.mkdtemp(prefix="hongke-bench-"))
-    os.environ["MEDIA_ROOT"] = str(temp_dir / "media")
-
-    try:
-        database = choose_database(os.environ.get("DATABASE_URL", ""), temp_dir)
-    except BaseException:
-        shutil.rmtree(temp_dir, ignore_errors=True)
-        raise
-    os.environ["DATABASE_URL"] = database.url
-    return database
-
-
-def choose_database(user_url: str, temp_dir: Path) -> BenchDatabase:
-    """A scratch PostgreSQL database next to the user's, or a new SQLite file."""
-    scheme = urlsplit(user_url).scheme
-    if scheme.startswith("postgres"):
-        conninfo = pg_conninfo(user_url)
-        if conninfo.get("dbname") == BENCH_DB_NAME:
-            raise SystemExit(
-                f"DATABASE_URL already names {BENCH_DB_NAME!r}; point it at another database."
-            )
-        pg_admin(conninfo, f'DROP DATABASE IF EXISTS "{BENCH_DB_NAME}" WITH (FORCE)')
-        pg_admin(
-            conninfo, f"CREATE DATABASE \"{BENCH_DB_NAME}\" ENCODING 'UTF8' TEMPLATE template0"
-        )
-        bench_url = urlsplit(user_url)._replace(path=f"/{BENCH_DB_NAME}").geturl()
-        return BenchDatabase("postgresql", bench_url, temp_dir, conninfo)
-    if user_url and not scheme.startswith("sqlite"):
-        raise SystemExit(f"Unsupported DATABASE_URL scheme {scheme!r}: use PostgreSQL or none.")
-    return BenchDatabase("sqlite", f"sqlite:///{temp_dir / 'bench.sqlite3'}", temp_dir)
-
-
-def clean_up(database: BenchDatabase, keep: bool) -> None:
-    from django.db import connections
-
-    connections.close_all()
-    if keep:
-        print(f"kept: {database.describe()}; media in {database.temp_dir}")
-        return
-    if database.vendor == "postgresql":
-        pg_admin(database.admin_conninfo, f'DROP DATABASE IF EXISTS "{BENCH_DB_NAME}" WITH (FORCE)')
-    shutil.rmtree(database.temp_dir, ignore_errors=True)
-
-
 # --- build --------------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def bulk_loading() -> Iterator[None]:
-    """Skip per-save search indexing and reference tracking while loading.
-
-    Each save would otherwise index the page on its own (segmenting its text and writing
-    the index row); one ``update_index`` at the end does the same work in bulk. Search
-    never reads the reference index, so it is left empty for the generated pages.
-    """
-    from django.db.models.signals import post_save
-    from modelsearch.index import get_indexed_models
-    from modelsearch.signal_handlers import post_save_signal_handler
-    from wagtail.signal_handlers import disable_reference_index_auto_update
-
-    models = [m for m in get_indexed_models() if getattr(m, "search_auto_update", True)]
-    for model in models:
-        post_save.disconnect(post_save_signal_handler, sender=model)
-    try:
-        with disable_reference_index_auto_update():
-            yield
-    finally:
-        for model in models:
-            post_save.connect(post_save_signal_handler, sender=model)
-
-
-def build_skeleton() -> dict:
-    """HomePage as the default site's root, with the four section index pages under it."""
-    from wagtail.models import Page, Site
-
-    from events.models import EventIndexPage
-    from exhibits.models import ExhibitIndexPage
-    from home.demo.content import INDEXES
-    from home.models import HomePage
-    from lectures.models import LectureIndexPage
-    from stories.models import StoryIndexPage
-
-    for page in Page.get_first_root_node().get_children():
-        page.delete()  # Wagtail's welcome page; its Site goes with it
-    root = Page.get_first_root_node()  # fresh numchild after the delete
-    home = root.add_child(instance=HomePage(title="红课", slug="home", intro="红色文化学习平台"))
-    Site.objects.create(
-        hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="红课"
-    )
-    index_models = {
-        "lectures": LectureIndexPage,
-        "sites": ExhibitIndexPage,
-        "stories": StoryIndexPage,
-        "events": EventIndexPage,
-    }
-    return {
-        key: home.add_child(
-            instance=model(
-                title=INDEXES[key]["title"], slug=INDEXES[key]["slug"], intro=INDEXES[key]["intro"]
-            )
-        )
-        for key, model in index_models.items()
-    }
 
 
 def kind_order(total: int, rng: random.Random) -> list[str]:
@@ -634,6 +490,7 @@ def build(pages: int, seed: int) -> BuildStats:
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
+    collect_static()
     migrate_s = time.perf_counter() - started
     print(f"migrate: {migrate_s:.1f} s", flush=True)
 
@@ -724,18 +581,6 @@ def timed_get(client, path: str, limit_s: float) -> tuple[float, object | None, 
     if response.status_code != 200:
         return elapsed, response, f"HTTP {response.status_code}"
     return elapsed, response, ""
-
-
-def percentile(samples: list[float], fraction: float) -> float:
-    """Nearest-rank percentile: an actual observed latency, no interpolation."""
-    ordered = sorted(samples)
-    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
-
-
-def pad(text: str, width: int) -> str:
-    """Left-align in a terminal column: Chinese characters take two cells."""
-    cells = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-    return text + " " * max(0, width - cells)
 
 
 def time_endpoint(client, timing: QueryTiming, endpoint: str, limit_s: float) -> list[float]:
@@ -884,7 +729,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     try:
-        database = prepare_environment()
+        database = prepare_environment(BENCH_DB_NAME)
     except Exception as error:
         print(f"cannot prepare the benchmark database: {error}", file=sys.stderr)
         return 1
