@@ -247,9 +247,12 @@ def person_name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + rng.choice(GIVEN_NAMES)
 
 
-def make_picks(rng: random.Random) -> Picks:
-    topic = rng.choice(TAGS)
-    tags = [topic] + rng.sample([tag for tag in TAGS if tag != topic], rng.randint(1, 3))
+def make_picks(
+    rng: random.Random, topic: str | None = None, tags: list[str] | None = None
+) -> Picks:
+    """Words for one page; the topic and tags are drawn unless given (learning_bench gives them)."""
+    topic = topic or rng.choice(TAGS)
+    tags = tags or [topic] + rng.sample([tag for tag in TAGS if tag != topic], rng.randint(1, 3))
     places, terms = (words.split() for words in TOPICS[topic])
     city = rng.choice(PROVINCES)[1]
     return Picks(rng, topic, tags, places, terms, person_name(rng), city + rng.choice(ORG_SUFFIXES))
