@@ -327,10 +327,17 @@ class HomePage(Page):
         context["featured"] = [by_id[pk] for pk in featured_ids if pk in by_id]
         context["newest"] = [by_id[pk] for pk in newest_ids if pk in by_id]
         if request.user.is_authenticated:
-            # 为你推荐: the start of the member's own reading list (nothing for visitors).
-            from learning.recommend import HOME_LIMIT, reading_list
+            # 待学任务 first, then 为你推荐, which does not repeat assigned items.
+            from learning.assignments import todo_list
+            from learning.recommend import HOME_LIMIT, reading_list, unfinished_page_ids
 
-            context["for_you"] = reading_list(request.user, limit=HOME_LIMIT, visible=visible)
+            context["todo"] = todo_list(request.user)
+            context["for_you"] = reading_list(
+                request.user,
+                limit=HOME_LIMIT,
+                visible=visible,
+                exclude=unfinished_page_ids(context["todo"]),
+            )
         return context
 
 

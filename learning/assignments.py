@@ -170,6 +170,7 @@ class RosterRow:
     open_count: int  # open assignments for them not done yet
     overdue_count: int  # of which past their due date
     statuses: dict[int, str]  # assignment id -> status, for the assignments they are in
+    cells: list[str | None] = field(default_factory=list)  # status per listed assignment
 
     @property
     def name(self) -> str:
@@ -216,7 +217,8 @@ class BranchOverview:
             if assignment.is_open and status != DONE:
                 open_count += 1
                 overdue_count += assignment.is_overdue(self.now)
-        return RosterRow(member, open_count, overdue_count, statuses)
+        cells = [statuses.get(assignment.pk) for assignment in self.open + self.closed]
+        return RosterRow(member, open_count, overdue_count, statuses, cells)
 
     @property
     def needs_conversation(self) -> list[RosterRow]:
@@ -254,13 +256,8 @@ class TodoAssignment:
 
 
 def member_assignments(user) -> QuerySet[Assignment]:
-    """Open assignments of the member's current branch that are for them."""
-    branch_id = (
-        MemberProfile.objects.filter(user_id=user.pk).values_list("branch_id", flat=True).first()
-    )
-    if branch_id is None:
-        return Assignment.objects.none()
-    return Assignment.objects.filter(branch_id=branch_id, closed_at__isnull=True).filter(
+    """Open assignments of the member's current branch that are for them (one query)."""
+    return Assignment.objects.filter(branch__members__user=user, closed_at__isnull=True).filter(
         Q(whole_branch=True) | Q(chosen_members=user)
     )
 
@@ -275,6 +272,8 @@ def todo_list(user, now: datetime | None = None, *, include_done: bool = False):
         return []
     now = now or timezone.now()
     assignments = list(with_items(member_assignments(user).distinct().order_by("due_on", "pk")))
+    if not assignments:
+        return []
     visible = set(
         visible_pages()
         .filter(pk__in={page_id for a in assignments for page_id in item_page_ids(a)})

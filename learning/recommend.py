@@ -46,7 +46,7 @@ from home.models import (
     visible_pages,
 )
 from learning.events import as_page_id
-from learning.models import Dismissal, LearningRecord, MemberProfile
+from learning.models import Assignment, Dismissal, LearningRecord, MemberProfile
 
 DEFAULT_LIMIT = 10
 # How many items the home page shows before "查看全部推荐".
@@ -718,6 +718,51 @@ class ReadingItem:
         }
 
 
+@dataclass
+class AssignedItem(ReadingItem):
+    """An item of one of the member's open assignments (待学任务), not yet studied."""
+
+    assignment: Assignment | None = None
+
+    def as_json(self, request=None) -> dict:
+        return {
+            **super().as_json(request),
+            "assignment": self.assignment.pk,
+            "assignment_title": self.assignment.title,
+            "due": self.assignment.due_on.isoformat(),
+        }
+
+
+def unfinished_page_ids(todo) -> set[int]:
+    """Pages of the member's open assignments not studied yet (the reading list skips them)."""
+    return {item.page.pk for entry in todo for item in entry.items if not item.done}
+
+
+def assigned_items(todo) -> list[AssignedItem]:
+    """Unfinished assigned items, soonest due first, each page once: they lead the list."""
+    catalogue = current_shared().catalogue_of()
+    items: list[AssignedItem] = []
+    seen: set[int] = set()
+    for entry in todo:
+        for item in entry.items:
+            if item.done or item.page.pk in seen:
+                continue
+            seen.add(item.page.pk)
+            candidate = catalogue.by_id.get(item.page.pk)
+            items.append(
+                AssignedItem(
+                    page=item.page,
+                    reason=_("支部任务：%(due)s 截止")
+                    % {"due": f"{entry.assignment.due_on.month}月{entry.assignment.due_on.day}日"},
+                    score=0.0,
+                    kind=candidate.kind if candidate else "",
+                    tags=candidate.tags if candidate else (item.page.topic,),
+                    assignment=entry.assignment,
+                )
+            )
+    return items
+
+
 class ReadingList(list[ReadingItem]):
     """The items, plus whether the member has no history yet (the page explains the list)."""
 
@@ -731,13 +776,15 @@ def reading_list(
     now: datetime | None = None,
     visible=None,
     cards: bool = True,
+    exclude: Set[int] = frozenset(),
 ) -> ReadingList:
     """The member's ranked reading list: about seven queries, however long their history.
 
     The pages are loaded again through ``live().public()`` and without started events, so
     a catalogue a few minutes old can never show what is no longer allowed; if it missed
     something, it is rebuilt and the list ranked again. ``visible`` reuses a caller's
-    ``live().public()`` queryset; ``cards=False`` skips cover images (the JSON needs none).
+    ``live().public()`` queryset; ``cards=False`` skips cover images (the JSON needs none);
+    ``exclude`` leaves pages out (the member's assigned items, which are listed apart).
     """
     result = ReadingList()
     if not getattr(user, "is_authenticated", False) or limit <= 0:
@@ -755,7 +802,7 @@ def reading_list(
             now=now,
             co_studied=member.co_studied,
             branch_counts=member.branch_counts,
-            dismissed=member.dismissed,
+            dismissed=member.dismissed | set(exclude),
             limit=limit,
         )
         if not picks:

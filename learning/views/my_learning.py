@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from learning import my_learning
+from learning.assignments import todo_list
 
 
 def private(response: HttpResponse) -> HttpResponse:
@@ -29,6 +30,7 @@ def private(response: HttpResponse) -> HttpResponse:
 def my_learning_page(request: HttpRequest) -> HttpResponse:
     """``/learning/``: 学习中, 已学完, time per topic, and the privacy notice and controls."""
     context = {
+        "todo": todo_list(request.user, include_done=True),
         "lists": my_learning.record_lists(request.user, show_all=request.GET.get("all") == "1"),
         "topic_time": my_learning.topic_time(request.user),
     }

@@ -1,5 +1,7 @@
 """为你推荐: the reading-list page, its JSON, and 不感兴趣. The rules live in learning.recommend.
 
+Assigned, unfinished items (待学任务) lead, listed apart; the ranked items do not repeat them.
+
 Each endpoint serves only the logged-in member's own list: no member id is read from the
 request, so nobody can ask for someone else's list.
 """
@@ -14,8 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from learning.assignments import todo_list
 from learning.recommend import (
     DismissError,
+    assigned_items,
     dismiss,
     page_id_from_body,
     page_id_from_form,
@@ -29,7 +33,9 @@ from learning.views.events import json_error
 @login_required
 def for_you(request: HttpRequest) -> HttpResponse:
     """``/learning/for-you/``: the list as cards, each with its reason and 不感兴趣."""
-    return render(request, "learning/for_you.html", {"items": reading_list(request.user)})
+    assigned = assigned_items(todo_list(request.user))
+    items = reading_list(request.user, exclude={item.page.pk for item in assigned})
+    return render(request, "learning/for_you.html", {"items": items, "assigned": assigned})
 
 
 @require_POST
@@ -53,9 +59,13 @@ def reading_list_api(request: HttpRequest) -> JsonResponse:
     """``GET /api/learning/reading-list/``: session auth; the member's own list only."""
     if not request.user.is_authenticated:
         return json_error(_("请先登录"), 403)
-    items = reading_list(request.user, cards=False)
+    assigned = assigned_items(todo_list(request.user))
+    items = reading_list(request.user, cards=False, exclude={item.page.pk for item in assigned})
     return JsonResponse(
-        {"items": [item.as_json(request) for item in items]},
+        {
+            "assigned": [item.as_json(request) for item in assigned],
+            "items": [item.as_json(request) for item in items],
+        },
         json_dumps_params={"ensure_ascii": False},
     )
 

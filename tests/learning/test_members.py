@@ -301,8 +301,16 @@ def test_admin_lists_searches_and_filters_members(admin_client):
     assert admin_client.get(members, {"branch": "junk", "q": "\x00"}).status_code == 200
 
 
-def test_editors_cannot_see_member_data(editor):
+def test_editors_see_members_but_cannot_change_them(editor, django_user_model):
+    member = django_user_model.objects.create_user("kanjian")
+    profile = MemberProfile.objects.create(user=member, display_name="看得见")
     client = Client()
     client.force_login(editor)
-    response = client.get("/admin/snippets/learning/memberprofile/")
+    assert "看得见" in client.get("/admin/snippets/learning/memberprofile/").content.decode()
+    edit = f"/admin/snippets/learning/memberprofile/edit/{profile.pk}/"
+    response = client.post(edit, {"user": member.pk, "display_name": "改名", "role": "member"})
     assert response.status_code in (302, 403)
+    profile.refresh_from_db()
+    assert profile.display_name == "看得见"
+    # Learning history has no admin view for anyone.
+    assert client.get("/admin/snippets/learning/learningevent/").status_code == 404

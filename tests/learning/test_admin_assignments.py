@@ -1,0 +1,268 @@
+"""Editors and superusers see every branch's assignments in the Wagtail admin."""
+
+import importlib
+from datetime import date, timedelta
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from home.models import ContentPage
+from learning.models import Assignment, AssignmentItem, Branch, LearningRecord, MemberProfile
+from tests.conftest import make_user
+
+pytestmark = pytest.mark.django_db
+
+LIST = "wagtailsnippets_learning_assignment:list"
+INSPECT = "wagtailsnippets_learning_assignment:inspect"
+EDIT = "wagtailsnippets_learning_assignment:edit"
+ADD = "wagtailsnippets_learning_assignment:add"
+BRANCHES = "wagtailsnippets_learning_branch:list"
+MEMBERS = "wagtailsnippets_learning_memberprofile:list"
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def member_of(branch: Branch, username: str, name: str, role: str = MemberProfile.ROLE_MEMBER):
+    user = make_user(username)
+    MemberProfile.objects.create(user=user, display_name=name, branch=branch, role=role)
+    return user
+
+
+def assign(branch: Branch, title: str, pages=(), **fields) -> Assignment:
+    fields.setdefault("due_on", date.today() + timedelta(days=7))
+    assignment = Assignment.objects.create(branch=branch, title=title, **fields)
+    for order, page in enumerate(pages):
+        AssignmentItem.objects.create(assignment=assignment, page=page, sort_order=order)
+    return assignment
+
+
+@pytest.fixture
+def superuser(db):
+    return make_user("boss", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def pages(db):
+    return list(ContentPage.objects.live().order_by("pk")[:3])
+
+
+@pytest.fixture
+def setup(pages):
+    """Two branches, each with an assignment: one open, one closed."""
+    computing = Branch.objects.create(
+        name="计算机学院学生第一党支部", organisation="计算机学院党委"
+    )
+    marxism = Branch.objects.create(
+        name="马克思主义学院教工党支部", organisation="马克思主义学院党委"
+    )
+    organiser = member_of(computing, "zuzhi", "组织委员甲", MemberProfile.ROLE_ORGANISER)
+    open_one = assign(
+        computing,
+        "学习党的二十大报告",
+        pages[:2],
+        due_on=date(2026, 12, 1),
+        created_by=organiser,
+    )
+    closed_one = assign(
+        marxism,
+        "重温入党誓词",
+        pages[2:],
+        due_on=date(2026, 10, 1),
+        whole_branch=False,
+        closed_at=timezone.now(),
+    )
+    closed_one.chosen_members.add(member_of(marxism, "ma1", "马一"))
+    return computing, marxism, open_one, closed_one
+
+
+def rows(response) -> str:
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.mark.parametrize("who", ["superuser", "editor"])
+def test_superusers_and_editors_list_assignments_of_every_branch(request, setup, who):
+    client = logged_in(request.getfixturevalue(who))
+    html = rows(client.get(reverse(LIST)))
+    assert "学习党的二十大报告" in html and "重温入党誓词" in html
+    assert "进行中" in html and "已结束" in html
+    assert "全支部" in html and "指定成员 1 人" in html
+    assert "组织委员甲（zuzhi）" in html  # who set it
+
+
+@pytest.mark.parametrize("who", ["superuser", "editor"])
+def test_filters_by_branch_status_due_date_and_search(request, setup, who):
+    computing, marxism, _open, _closed = setup
+    client = logged_in(request.getfixturevalue(who))
+    url = reverse(LIST)
+
+    def titles(**params) -> set[str]:
+        html = rows(client.get(url, params))
+        return {title for title in ("学习党的二十大报告", "重温入党誓词") if title in html}
+
+    assert titles(branch=computing.pk) == {"学习党的二十大报告"}
+    assert titles(branch=marxism.pk) == {"重温入党誓词"}
+    assert titles(status="open") == {"学习党的二十大报告"}
+    assert titles(status="closed") == {"重温入党誓词"}
+    assert titles(branch=computing.pk, status="closed") == set()
+    assert titles(due_on_from="2026-11-01") == {"学习党的二十大报告"}
+    assert titles(due_on_to="2026-10-31") == {"重温入党誓词"}
+    assert titles(q="誓词") == {"重温入党誓词"}
+    # The filter form speaks Chinese.
+    html = rows(client.get(url))
+    assert "进行中" in html and "已结束" in html and "截止日期" in html
+    # Nonsense in the query string is ignored, never an error.
+    assert client.get(url, {"branch": "junk", "status": "x", "due_on_from": "y"}).status_code == 200
+
+
+def test_inspect_shows_pages_in_order_and_counts_but_no_names(editor, setup, pages):
+    computing, _marxism, open_one, _closed = setup
+    done, started = member_of(computing, "wan", "完成者"), member_of(computing, "kai", "开始者")
+    member_of(computing, "wei", "未开始者")
+    now = timezone.now()
+    for page in pages[:2]:
+        LearningRecord.objects.create(
+            member=done, page=page, first_seen_at=now, last_seen_at=now, completed_at=now
+        )
+    LearningRecord.objects.create(
+        member=started, page=pages[0], first_seen_at=now, last_seen_at=now
+    )
+
+    html = rows(logged_in(editor).get(reverse(INSPECT, args=[open_one.pk])))
+    first, second = (html.index(page.title) for page in pages[:2])
+    assert first < second
+    assert pages[2].title not in html
+    # Four members with the organiser: one done, one in progress, two not started.
+    assert "已完成：1 人" in html and "学习中：1 人" in html and "未开始：2 人" in html
+    assert "共 4 人，完成 25%" in html
+    assert "完成者" not in html and "开始者" not in html and "未开始者" not in html
+    # An editor only looks: no edit link, and the edit form is refused.
+    assert reverse(EDIT, args=[open_one.pk]) not in html
+    assert logged_in(editor).get(reverse(EDIT, args=[open_one.pk])).status_code in (302, 403)
+
+
+def test_inspect_of_an_assignment_for_chosen_members(superuser, setup):
+    _computing, _marxism, _open, closed_one = setup
+    html = rows(logged_in(superuser).get(reverse(INSPECT, args=[closed_one.pk])))
+    assert "已结束" in html and "指定成员 1 人" in html
+    assert "未开始：1 人" in html and "共 1 人" in html
+    assert reverse(EDIT, args=[closed_one.pk]) in html  # superusers may edit
+
+
+def test_superuser_creates_an_assignment_as_its_setter(superuser, setup):
+    computing = setup[0]
+    client = logged_in(superuser)
+    assert client.get(reverse(ADD)).status_code == 200
+    response = client.post(
+        reverse(ADD),
+        {
+            "branch": computing.pk,
+            "title": "学习新党章",
+            "note": "",
+            "due_on": "2026-12-20",
+            "whole_branch": "on",
+        },
+    )
+    assert response.status_code == 302
+    created = Assignment.objects.get(title="学习新党章")
+    assert created.created_by == superuser and created.branch == computing
+
+
+@pytest.mark.parametrize("who", ["reviewer", "plain"])
+def test_reviewers_and_members_cannot_see_assignments(request, setup, who):
+    if who == "plain":
+        user = member_of(setup[0], "putong", "普通成员")
+    else:
+        user = request.getfixturevalue(who)
+    client = logged_in(user)
+    for url in (reverse(LIST), reverse(INSPECT, args=[setup[2].pk]), reverse(BRANCHES)):
+        response = client.get(url)
+        assert response.status_code in (302, 403), url
+        assert "学习党的二十大报告" not in response.content.decode()
+
+
+def test_editors_see_branches_filtered_by_organisation_and_members(editor, setup):
+    client = logged_in(editor)
+    html = rows(client.get(reverse(BRANCHES)))
+    assert "计算机学院学生第一党支部" in html and "马克思主义学院教工党支部" in html
+    filtered = rows(client.get(reverse(BRANCHES), {"organisation": "计算机学院党委"}))
+    assert "计算机学院学生第一党支部" in filtered
+    assert "马克思主义学院教工党支部" not in filtered
+    # Editors see who is in which branch (never learning history: that has no admin view).
+    assert client.get(reverse(MEMBERS)).status_code == 200
+
+
+def test_listing_queries_do_not_grow_with_assignments(superuser, editor, pages):
+    branches = [Branch.objects.create(name=f"第{n}党支部") for n in range(3)]
+    members = [member_of(branches[0], f"m{n}", f"成员{n}") for n in range(3)]
+
+    def make(count: int) -> None:
+        for n in range(count):
+            assignment = assign(
+                branches[n % 3],
+                f"任务{Assignment.objects.count()}",
+                pages,
+                whole_branch=n % 2 == 0,
+                created_by=members[n % 3],
+                closed_at=timezone.now() if n % 4 == 0 else None,
+            )
+            assignment.chosen_members.add(*members[:2])
+
+    for user in (superuser, editor):
+        client = logged_in(user)
+        client.get(reverse(LIST))  # warm caches (content types, site root)
+        Assignment.objects.all().delete()
+        make(3)
+        with CaptureQueriesContext(connection) as few:
+            rows(client.get(reverse(LIST)))
+        make(27)
+        with CaptureQueriesContext(connection) as many:
+            html = rows(client.get(reverse(LIST)))
+        assert "任务19" in html  # a full page of twenty
+        assert len(many) == len(few), [query["sql"] for query in many]
+
+
+def test_listing_of_thirty_assignments_is_a_bounded_number_of_queries(
+    editor, pages, django_assert_max_num_queries
+):
+    branch = Branch.objects.create(name="第一党支部")
+    for n in range(30):
+        assign(branch, f"任务{n}", pages, created_by=member_of(branch, f"s{n}", f"布置人{n}"))
+    client = logged_in(editor)
+    client.get(reverse(LIST))
+    with django_assert_max_num_queries(20):
+        html = rows(client.get(reverse(LIST)))
+    assert "任务19" in html and "布置人19（s19）" in html
+    with django_assert_max_num_queries(20):
+        html = rows(client.get(reverse(LIST), {"p": 2}))
+    assert "任务29" in html and "布置人29（s29）" in html
+
+
+def test_migration_gives_editors_view_permissions_only_and_reverses():
+    migration = importlib.import_module("learning.migrations.0003_editors_see_branches")
+    editors, reviewers = Group.objects.get(name="编辑"), Group.objects.get(name="审核")
+
+    def codenames(group) -> set[str]:
+        return set(
+            group.permissions.filter(content_type__app_label="learning").values_list(
+                "codename", flat=True
+            )
+        )
+
+    assert codenames(editors) == {"view_branch", "view_memberprofile", "view_assignment"}
+    assert codenames(reviewers) == set()
+    migration.revoke(apps, None)
+    assert codenames(editors) == set()
+    migration.grant(apps, None)
+    migration.grant(apps, None)  # running it twice changes nothing
+    assert codenames(editors) == {"view_branch", "view_memberprofile", "view_assignment"}
