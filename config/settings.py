@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "search",
     "learning",
     "wagtail.contrib.forms",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
     "wagtail.contrib.search_promotions",
     "wagtail.embeds",
@@ -110,9 +111,12 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers continue while a page is being published.
-    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (
-        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-    )
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["init_command"] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+    # A transaction takes the write lock when it starts, so two that read and then write
+    # (a registration counting free places) queue up instead of failing with "locked".
+    options["transaction_mode"] = "IMMEDIATE"
+    options.setdefault("timeout", 20)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("tags/", tag_views.tag_index, name="tag_index"),
     path("tags/<str:tag>/", tag_views.tag_page, name="tag_page"),
     path("", include("learning.urls")),
+    path("", include("events.urls")),
 ]
 
 if settings.SERVE_MEDIA:

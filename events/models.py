@@ -1,13 +1,18 @@
+import secrets
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, PageChooserPanel
 from wagtail.api import APIField
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.fields import StreamField
 from wagtail.search import index
 
@@ -21,6 +26,15 @@ from home.models import (
 
 # An event without an end is taken to last this long (listings, calendars).
 DEFAULT_EVENT_LENGTH = timedelta(hours=2)
+# Members may check in from this long before the start until this long after the end.
+CHECK_IN_OPENS_BEFORE = timedelta(hours=2)
+CHECK_IN_CLOSES_AFTER = timedelta(hours=2)
+CHECK_IN_CODE_LENGTH = 6
+
+
+def new_check_in_code() -> str:
+    """Six digits: easy to read out at the door and to type on a phone keypad."""
+    return "".join(secrets.choice("0123456789") for _ in range(CHECK_IN_CODE_LENGTH))
 
 
 class SpeakerBlock(blocks.StructBlock):
@@ -42,8 +56,32 @@ class AgendaItemBlock(blocks.StructBlock):
         label = _("议程")
 
 
-class ForumEventPage(ContentPage):
-    """论坛活动: a forum or theme Party day, on site or online."""
+class MaterialLinkBlock(blocks.StructBlock):
+    title = blocks.CharBlock(label=_("名称"), max_length=120)
+    url = blocks.URLBlock(label=_("链接"))
+
+    class Meta:
+        icon = "link"
+        label = _("链接")
+
+
+class MaterialDocumentBlock(blocks.StructBlock):
+    title = blocks.CharBlock(label=_("名称"), max_length=120, required=False)
+    document = DocumentChooserBlock(label=_("文件"))
+
+    class Meta:
+        icon = "doc-full"
+        label = _("文件")
+
+
+class ForumEventPage(RoutablePageMixin, ContentPage):
+    """论坛活动: a forum or theme Party day, on site or online.
+
+    Members register on the page (``register/``, ``cancel/``), download it for their
+    calendar (``ics/``) and check in with the code shown at the door (``check-in/code/``);
+    organisers and editors check people in from ``check-in/``. Registration rules live in
+    ``events.registration``.
+    """
 
     kind = "event"
     kind_label = _("论坛活动")
@@ -53,7 +91,35 @@ class ForumEventPage(ContentPage):
     venue = models.CharField(_("地点"), max_length=200, blank=True)
     online_url = models.URLField(_("线上参与链接"), blank=True)
     capacity = models.PositiveIntegerField(
-        _("名额"), null=True, blank=True, help_text=_("留空表示不限名额。")
+        _("名额"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("留空表示不限名额。报满后的报名进入候补名单，有人取消时按顺序递补。"),
+    )
+    registration_closes_at = models.DateTimeField(
+        _("报名截止时间"), null=True, blank=True, help_text=_("留空则在活动开始时截止。")
+    )
+    check_in_code = models.CharField(
+        _("签到码"),
+        max_length=CHECK_IN_CODE_LENGTH,
+        default=new_check_in_code,
+        validators=[RegexValidator(r"^[0-9]{6}$", _("签到码是 6 位数字。"))],
+        help_text=_("现场公布给参加者，在手机上输入即可签到。只有报名成功的成员能用它签到。"),
+    )
+    recording = models.ForeignKey(
+        "lectures.MicroLecturePage",
+        verbose_name=_("活动录像"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("活动结束后在活动页上代替报名按钮显示。"),
+    )
+    materials = StreamField(
+        [("document", MaterialDocumentBlock()), ("link", MaterialLinkBlock())],
+        verbose_name=_("活动资料"),
+        blank=True,
     )
     speakers = StreamField([("speaker", SpeakerBlock())], verbose_name=_("嘉宾"), blank=True)
     agenda = StreamField([("item", AgendaItemBlock())], verbose_name=_("议程"), blank=True)
@@ -64,12 +130,23 @@ class ForumEventPage(ContentPage):
                 FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]),
                 FieldPanel("venue"),
                 FieldPanel("online_url"),
-                FieldPanel("capacity"),
             ],
             heading=_("时间与地点"),
         ),
+        MultiFieldPanel(
+            [
+                FieldPanel("capacity"),
+                FieldPanel("registration_closes_at"),
+                FieldPanel("check_in_code"),
+            ],
+            heading=_("报名与签到"),
+        ),
         FieldPanel("speakers"),
         FieldPanel("agenda"),
+        MultiFieldPanel(
+            [PageChooserPanel("recording", "lectures.MicroLecturePage"), FieldPanel("materials")],
+            heading=_("活动之后"),
+        ),
     ]
 
     search_fields = ContentPage.search_fields + [index.FilterField("starts_at")]
@@ -78,8 +155,8 @@ class ForumEventPage(ContentPage):
         APIField("starts_at"),
         APIField("ends_at"),
         APIField("venue"),
-        APIField("online_url"),
         APIField("capacity"),
+        APIField("registration_closes_at"),
         APIField("speakers"),
         APIField("agenda"),
     ]
@@ -102,6 +179,12 @@ class ForumEventPage(ContentPage):
         super().clean()
         if self.starts_at and self.ends_at and self.ends_at < self.starts_at:
             raise ValidationError({"ends_at": _("结束时间不能早于开始时间。")})
+        if (
+            self.starts_at
+            and self.registration_closes_at
+            and self.registration_closes_at > self.effective_end
+        ):
+            raise ValidationError({"registration_closes_at": _("报名截止时间不能晚于活动结束。")})
 
     @property
     def effective_end(self):
@@ -114,6 +197,70 @@ class ForumEventPage(ContentPage):
     @property
     def is_in_progress(self) -> bool:
         return self.starts_at <= timezone.now() <= self.effective_end
+
+    @property
+    def registration_deadline(self):
+        return self.registration_closes_at or self.starts_at
+
+    @property
+    def registration_is_open(self) -> bool:
+        return timezone.now() < self.registration_deadline and not self.is_past
+
+    @property
+    def check_in_opens_at(self):
+        return self.starts_at - CHECK_IN_OPENS_BEFORE
+
+    @property
+    def check_in_closes_at(self):
+        return self.effective_end + CHECK_IN_CLOSES_AFTER
+
+    @property
+    def check_in_is_open(self) -> bool:
+        return self.check_in_opens_at <= timezone.now() <= self.check_in_closes_at
+
+    # ---- routes: the page itself, and what members and organisers do with it ----
+
+    @path("")
+    def index_route(self, request, *args, **kwargs):
+        # ContentPage.serve records the member's visit; the mixin's own index would not.
+        return ContentPage.serve(self, request, *args, **kwargs)
+
+    @path("register/", name="register")
+    def register_route(self, request):
+        from events.views import register
+
+        return register(request, self)
+
+    @path("cancel/", name="cancel")
+    def cancel_route(self, request):
+        from events.views import cancel
+
+        return cancel(request, self)
+
+    @path("ics/", name="ics")
+    def ics_route(self, request):
+        from events.calendar import ics_download
+
+        return ics_download(request, self)
+
+    @path("check-in/", name="check_in")
+    def check_in_route(self, request):
+        from events.views import check_in_desk
+
+        return check_in_desk(request, self)
+
+    @path("check-in/code/", name="check_in_code")
+    def check_in_code_route(self, request):
+        from events.views import check_in_with_code
+
+        return check_in_with_code(request, self)
+
+    def get_context(self, request, *args, **kwargs):
+        from events.registration import registration_panel
+
+        context = super().get_context(request, *args, **kwargs)
+        context["registration"] = registration_panel(self, request.user)
+        return context
 
 
 def not_finished(now=None) -> Q:
@@ -145,3 +292,107 @@ class EventIndexPage(ContentIndexPage):
         upcoming = self.tagged_events(request).filter(not_finished()).order_by("starts_at", "pk")
         context["upcoming"] = with_listing_data(upcoming)
         return context
+
+
+class Registration(models.Model):
+    """One member's place at one event: confirmed, waiting, or cancelled.
+
+    One row per member and event; registering again after cancelling reuses it and joins
+    the end of the waiting list if the event is full. What happened to it, and when, is
+    kept in ``RegistrationChange`` (a cancellation is not a learning event).
+    """
+
+    CONFIRMED = "confirmed"
+    WAITING = "waiting"
+    CANCELLED = "cancelled"
+    STATUSES = [
+        (CONFIRMED, _("已报名")),
+        (WAITING, _("候补")),
+        (CANCELLED, _("已取消")),
+    ]
+    ACTIVE = (CONFIRMED, WAITING)
+
+    event = models.ForeignKey(
+        ForumEventPage,
+        verbose_name=_("活动"),
+        on_delete=models.CASCADE,
+        related_name="registrations",
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("成员"),
+        on_delete=models.CASCADE,
+        related_name="event_registrations",
+    )
+    status = models.CharField(_("状态"), max_length=10, choices=STATUSES)
+    # When this registration (or re-registration) came in: the waiting list's order.
+    queued_at = models.DateTimeField(_("报名时间"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
+    checked_in_at = models.DateTimeField(_("签到时间"), null=True, blank=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("签到操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("活动报名")
+        verbose_name_plural = _("活动报名")
+        ordering = ["event", "queued_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "member"], name="one_registration_per_member"),
+            models.CheckConstraint(
+                condition=Q(checked_in_at__isnull=True) | Q(status="confirmed"),
+                name="only_confirmed_check_in",
+            ),
+        ]
+        indexes = [models.Index(fields=["event", "status", "queued_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} {self.member_id} {self.status}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE
+
+
+class RegistrationChange(models.Model):
+    """The history of a registration: who registered, waited, moved up, cancelled, checked in."""
+
+    REGISTERED = "registered"
+    WAITLISTED = "waitlisted"
+    PROMOTED = "promoted"
+    CANCELLED = "cancelled"
+    CHECKED_IN = "checked_in"
+    ACTIONS = [
+        (REGISTERED, _("报名成功")),
+        (WAITLISTED, _("进入候补")),
+        (PROMOTED, _("候补转正")),
+        (CANCELLED, _("取消报名")),
+        (CHECKED_IN, _("签到")),
+    ]
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="changes")
+    action = models.CharField(_("变化"), max_length=12, choices=ACTIONS)
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    # Who did it: the member, an organiser at the door, or nobody (moved up automatically).
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("报名记录")
+        verbose_name_plural = _("报名记录")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.registration_id} {self.action}"

@@ -8,8 +8,6 @@ started), never events or reading times.
 
 from __future__ import annotations
 
-import csv
-import io
 from functools import wraps
 from urllib.parse import urlencode
 
@@ -19,10 +17,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from home.spreadsheet import csv_response
 from learning.assignments import (
     STATUS_LABELS,
     BranchOverview,
@@ -187,33 +185,20 @@ def assignment_csv(request: HttpRequest, branch, assignment_id: int) -> HttpResp
     """The assignment's status per member, UTF-8 with a BOM so Excel shows the Chinese."""
     assignment = branch_assignment(branch, assignment_id)
     status, rows = status_rows(branch, assignment)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([_("姓名"), _("用户名"), _("学号"), _("状态"), _("已完成项数"), _("共计项数")])
-    for member, _status, label, done in rows:
-        profile = member.member_profile
-        writer.writerow(
-            [
-                csv_safe(profile.display_name),
-                csv_safe(member.get_username()),
-                csv_safe(profile.student_number),
-                label,
-                done,
-                status.item_count,
-            ]
-        )
-    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
-    filename = f"{branch.name}-{assignment.title}-{timezone.localdate():%Y%m%d}.csv"
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=filename
+    header = [_("姓名"), _("用户名"), _("学号"), _("状态"), _("已完成项数"), _("共计项数")]
+    lines = (
+        [
+            member.member_profile.display_name,
+            member.get_username(),
+            member.member_profile.student_number,
+            label,
+            done,
+            status.item_count,
+        ]
+        for member, _status, label, done in rows
     )
-    return response
-
-
-def csv_safe(value: str) -> str:
-    """Spreadsheets run cells starting with = + - @ as formulas: make them plain text."""
-    value = value or ""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    filename = f"{branch.name}-{assignment.title}-{timezone.localdate():%Y%m%d}.csv"
+    return csv_response(filename, header, lines)
 
 
 @require_safe

@@ -1,0 +1,164 @@
+"""What members and organisers do with an event page: register, cancel, check in.
+
+The page's routes (``ForumEventPage``) call these with the live event the URL led to, so
+an unknown or unpublished event is already a 404. Every refusal is a message on the
+event page naming what was wrong, and changes nothing.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from events import registration as places
+from events.models import ForumEventPage, Registration, not_finished
+from events.registration import RegistrationRefused, can_check_in_others
+
+MAX_QUERY_LENGTH = 50
+DESK_PAGE_SIZE = 50
+
+
+def back_to(request: HttpRequest, event: ForumEventPage, anchor: str = "registration"):
+    return redirect(f"{event.get_url(request)}#{anchor}")
+
+
+def member_post(view):
+    """POST only; a visitor who is not logged in is sent to log in and back to the event."""
+
+    def wrapper(request: HttpRequest, event: ForumEventPage) -> HttpResponse:
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not request.user.is_authenticated:
+            return redirect_to_login(event.get_url(request))
+        return view(request, event)
+
+    return wrapper
+
+
+@member_post
+def register(request: HttpRequest, event: ForumEventPage) -> HttpResponse:
+    try:
+        outcome = places.register(event, request.user)
+    except RegistrationRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, outcome.message)
+    return back_to(request, event)
+
+
+@member_post
+def cancel(request: HttpRequest, event: ForumEventPage) -> HttpResponse:
+    try:
+        outcome = places.cancel(event, request.user)
+    except RegistrationRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, outcome.message)
+    return back_to(request, event)
+
+
+@member_post
+def check_in_with_code(request: HttpRequest, event: ForumEventPage) -> HttpResponse:
+    try:
+        outcome = places.check_in_by_code(event, request.user, request.POST.get("code", "")[:20])
+    except RegistrationRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, outcome.message)
+    return back_to(request, event)
+
+
+def check_in_desk(request: HttpRequest, event: ForumEventPage) -> HttpResponse:
+    """The door: confirmed registrations found by name, each checked in with one tap."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not can_check_in_others(request.user):
+        raise PermissionDenied
+    if request.method == "POST":
+        return check_in_from_desk(request, event)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+
+    query = " ".join(request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
+    registrations = (
+        Registration.objects.filter(event=event, status=Registration.CONFIRMED)
+        .select_related("member__member_profile__branch")
+        .order_by("member__member_profile__display_name", "member__username")
+    )
+    if query:
+        registrations = registrations.filter(
+            Q(member__member_profile__display_name__icontains=query)
+            | Q(member__username__icontains=query)
+            | Q(member__member_profile__student_number__icontains=query)
+        )
+    page = Paginator(registrations, DESK_PAGE_SIZE).get_page(request.GET.get("page"))
+    totals = Registration.objects.filter(event=event, status=Registration.CONFIRMED)
+    context = {
+        "page": event,
+        "event": event,
+        "query": query,
+        "results": page,
+        "confirmed_total": totals.count(),
+        "checked_in_total": totals.filter(checked_in_at__isnull=False).count(),
+        "waiting_total": Registration.objects.filter(
+            event=event, status=Registration.WAITING
+        ).count(),
+        "check_in_open": event.check_in_is_open,
+    }
+    return render(request, "events/check_in_desk.html", context)
+
+
+def check_in_from_desk(request: HttpRequest, event: ForumEventPage) -> HttpResponse:
+    query = " ".join(request.POST.get("q", "").split())[:MAX_QUERY_LENGTH]
+    desk_url = event.get_url(request) + "check-in/"
+    if query:
+        desk_url += "?" + urlencode({"q": query})
+    registration_id = request.POST.get("registration", "")
+    registration = (
+        Registration.objects.filter(event=event, pk=registration_id).select_related("member")
+        if registration_id.isdigit()
+        else Registration.objects.none()
+    ).first()
+    if registration is None:
+        messages.error(request, _("找不到这条报名，请刷新名单后再试。"))
+        return redirect(desk_url)
+    name = display_name(registration.member)
+    try:
+        places.check_in(registration, request.user)
+    except RegistrationRefused as refused:
+        messages.error(request, f"{name}：{refused.message}")
+    else:
+        messages.success(request, _("%(name)s 签到成功。") % {"name": name})
+    return redirect(desk_url)
+
+
+def display_name(user) -> str:
+    profile = getattr(user, "member_profile", None)
+    return profile.display_name if profile else user.get_username()
+
+
+@require_safe
+def my_events(request: HttpRequest) -> HttpResponse:
+    """我的活动: the member's registrations for events that have not ended, soonest first."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    upcoming_ids = ForumEventPage.objects.live().public().filter(not_finished()).values("pk")
+    registrations = (
+        Registration.objects.filter(
+            member=request.user, status__in=Registration.ACTIVE, event__in=upcoming_ids
+        )
+        .select_related("event")
+        .order_by("event__starts_at", "event__pk")
+    )
+    context = {"registrations": list(registrations), "now": timezone.now()}
+    return render(request, "events/my_events.html", context)
