@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django import forms
 from django.db import transaction
+from django.forms.utils import ErrorDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -40,6 +41,7 @@ class AssignmentForm(forms.Form):
     )
     due_on = forms.DateField(
         label=_("截止日期"),
+        help_text=_("截止日当天 24 点前学完即可；延期时改成更晚的日期。"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         input_formats=["%Y-%m-%d"],
         error_messages={
@@ -109,6 +111,13 @@ class AssignmentForm(forms.Form):
         if cleaned.get("audience") == AUDIENCE_CHOSEN and not cleaned.get("members"):
             self.add_error("members", _("请至少选择一位成员，或改为全支部成员。"))
         return cleaned
+
+    def keep_without_judging(self) -> AssignmentForm:
+        """A search round-trip: show what was typed and ticked, but no errors yet (the
+        organiser has not tried to save)."""
+        self._errors = ErrorDict()
+        self.cleaned_data = {}
+        return self
 
     def selected_page_ids(self) -> list[int]:
         """The ticked pages as sent (for showing the form again), whole numbers only."""

@@ -58,7 +58,6 @@ def summarise(member_id: int, page_ids: Iterable[int]) -> dict[int, PageSummary]
             "pk", "content_type"
         )
     }
-    completion_q = Q(verb=LearningEvent.COMPLETED) | Q(verb=LearningEvent.ATTENDED)
     rows = (
         LearningEvent.objects.filter(member_id=member_id, page_id__in=page_ids)
         .values("page_id")
@@ -67,7 +66,8 @@ def summarise(member_id: int, page_ids: Iterable[int]) -> dict[int, PageSummary]
             last=Max("occurred_at"),
             seconds=Sum("value", filter=Q(verb=LearningEvent.VIEWED)),
             progress=Max("value", filter=Q(verb=LearningEvent.PROGRESSED)),
-            marked_done=Min("occurred_at", filter=completion_q),
+            marked_done=Min("occurred_at", filter=Q(verb=LearningEvent.COMPLETED)),
+            attended=Min("occurred_at", filter=Q(verb=LearningEvent.ATTENDED)),
             played_through=Min(
                 "occurred_at",
                 filter=Q(verb=LearningEvent.PROGRESSED, value__gte=LECTURE_COMPLETION_PROGRESS),
@@ -77,7 +77,8 @@ def summarise(member_id: int, page_ids: Iterable[int]) -> dict[int, PageSummary]
     summaries = {}
     for row in rows:
         page_id, kind = row["page_id"], page_kinds.get(row["page_id"])
-        candidates = [row["marked_done"]]
+        # An event is done when the member was there, not when they say so.
+        candidates = [row["attended"]] if kind == "event" else [row["marked_done"]]
         if kind == "lecture":
             candidates.append(row["played_through"])
         seconds = int(row["seconds"] or 0)

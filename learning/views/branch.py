@@ -105,12 +105,15 @@ def edit_form(request: HttpRequest, branch, assignment: Assignment | None) -> Ht
                     )
                 return redirect("learning:branch_assignment", assignment_id=saved.pk)
             messages.error(request, _("任务未保存，请按提示修改。"))
+        else:
+            form.keep_without_judging()
     else:
         form = AssignmentForm(branch=branch, instance=assignment)
     context = {
         "form": form,
         "assignment": assignment,
-        "query": query,
+        # Not "query": base.html would put the word in the site's own search box.
+        "page_query": query,
         "results": search_results(form, query),
         "selected_pages": form.selected_pages(),
         "selected_members": form.selected_member_ids(),

@@ -52,6 +52,9 @@ def mark_studied(request, page_id: int):
     page = ContentPage.objects.live().public().filter(pk=page_id).first()
     if page is None:
         raise Http404
+    if page.specific_class is not None and page.specific_class.kind == "event":
+        messages.error(request, _("活动以现场签到为准，不能标记“学完了”。"))
+        return HttpResponseRedirect(page.get_url(request) or "/")
     record_server_event(request.user, page, LearningEvent.COMPLETED)
     messages.success(request, _("已记下：《%(title)s》学完了。") % {"title": page.title})
     next_url = request.POST.get("next", "")

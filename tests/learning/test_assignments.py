@@ -187,6 +187,18 @@ def test_search_inside_the_form_keeps_what_was_typed_and_saves_nothing(organiser
     assert pages[0].pk not in [page.pk for page in results]
 
 
+def test_searching_before_saving_shows_no_errors_and_leaves_the_site_search_alone(organiser):
+    data = {"action": "search", "q": "长征", "title": "", "audience": "branch"}
+    text = login(organiser).post(NEW_URL, data).content.decode()
+    assert "请填写标题" not in text and "请选择截止日期" not in text
+    assert 'aria-invalid="true"' not in text
+    assert 'id="site-search-q" type="search" name="q" value=""' in text
+    assert 'id="page-search" type="search" name="q" value="长征"' in text
+    # The date's help is linked to its input for screen readers.
+    assert 'aria-describedby="id_due_on_helptext"' in text
+    assert 'id="id_due_on_helptext"' in text
+
+
 def test_form_on_a_phone_renders_without_javascript(organiser):
     response = login(organiser).get(NEW_URL)
     text = response.content.decode()
