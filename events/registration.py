@@ -190,7 +190,7 @@ def tell_promoted(event: ForumEventPage, registration: Registration) -> None:
     if not address:
         return
     start = timezone.localtime(event.starts_at)
-    url = settings.BASE_URL.rstrip("/") + (event.get_url() or "")
+    url = event.get_full_url() or settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     try:
         send_mail(
             _("候补转正：%(title)s") % {"title": event.title},

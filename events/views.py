@@ -16,12 +16,11 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from events import registration as places
-from events.models import ForumEventPage, Registration, not_finished
+from events.models import EventIndexPage, ForumEventPage, Registration, not_finished
 from events.registration import RegistrationRefused, can_check_in_others
 
 MAX_QUERY_LENGTH = 50
@@ -160,5 +159,8 @@ def my_events(request: HttpRequest) -> HttpResponse:
         .select_related("event")
         .order_by("event__starts_at", "event__pk")
     )
-    context = {"registrations": list(registrations), "now": timezone.now()}
+    context = {
+        "registrations": list(registrations),
+        "events_index": EventIndexPage.objects.live().public().first(),
+    }
     return render(request, "events/my_events.html", context)
