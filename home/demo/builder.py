@@ -96,6 +96,10 @@ def check_content() -> None:
                     problems.append(f"{item['slug']}: 标签“{tag}”不在共享词表中")
                 else:
                     kinds_by_tag[tag].add(key)
+    lecture_slugs = {item["slug"] for item in content.LECTURES}
+    for item in content.EVENTS:
+        if item.get("recording") and item["recording"] not in lecture_slugs:
+            problems.append(f"{item['slug']}: 录像“{item['recording']}”不是演示微党课")
     for tag, kinds in kinds_by_tag.items():
         if len(kinds) < 2:
             problems.append(f"标签“{tag}”只用于 {len(kinds)} 类内容，至少应联结两类")
@@ -389,6 +393,15 @@ class DemoBuilder:
             "ends_at": starts_at + timedelta(minutes=item["duration_minutes"]),
             "venue": item["venue"],
             "capacity": item["capacity"],
+            "online_url": item.get("online_url", ""),
+            "recording": (
+                MicroLecturePage.objects.filter(slug=item["recording"]).first()
+                if item.get("recording")
+                else None
+            ),
+            "materials": [
+                ("link", {"title": title, "url": url}) for title, url in item.get("materials", [])
+            ],
             "speakers": [
                 ("speaker", {"name": name, "title": title}) for name, title in item["speakers"]
             ],

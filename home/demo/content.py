@@ -1678,7 +1678,8 @@ STORIES = [
 
 
 # Event times are relative to the moment the demo is loaded: ``starts_in_days`` from
-# today (negative means past), at ``start_time`` China time.
+# today (negative means past), at ``start_time`` China time. Optional: ``online_url``,
+# ``recording`` (the slug of a lecture above) and ``materials`` (title, URL) for past events.
 EVENTS = [
     {
         "slug": "innovation-forum",
@@ -1762,6 +1763,8 @@ EVENTS = [
         "duration_minutes": 90,
         "venue": "图书馆三楼阅读空间",
         "capacity": None,
+        # Also streamed: the link is shown to members once they have registered.
+        "online_url": "https://meeting.example.edu.cn/long-march-reading",
         "speakers": [("陈思远", "微党课主讲人"), ("李想", "学生读书会会长")],
         "agenda": [
             ("19:00", "开场：我们为什么读长征", "陈思远"),
@@ -1821,6 +1824,9 @@ EVENTS = [
         "duration_minutes": 120,
         "venue": "学校大礼堂",
         "capacity": 500,
+        # After the event: its recording (a lecture page of this demo) and materials.
+        "recording": "space-dream",
+        "materials": [("中国载人航天工程官方网站", "https://www.cmse.gov.cn/")],
         "speakers": [("刘航", "航天青年工作者"), ("何静怡", "微党课主讲人")],
         "agenda": [
             ("15:00", "主题报告：我们的星辰大海", "刘航"),
