@@ -297,7 +297,37 @@ def export_history(member, now: datetime | None = None) -> dict[str, Any]:
             {"page": page_id, "page_title": title, "created_at": iso(created)}
             for page_id, title, created in dismissals
         ],
+        "event_registrations": event_registrations(member),
     }
+
+
+def event_registrations(member) -> list[dict[str, Any]]:
+    """The member's event registrations with their history (kept when history is deleted:
+    they are bookings the event's organisers count on, cancelled on the event page)."""
+    from events.models import Registration
+
+    registrations = (
+        Registration.objects.filter(member=member)
+        .select_related("event")
+        .prefetch_related("changes")
+        .order_by("queued_at", "pk")
+    )
+    return [
+        {
+            "event": registration.event_id,
+            "event_title": registration.event.title,
+            "status": registration.status,
+            "registered_at": iso(registration.queued_at),
+            "confirmed_at": iso(registration.confirmed_at),
+            "cancelled_at": iso(registration.cancelled_at),
+            "checked_in_at": iso(registration.checked_in_at),
+            "history": [
+                {"action": change.action, "at": iso(change.at)}
+                for change in registration.changes.all()
+            ],
+        }
+        for registration in registrations
+    ]
 
 
 # ---------------------------------------------------------------------------

@@ -327,3 +327,15 @@ def test_studied_button_is_not_offered_for_events():
     assert not LearningRecord.objects.filter(
         member=member, page=event, completed_at__isnull=False
     ).exists()
+
+
+def test_members_export_includes_their_registrations_and_nobody_elses():
+    event = make_event(capacity=1)
+    member, other = make_member("m"), make_member("o")
+    register(other, event)
+    register(member, event)
+    cancel(member, event)
+    data = login(member).get("/learning/export/").json()
+    [entry] = data["event_registrations"]
+    assert entry["event"] == event.pk and entry["status"] == "cancelled"
+    assert [change["action"] for change in entry["history"]] == ["waitlisted", "cancelled"]
