@@ -105,7 +105,8 @@ def check_in_desk(request: HttpRequest, event: ForumEventPage) -> HttpResponse:
     context = {
         "page": event,
         "event": event,
-        "query": query,
+        # Not "query": base.html would put it in the site's own search box.
+        "desk_query": query,
         "results": page,
         "confirmed_total": totals.count(),
         "checked_in_total": totals.filter(checked_in_at__isnull=False).count(),

@@ -53,6 +53,7 @@ def test_organiser_finds_a_member_by_name_and_checks_them_in(event, organiser):
 
     found = desk.get(event.url + "check-in/", {"q": "晓红"}).content.decode()
     assert "张晓红" in found and "李明" not in found
+    assert 'id="site-search-q" type="search" name="q" value=""' in found
 
     registration = Registration.objects.get(event=event, member=zhang)
     response = desk.post(

@@ -43,7 +43,11 @@ def test_register_confirms_a_place_and_records_it_in_learning_history():
     assert response.status_code == 200
     assert response.redirect_chain[-1][0].endswith("#registration")
     assert messages_of(response) == ["报名成功。"]
-    assert "你已报名" in response.content.decode()
+    text = response.content.decode()
+    assert "你已报名" in text
+    # The redirect lands on #registration: the message is shown there, not above the fold.
+    assert text.count("报名成功。") == 1
+    assert text.index('id="registration"') < text.index("报名成功。")
     assert statuses(event) == {"reader": Registration.CONFIRMED}
     assert registered_events(member, event) == 1
     # The server wrote it; the record shows the event as started, not done.
