@@ -159,6 +159,8 @@ class ForumEventPage(RoutablePageMixin, ContentPage):
         APIField("registration_closes_at"),
         APIField("speakers"),
         APIField("agenda"),
+        APIField("recording"),
+        APIField("materials"),
     ]
 
     parent_page_types = ["events.EventIndexPage"]

@@ -63,7 +63,12 @@ def study(member, pages, verb: str = "viewed", value: float | None = 120, days_a
 
 
 def complete(member, pages, days_ago: float = 1):
-    study(member, pages, verb=LearningEvent.COMPLETED, value=None, days_ago=days_ago)
+    """学完了 on content; for events, being checked in (the only way an event is done)."""
+    ids = [getattr(page, "pk", page) for page in pages]
+    events = set(ForumEventPage.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    others = [pk for pk in ids if pk not in events]
+    study(member, others, verb=LearningEvent.COMPLETED, value=None, days_ago=days_ago)
+    study(member, list(events), verb=LearningEvent.ATTENDED, value=None, days_ago=days_ago)
 
 
 def visible():

@@ -37,8 +37,19 @@ FIELDS = {
         "visiting_information",
     },
     ExemplarStoryPage: COMMON | {"person", "organisation", "category", "portrait", "achievements"},
+    # online_url is for registered members and check_in_code for the door: never public.
     ForumEventPage: COMMON
-    | {"starts_at", "ends_at", "venue", "online_url", "capacity", "speakers", "agenda"},
+    | {
+        "starts_at",
+        "ends_at",
+        "venue",
+        "capacity",
+        "registration_closes_at",
+        "speakers",
+        "agenda",
+        "recording",
+        "materials",
+    },
 }
 
 
@@ -49,6 +60,7 @@ def test_each_page_type_exposes_its_fields(client, model):
     assert response.status_code == 200
     data = response.json()
     assert FIELDS[model] <= set(data)
+    assert not {"online_url", "check_in_code"} & set(data)
     assert data["title"] == page.title
     assert page.topic in data["tags"]
 
