@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.support import environment
+
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -33,15 +35,7 @@ def free_port() -> int:
 def server_url(tmp_path_factory):
     """Serve the demo site the way README's first command does, on a free local port."""
     work = tmp_path_factory.mktemp("server")
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DATABASE_URL": f"sqlite:///{work / 'db.sqlite3'}",
-        "MEDIA_ROOT": str(work / "media"),
-        "STATIC_ROOT": str(work / "static"),
-        "ALLOW_INSECURE_KEY": "1",
-        "DEBUG": "0",
-    }
+    env = environment(work)
     manage = [sys.executable, str(PROJECT_DIR / "manage.py")]
     for command in (
         ["migrate", "--noinput", "-v0"],

@@ -7,77 +7,20 @@ page, opens it, presses 学完了, and the organiser's status page counts one do
 fetch anything from another host.
 """
 
-import json
-import os
-import subprocess
-import sys
 import uuid
 from datetime import date, timedelta
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
+from tests.browser.support import HEIGHT, Phone, branch_with_people, in_server
+
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
-SCREENSHOTS = PROJECT_DIR / "tests" / "browser" / "screenshots"
-WIDTH, HEIGHT = 375, 740
 SEARCH_WORD = "长征"  # found in several demo pages' titles and texts
 # The demo 微党课 to assign: a lecture has the 学完了 button (a forum event is done by check-in).
 LECTURE = "长征：一次理想信念的伟大远征"
-PASSWORD = "Hongke-test-2024!"
 
-
-def server_env(tmp_path_factory) -> dict:
-    """The environment the session's server runs with (conftest keeps its files here)."""
-    # mktemp("server") makes server0 and a "servercurrent" link to it.
-    found = tmp_path_factory.getbasetemp().glob("server*/db.sqlite3")
-    databases = sorted({path.resolve() for path in found})
-    assert len(databases) == 1, f"expected the browser server's database, found {databases}"
-    work = databases[0].parent
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DATABASE_URL": f"sqlite:///{work / 'db.sqlite3'}",
-        "MEDIA_ROOT": str(work / "media"),
-        "STATIC_ROOT": str(work / "static"),
-        "ALLOW_INSECURE_KEY": "1",
-        "DEBUG": "0",
-    }
-
-
-def in_server(env: dict, code: str):
-    """Run Python in ``manage.py shell`` against the server's database; returns its JSON."""
-    result = subprocess.run(
-        [sys.executable, str(PROJECT_DIR / "manage.py"), "shell", "-c", code],
-        env=env,
-        cwd=PROJECT_DIR,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1])
-
-
-SETUP = """
-import json
-from django.contrib.auth import get_user_model
-from django.utils import timezone
-from learning.models import Branch, MemberProfile
-
-branch = Branch.objects.create(name={branch!r}, organisation="计算机学院党委")
-people = [
-    ({organiser!r}, "王组织", MemberProfile.ROLE_ORGANISER),
-    ({member!r}, "李明", MemberProfile.ROLE_MEMBER),
-    ({other!r}, "张华", MemberProfile.ROLE_MEMBER),
-]
-for username, name, role in people:
-    user = get_user_model().objects.create_user(username, password={password!r})
-    MemberProfile.objects.create(user=user, display_name=name, branch=branch, role=role)
-print(json.dumps({{"id": branch.pk, "today": timezone.localdate().isoformat()}}))
-"""
 
 ASSIGNMENTS = """
 import json
@@ -89,76 +32,11 @@ print(json.dumps(list(Assignment.objects.filter(branch_id={branch_id}).values_li
 @pytest.fixture
 def branch(server_url, tmp_path_factory):
     """A branch in the server's database: an organiser and two members, all with passwords."""
-    env = server_env(tmp_path_factory)
-    suffix = uuid.uuid4().hex[:6]
-    names = {
-        "branch": f"计算机学院第一党支部{suffix}",
-        "organiser": f"zuzhi{suffix}",
-        "member": f"liming{suffix}",
-        "other": f"zhanghua{suffix}",
-    }
-    created = in_server(env, SETUP.format(password=PASSWORD, **names))
-    return {**names, **created, "env": env}
+    return branch_with_people(tmp_path_factory, "计算机学院第一党支部")
 
 
 def assignment_titles(branch) -> list[str]:
     return in_server(branch["env"], ASSIGNMENTS.format(branch_id=branch["id"]))
-
-
-class Phone:
-    """A 375×740 phone in its own browser context, noting requests and console errors."""
-
-    def __init__(self, browser, server_url):
-        self.server_url = server_url
-        self.context = browser.new_context(
-            viewport={"width": WIDTH, "height": HEIGHT},
-            device_scale_factor=2,
-            is_mobile=True,
-            has_touch=True,
-            locale="zh-CN",
-        )
-        self.requests: list[tuple[str, str]] = []
-        self.errors: list[str] = []
-        self.page = self.context.new_page()
-        self.page.on("request", lambda request: self.requests.append((self.page.url, request.url)))
-        self.page.on(
-            "console",
-            lambda message: message.type == "error" and self.errors.append(message.text),
-        )
-
-    def goto(self, path: str):
-        response = self.page.goto(self.server_url + path, wait_until="load")
-        assert response.status == 200, path
-        self.settle()
-        return response
-
-    def settle(self):
-        self.page.wait_for_load_state("networkidle")
-
-    def login(self, username: str):
-        page = self.page
-        self.goto("/login/")
-        page.get_by_label("用户名").fill(username)
-        page.get_by_label("密码").fill(PASSWORD)
-        page.locator("form.account-form").get_by_role("button", name="登录").click()
-        page.wait_for_url(self.server_url + "/learning/")
-        self.settle()
-
-    def check(self, shot: str):
-        """The page fits the phone and stays on our host; then a screenshot of the top."""
-        page = self.page
-        width = page.evaluate("document.documentElement.scrollWidth")
-        assert width <= WIDTH, f"{page.url} is {width}px wide"
-        own = urlparse(self.server_url).netloc
-        foreign = [(on, url) for on, url in self.requests if urlparse(url).netloc not in (own, "")]
-        assert not foreign, f"requests to other hosts: {foreign}"
-        assert not self.errors, f"{page.url} console errors: {self.errors}"
-        page.evaluate("window.scrollTo(0, 0)")
-        SCREENSHOTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"branch-{shot}.png"))
-
-    def close(self):
-        self.context.close()
 
 
 def counts(scope) -> dict[str, int]:
@@ -173,8 +51,8 @@ def counts(scope) -> dict[str, int]:
 
 
 def test_organiser_assigns_on_a_phone_and_a_member_finishes_it(browser, server_url, branch):
-    organiser = Phone(browser, server_url)
-    member = Phone(browser, server_url)
+    organiser = Phone(browser, server_url, "branch")
+    member = Phone(browser, server_url, "branch")
     try:
         organiser_assigns_and_member_finishes(organiser, member, branch)
     finally:

@@ -11,89 +11,24 @@ the phone, fetches nothing from another host, logs no console error, every butto
 least 44 px tall, and every form control has an accessible name.
 """
 
-import json
-import os
 import re
-import subprocess
-import sys
-import uuid
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
+from tests.browser.support import Phone, branch_with_people, in_server
+
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
-SCREENSHOTS = PROJECT_DIR / "tests" / "browser" / "screenshots"
-WIDTH, HEIGHT = 375, 740
-PASSWORD = "Hongke-test-2024!"
 CODE = "246810"
-MIN_TAP = 44
-BUTTONS = "button, input[type=submit], input[type=button], a.button, [role=button]"
-# Roles whose elements a person operates: each needs a name a screen reader can say.
-CONTROL_ROLES = {
-    "button",
-    "checkbox",
-    "combobox",
-    "listbox",
-    "radio",
-    "searchbox",
-    "slider",
-    "spinbutton",
-    "switch",
-    "textbox",
-}
-
-
-def server_env(tmp_path_factory) -> dict:
-    """The environment the session's server runs with (conftest keeps its files here)."""
-    found = tmp_path_factory.getbasetemp().glob("server*/db.sqlite3")
-    databases = sorted({path.resolve() for path in found})
-    assert len(databases) == 1, f"expected the browser server's database, found {databases}"
-    work = databases[0].parent
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DATABASE_URL": f"sqlite:///{work / 'db.sqlite3'}",
-        "MEDIA_ROOT": str(work / "media"),
-        "STATIC_ROOT": str(work / "static"),
-        "ALLOW_INSECURE_KEY": "1",
-        "DEBUG": "0",
-    }
-
-
-def in_server(env: dict, code: str):
-    """Run Python in ``manage.py shell`` against the server's database; returns its JSON."""
-    result = subprocess.run(
-        [sys.executable, str(PROJECT_DIR / "manage.py"), "shell", "-c", code],
-        env=env,
-        cwd=PROJECT_DIR,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 SETUP = """
 import json
 from datetime import timedelta
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 from events.models import EventIndexPage, ForumEventPage
-from learning.models import Branch, MemberProfile
-
-branch = Branch.objects.create(name={branch!r}, organisation="计算机学院党委")
-people = [
-    ({organiser!r}, "王组织", MemberProfile.ROLE_ORGANISER),
-    ({member!r}, "李明", MemberProfile.ROLE_MEMBER),
-    ({other!r}, "张华", MemberProfile.ROLE_MEMBER),
-]
-for username, name, role in people:
-    user = get_user_model().objects.create_user(username, password={password!r})
-    MemberProfile.objects.create(user=user, display_name=name, branch=branch, role=role)
 
 index = EventIndexPage.objects.get()
 event = index.add_child(instance=ForumEventPage(
@@ -124,132 +59,18 @@ print(json.dumps([
 @pytest.fixture
 def event(server_url, tmp_path_factory):
     """A one-place event starting in an hour, an organiser and two members, in the server's DB."""
-    env = server_env(tmp_path_factory)
-    suffix = uuid.uuid4().hex[:6]
-    names = {
-        "branch": f"物理学院第二党支部{suffix}",
-        "organiser": f"wangzz{suffix}",
-        "member": f"liming{suffix}",
-        "other": f"zhanghua{suffix}",
-        "title": f"科技报国青年论坛{suffix}",
-        "slug": f"keji-baoguo-{suffix}",
-    }
-    created = in_server(env, SETUP.format(password=PASSWORD, code=CODE, **names))
+    people = branch_with_people(tmp_path_factory, "物理学院第二党支部")
+    suffix = people["suffix"]
+    names = {"title": f"科技报国青年论坛{suffix}", "slug": f"keji-baoguo-{suffix}"}
+    created = in_server(people["env"], SETUP.format(code=CODE, **names))
     assert created["check_in_open"], "check-in should open two hours before the start"
     path = urlparse(created["path"]).path
     assert path.endswith("/"), path
-    return {**names, "path": path, "env": env}
+    return {**people, **names, "path": path}
 
 
 def registrations(event) -> list[list]:
     return in_server(event["env"], REGISTRATIONS.format(slug=event["slug"]))
-
-
-class Phone:
-    """A 375×740 phone in its own browser context, noting requests and console errors."""
-
-    def __init__(self, browser, server_url):
-        self.server_url = server_url
-        self.context = browser.new_context(
-            viewport={"width": WIDTH, "height": HEIGHT},
-            device_scale_factor=2,
-            is_mobile=True,
-            has_touch=True,
-            locale="zh-CN",
-            accept_downloads=True,
-        )
-        self.requests: list[tuple[str, str]] = []
-        self.errors: list[str] = []
-        self.page = self.context.new_page()
-        self.page.on("request", lambda request: self.requests.append((self.page.url, request.url)))
-        self.page.on(
-            "console",
-            lambda message: message.type == "error" and self.errors.append(message.text),
-        )
-        self.page.on("pageerror", lambda error: self.errors.append(f"uncaught: {error}"))
-        self.cdp = self.context.new_cdp_session(self.page)
-
-    def goto(self, path: str):
-        response = self.page.goto(self.server_url + path, wait_until="load")
-        assert response.status == 200, path
-        self.settle()
-        return response
-
-    def settle(self):
-        self.page.wait_for_load_state("networkidle")
-
-    def submit(self, button):
-        """Tap a form's button and wait for the page the server answers with."""
-        with self.page.expect_navigation(wait_until="load"):
-            button.tap()
-        self.settle()
-
-    def login(self, username: str):
-        page = self.page
-        self.goto("/login/")
-        self.check("login", screenshot=False)
-        page.get_by_label("用户名").fill(username)
-        page.get_by_label("密码").fill(PASSWORD)
-        self.submit(page.locator("form.account-form").get_by_role("button", name="登录"))
-        assert urlparse(page.url).path == "/learning/", page.url
-
-    def unnamed_controls(self) -> list[str]:
-        """Controls in Chromium's accessibility tree that have no accessible name."""
-        tree = self.cdp.send("Accessibility.getFullAXTree")
-        unnamed = []
-        for node in tree["nodes"]:
-            role = (node.get("role") or {}).get("value")
-            if node.get("ignored") or role not in CONTROL_ROLES:
-                continue
-            name = ((node.get("name") or {}).get("value") or "").strip()
-            if not name:
-                described = self.cdp.send(
-                    "DOM.describeNode", {"backendNodeId": node["backendDOMNodeId"]}
-                )["node"]
-                attributes = described.get("attributes", [])
-                unnamed.append(f"{role} <{described['localName']} {attributes}>")
-        return unnamed
-
-    def short_buttons(self) -> list[str]:
-        short = []
-        for button in self.page.locator(BUTTONS).filter(visible=True).all():
-            box = button.bounding_box()
-            if box is not None and box["height"] < MIN_TAP:
-                label = button.inner_text().strip() or button.get_attribute("aria-label")
-                short.append(f"{label!r} is {box['height']:.1f}px tall")
-        return short
-
-    def check(self, shot: str, screenshot: bool = True):
-        """The page fits the phone, stays on our host, and is usable by touch and by ear."""
-        page = self.page
-        width = page.evaluate("document.documentElement.scrollWidth")
-        assert width <= WIDTH, f"{page.url} is {width}px wide"
-        own = urlparse(self.server_url).netloc
-        foreign = [(on, url) for on, url in self.requests if urlparse(url).netloc not in (own, "")]
-        assert not foreign, f"requests to other hosts: {foreign}"
-        assert not self.errors, f"{page.url} console errors: {self.errors}"
-        short = self.short_buttons()
-        assert not short, f"{page.url}: buttons under {MIN_TAP}px: {short}"
-        unnamed = self.unnamed_controls()
-        assert not unnamed, f"{page.url}: controls without an accessible name: {unnamed}"
-        if screenshot:
-            page.evaluate("window.scrollTo(0, 0)")
-            SCREENSHOTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(SCREENSHOTS / f"events-{shot}.png"))
-
-    def show(self, shot: str, locator=None):
-        """A screenshot of what the phone shows now, or with ``locator`` scrolled into view.
-
-        After a form on the event page the server redirects to ``#registration``, so the
-        screen a member actually sees starts at the registration panel, not at the top.
-        """
-        if locator is not None:
-            locator.scroll_into_view_if_needed()
-        SCREENSHOTS.mkdir(exist_ok=True)
-        self.page.screenshot(path=str(SCREENSHOTS / f"events-{shot}.png"))
-
-    def close(self):
-        self.context.close()
 
 
 def messages(page) -> list[str]:
@@ -257,9 +78,9 @@ def messages(page) -> list[str]:
 
 
 def test_members_register_wait_and_check_in_on_a_phone(browser, server_url, event):
-    member = Phone(browser, server_url)
-    other = Phone(browser, server_url)
-    organiser = Phone(browser, server_url)
+    member = Phone(browser, server_url, "events")
+    other = Phone(browser, server_url, "events")
+    organiser = Phone(browser, server_url, "events")
     try:
         register_wait_and_check_in(member, other, organiser, event)
     finally:
