@@ -31,50 +31,39 @@ def back_to(request: HttpRequest, event: ForumEventPage, anchor: str = "registra
     return redirect(f"{event.get_url(request)}#{anchor}")
 
 
-def member_post(view):
-    """POST only; a visitor who is not logged in is sent to log in and back to the event."""
+def member_action(action):
+    """A member's POST on the event page: ``action`` does it (or refuses), the member goes
+    back to the registration panel with the answer. Not logged in: log in first."""
 
-    def wrapper(request: HttpRequest, event: ForumEventPage) -> HttpResponse:
+    def view(request: HttpRequest, event: ForumEventPage) -> HttpResponse:
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         if not request.user.is_authenticated:
             return redirect_to_login(event.get_url(request))
-        return view(request, event)
+        try:
+            outcome = action(request, event)
+        except RegistrationRefused as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(request, outcome.message)
+        return back_to(request, event)
 
-    return wrapper
-
-
-@member_post
-def register(request: HttpRequest, event: ForumEventPage) -> HttpResponse:
-    try:
-        outcome = places.register(event, request.user)
-    except RegistrationRefused as refused:
-        messages.error(request, refused.message)
-    else:
-        messages.success(request, outcome.message)
-    return back_to(request, event)
+    return view
 
 
-@member_post
-def cancel(request: HttpRequest, event: ForumEventPage) -> HttpResponse:
-    try:
-        outcome = places.cancel(event, request.user)
-    except RegistrationRefused as refused:
-        messages.error(request, refused.message)
-    else:
-        messages.success(request, outcome.message)
-    return back_to(request, event)
+@member_action
+def register(request: HttpRequest, event: ForumEventPage) -> places.Outcome:
+    return places.register(event, request.user)
 
 
-@member_post
-def check_in_with_code(request: HttpRequest, event: ForumEventPage) -> HttpResponse:
-    try:
-        outcome = places.check_in_by_code(event, request.user, request.POST.get("code", "")[:20])
-    except RegistrationRefused as refused:
-        messages.error(request, refused.message)
-    else:
-        messages.success(request, outcome.message)
-    return back_to(request, event)
+@member_action
+def cancel(request: HttpRequest, event: ForumEventPage) -> places.Outcome:
+    return places.cancel(event, request.user)
+
+
+@member_action
+def check_in_with_code(request: HttpRequest, event: ForumEventPage) -> places.Outcome:
+    return places.check_in_by_code(event, request.user, request.POST.get("code", "")[:20])
 
 
 def check_in_desk(request: HttpRequest, event: ForumEventPage) -> HttpResponse:
