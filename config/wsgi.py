@@ -9,8 +9,10 @@ import os
 from django.core.wsgi import get_wsgi_application
 
 from config.production import refuse_unsafe_production
+from config.startup import settle_for_serving
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 refuse_unsafe_production()
 application = get_wsgi_application()
+settle_for_serving()

@@ -15,9 +15,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -108,11 +109,13 @@ def load_progress(member_ids: Iterable[int], page_ids: Iterable[int]) -> dict[in
     if not member_ids or not page_ids:
         return progress
     rows = LearningRecord.objects.filter(member_id__in=member_ids, page_id__in=page_ids)
-    for member_id, page_id, completed_at in rows.values_list(
-        "member_id", "page_id", "completed_at"
+    # Only whether it is done matters: a boolean spares parsing thousands of datetimes.
+    done = ExpressionWrapper(Q(completed_at__isnull=False), output_field=BooleanField())
+    for member_id, page_id, is_done in rows.annotate(is_done=done).values_list(
+        "member_id", "page_id", "is_done"
     ):
         progress[member_id].started.add(page_id)
-        if completed_at is not None:
+        if is_done:
             progress[member_id].done.add(page_id)
     return progress
 
@@ -126,7 +129,7 @@ class AssignmentStatus:
     statuses: dict[int, str]  # member id -> status
     done_items: dict[int, int]  # member id -> items done
 
-    @property
+    @cached_property
     def counts(self) -> Counter[str]:
         return Counter(self.statuses.values())
 
@@ -200,24 +203,27 @@ class BranchOverview:
             for page_id in item_page_ids(assignment)
         }
         progress = load_progress(member_ids, pages)
+        self.listed = self.open + self.closed
         self.statuses = {
             assignment.pk: assignment_status(assignment, member_ids, progress)
-            for assignment in self.open + self.closed
+            for assignment in self.listed
         }
+        # Worked out once per assignment, not once per member and assignment.
+        self.overdue = {assignment.pk: assignment.is_overdue(self.now) for assignment in self.open}
         self.roster = [self.roster_row(member) for member in self.members]
 
     def roster_row(self, member) -> RosterRow:
         open_count = overdue_count = 0
         statuses = {}
-        for assignment in self.open + self.closed:
+        for assignment in self.listed:
             status = self.statuses[assignment.pk].statuses.get(member.pk)
             if status is None:
                 continue
             statuses[assignment.pk] = status
-            if assignment.is_open and status != DONE:
+            if assignment.pk in self.overdue and status != DONE:
                 open_count += 1
-                overdue_count += assignment.is_overdue(self.now)
-        cells = [statuses.get(assignment.pk) for assignment in self.open + self.closed]
+                overdue_count += self.overdue[assignment.pk]
+        cells = [statuses.get(assignment.pk) for assignment in self.listed]
         return RosterRow(member, open_count, overdue_count, statuses, cells)
 
     @property
@@ -227,7 +233,7 @@ class BranchOverview:
 
     @property
     def assignments(self) -> list[AssignmentStatus]:
-        return [self.statuses[assignment.pk] for assignment in self.open + self.closed]
+        return [self.statuses[assignment.pk] for assignment in self.listed]
 
 
 # --- the member's side: 待学任务 ---------------------------------------------------------
