@@ -31,11 +31,9 @@ import math
 import os
 import platform
 import random
-import signal
 import statistics
 import sys
 import time
-import traceback
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -48,11 +46,10 @@ from benchmarks.learning_world import client_id, rng_for  # noqa: E402
 from benchmarks.scratch import (  # noqa: E402
     build_skeleton,
     bulk_loading,
-    clean_up,
     collect_static,
     pad,
     percentile,
-    prepare_environment,
+    run_benchmark,
 )
 
 BENCH_DB_NAME = "hongke_branch_bench"
@@ -870,31 +867,13 @@ def main(argv: list[str] | None = None) -> int:
     if min(args.members, args.assignments, args.requests) < 1:
         parser.error("--members, --assignments and --requests must be at least 1")
     size = PlanSize(members=args.members, assignments=args.assignments, seed=args.seed)
-    # A plain kill would skip the clean-up below and leave the scratch database behind.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    try:
-        database = prepare_environment(BENCH_DB_NAME)
-    except Exception as error:
-        print(f"cannot prepare the benchmark database: {error}", file=sys.stderr)
-        return 1
 
-    import django
-
-    django.setup()
-    print(f"database: {database.describe()}", flush=True)
-    try:
-        try:
-            built = build(size)
-        except Exception:
-            traceback.print_exc()
-            print("BUILD FAILED", file=sys.stderr)
-            return 1
+    def measure_and_report(built: Built) -> bool:
         timed = measure(built, args.requests, settle=not args.no_settle)
         overview_ms = time_overview(built, min(args.requests, 50))
-        met = report(built, timed, overview_ms)
-    finally:
-        clean_up(database, args.keep)
-    return 0 if met else 2
+        return report(built, timed, overview_ms)
+
+    return run_benchmark(BENCH_DB_NAME, lambda: build(size), measure_and_report, args.keep)
 
 
 if __name__ == "__main__":

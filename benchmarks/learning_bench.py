@@ -26,11 +26,9 @@ import math
 import os
 import platform
 import random
-import signal
 import statistics
 import sys
 import time
-import traceback
 import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -49,10 +47,9 @@ from benchmarks.learning_world import (  # noqa: E402
 from benchmarks.scratch import (  # noqa: E402
     build_skeleton,
     bulk_loading,
-    clean_up,
     collect_static,
     percentile,
-    prepare_environment,
+    run_benchmark,
 )
 
 BENCH_DB_NAME = "hongke_learning_bench"
@@ -563,31 +560,14 @@ def main(argv: list[str] | None = None) -> int:
         branches=min(args.branches, args.members),
         seed=args.seed,
     )
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    try:
-        database = prepare_environment(BENCH_DB_NAME)
-    except Exception as error:
-        print(f"cannot prepare the benchmark database: {error}", file=sys.stderr)
-        return 1
 
-    import django
-
-    django.setup()
-    print(f"database: {database.describe()}", flush=True)
-    try:
-        try:
-            built = build(size)
-        except Exception:
-            traceback.print_exc()
-            print("BUILD FAILED", file=sys.stderr)
-            return 1
+    def measure_and_report(built) -> bool:
         scores = evaluate(built, args.evaluate)
         lists = time_lists(built, args.timed)
         ingested = ingest(built)
-        met = report(built, scores, lists, ingested)
-    finally:
-        clean_up(database, args.keep)
-    return 0 if met else 2
+        return report(built, scores, lists, ingested)
+
+    return run_benchmark(BENCH_DB_NAME, lambda: build(size), measure_and_report, args.keep)
 
 
 if __name__ == "__main__":

@@ -11,10 +11,12 @@ import contextlib
 import math
 import os
 import shutil
+import signal
 import sys
 import tempfile
+import traceback
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -97,6 +99,39 @@ def choose_database(user_url: str, temp_dir: Path, name: str) -> BenchDatabase:
     if user_url and not scheme.startswith("sqlite"):
         raise SystemExit(f"Unsupported DATABASE_URL scheme {scheme!r}: use PostgreSQL or none.")
     return BenchDatabase("sqlite", f"sqlite:///{temp_dir / 'bench.sqlite3'}", temp_dir, name)
+
+
+def run_benchmark(
+    name: str, build: Callable[[], object], measure: Callable[[object], bool], keep: bool
+) -> int:
+    """A benchmark's life: scratch database, Django, ``build()``, ``measure(built)``, clean-up.
+
+    Exit status: 0 when ``measure`` says every target was met, 2 when one was not, 1 when
+    the database or the build failed.
+    """
+    # A plain kill would skip the clean-up below and leave the scratch database behind.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    try:
+        database = prepare_environment(name)
+    except Exception as error:
+        print(f"cannot prepare the benchmark database: {error}", file=sys.stderr)
+        return 1
+
+    import django
+
+    django.setup()
+    print(f"database: {database.describe()}", flush=True)
+    try:
+        try:
+            built = build()
+        except Exception:
+            traceback.print_exc()
+            print("BUILD FAILED", file=sys.stderr)
+            return 1
+        met = measure(built)
+    finally:
+        clean_up(database, keep)
+    return 0 if met else 2
 
 
 def collect_static() -> None:

@@ -19,12 +19,10 @@ import logging
 import os
 import platform
 import random
-import signal
 import statistics
 import sys
 import threading
 import time
-import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -36,11 +34,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.scratch import (  # noqa: E402
     build_skeleton,
     bulk_loading,
-    clean_up,
     collect_static,
     pad,
     percentile,
-    prepare_environment,
+    run_benchmark,
 )
 
 BENCH_DB_NAME = "hongke_bench"
@@ -728,32 +725,16 @@ def main(argv: list[str] | None = None) -> int:
         "--keep", action="store_true", help="keep the scratch database and media afterwards"
     )
     args = parser.parse_args(argv)
-    # A plain kill would skip the clean-up below and leave the scratch database behind.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
-    try:
-        database = prepare_environment(BENCH_DB_NAME)
-    except Exception as error:
-        print(f"cannot prepare the benchmark database: {error}", file=sys.stderr)
-        return 1
-
-    import django
-
-    django.setup()
-    print(f"database: {database.describe()}", flush=True)
-    try:
-        try:
-            stats = build(args.pages, args.seed)
-        except Exception:
-            traceback.print_exc()
-            print("BUILD FAILED", file=sys.stderr)
-            return 1
+    def measure_and_report(stats) -> bool:
         timings = measure(args.queries, args.limit)
         summarise(timings, stats, args.pages, args.limit)
         explain_slowest(timings, args.limit)
-    finally:
-        clean_up(database, args.keep)
-    return 0
+        return True  # figures to read; the target is judged in README
+
+    return run_benchmark(
+        BENCH_DB_NAME, lambda: build(args.pages, args.seed), measure_and_report, args.keep
+    )
 
 
 if __name__ == "__main__":
