@@ -39,10 +39,9 @@ CODE_ATTEMPT_WINDOW_SECONDS = 15 * 60
 class RegistrationRefused(Exception):
     """What the member tried cannot be done; the message says why, in Chinese."""
 
-    def __init__(self, message: str, status: int = 409) -> None:
+    def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
-        self.status = status
 
 
 def locked_event(event: ForumEventPage) -> ForumEventPage:
@@ -269,7 +268,7 @@ def check_in_by_code(event: ForumEventPage, member, code: str) -> Outcome:
     attempts_key = f"hongke-check-in:{event.pk}:{member.pk}"
     if cache.get(attempts_key, 0) >= CODE_ATTEMPT_LIMIT:
         raise RegistrationRefused(
-            _("签到码输错太多次，请 15 分钟后再试，或请现场工作人员帮你签到。"), status=429
+            _("签到码输错太多次，请 15 分钟后再试，或请现场工作人员帮你签到。")
         )
     if not event.check_in_is_open:
         raise RegistrationRefused(check_in_closed_message(event))
@@ -278,14 +277,14 @@ def check_in_by_code(event: ForumEventPage, member, code: str) -> Outcome:
         raise RegistrationRefused(_("你没有这个活动的正式报名，请找现场工作人员。"))
     entered = normalise_code(code)
     if not entered:
-        raise RegistrationRefused(_("请输入签到码。"), status=400)
+        raise RegistrationRefused(_("请输入签到码。"))
     if not hmac.compare_digest(entered.encode(), event.check_in_code.encode()):
         cache.add(attempts_key, 0, CODE_ATTEMPT_WINDOW_SECONDS)
         try:
             cache.incr(attempts_key)
         except ValueError:  # expired between add and incr
             cache.set(attempts_key, 1, CODE_ATTEMPT_WINDOW_SECONDS)
-        raise RegistrationRefused(_("签到码不对，请看清现场公布的 6 位数字。"), status=400)
+        raise RegistrationRefused(_("签到码不对，请看清现场公布的 6 位数字。"))
     return check_in(registration, member)
 
 
