@@ -363,7 +363,7 @@ def build_pages(plan: Plan) -> list[int]:
     from django.utils import timezone
     from taggit.models import Tag
 
-    from benchmarks.search_bench import KIND_FIELDS, TAGS, make_body, make_picks
+    from benchmarks.search_bench import TAGS, generated_page, make_picks
 
     rng = rng_for(plan.size.seed, "text")
     now = timezone.now()
@@ -375,17 +375,7 @@ def build_pages(plan: Plan) -> list[int]:
             key = INDEX_OF_KIND[kind]
             picks = make_picks(rng)
             published = now - timedelta(minutes=rng.randint(60, 365 * 24 * 60))
-            page = indexes[key].child_model(
-                slug=f"{kind}-{number + 1}",
-                summary=picks.sentences(1, 2)[:500],
-                topic=picks.topic,
-                body=make_body(picks),
-                live=True,
-                has_unpublished_changes=False,
-                first_published_at=published,
-                last_published_at=published,
-                **KIND_FIELDS[key](picks, now),
-            )
+            page = generated_page(indexes[key].child_model, key, number, picks, published, now)
             page.tags.add(*(tags[name] for name in picks.tags))
             indexes[key].add_child(instance=page)
             ids.append(page.pk)

@@ -255,6 +255,22 @@ def make_picks(
     return Picks(rng, topic, tags, places, terms, person_name(rng), city + rng.choice(ORG_SUFFIXES))
 
 
+def generated_page(model, kind: str, number: int, picks, published, now):
+    """An unsaved, published-looking page of ``model`` with generated text; ``kind`` is the
+    section key of KIND_FIELDS (lectures, sites, stories, events)."""
+    return model(
+        slug=f"{kind}-{number + 1}",
+        summary=picks.sentences(1, 2)[:500],
+        topic=picks.topic,
+        body=make_body(picks),
+        live=True,
+        has_unpublished_changes=False,
+        first_published_at=published,
+        last_published_at=published,
+        **KIND_FIELDS[kind](picks, now),
+    )
+
+
 def make_body(picks: Picks) -> list[tuple[str, object]]:
     """3–8 paragraphs, with a heading or a quote here and there, as the editors write."""
     rng = picks.rng
@@ -455,17 +471,7 @@ def build_pages(indexes: dict, total: int, rng: random.Random, now: datetime) ->
                 kind = order[number]
                 picks = make_picks(rng)
                 published = now - timedelta(minutes=rng.randint(60, 3 * 365 * 24 * 60))
-                page = models[kind](
-                    slug=f"{kind}-{number + 1}",
-                    summary=picks.sentences(1, 2)[:500],
-                    topic=picks.topic,
-                    body=make_body(picks),
-                    live=True,
-                    has_unpublished_changes=False,
-                    first_published_at=published,
-                    last_published_at=published,
-                    **KIND_FIELDS[kind](picks, now),
-                )
+                page = generated_page(models[kind], kind, number, picks, published, now)
                 # Tag instances, not names: no lookup query per tag.
                 page.tags.add(*(tags[name] for name in picks.tags))
                 indexes[kind].add_child(instance=page)
