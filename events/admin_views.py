@@ -29,6 +29,7 @@ from wagtail.admin.widgets.button import HeaderButton
 
 from events.models import ForumEventPage, Registration
 from home.spreadsheet import csv_response
+from learning.models import member_name
 
 VIEW_PERMISSION = "events.view_registration"
 LOCAL_TIME = ZoneInfo("Asia/Shanghai")
@@ -54,14 +55,6 @@ def profile_of(user):
     return getattr(user, "member_profile", None)  # RelatedObjectDoesNotExist is an AttributeError
 
 
-def member_name(user) -> str:
-    """The member's display name, or the username when there is no profile (or no name)."""
-    if user is None:
-        return ""
-    profile = profile_of(user)
-    return (profile and profile.display_name) or user.get_username()
-
-
 def member_branch(user) -> str:
     profile = profile_of(user)
     return profile.branch.name if profile is not None and profile.branch is not None else ""
@@ -70,14 +63,6 @@ def member_branch(user) -> str:
 def member_student_number(user) -> str:
     profile = profile_of(user)
     return profile.student_number if profile is not None else ""
-
-
-def person_label(user) -> str:
-    """Name and username, for who did something (a member, an organiser, an editor)."""
-    if user is None:
-        return ""
-    name, username = member_name(user), user.get_username()
-    return name if name == username else f"{name}（{username}）"
 
 
 def registrations_with_people():

@@ -184,9 +184,9 @@ class ForumEventPage(RoutablePageMixin, ContentPage):
         if (
             self.starts_at
             and self.registration_closes_at
-            and self.registration_closes_at > self.effective_end
+            and self.registration_closes_at > self.starts_at
         ):
-            raise ValidationError({"registration_closes_at": _("报名截止时间不能晚于活动结束。")})
+            raise ValidationError({"registration_closes_at": _("报名截止时间不能晚于活动开始。")})
 
     @property
     def effective_end(self):
@@ -202,11 +202,12 @@ class ForumEventPage(RoutablePageMixin, ContentPage):
 
     @property
     def registration_deadline(self):
-        return self.registration_closes_at or self.starts_at
+        """The editor's closing time, never later than the start (nobody joins a running event)."""
+        return min(self.registration_closes_at or self.starts_at, self.starts_at)
 
     @property
     def registration_is_open(self) -> bool:
-        return timezone.now() < self.registration_deadline and not self.is_past
+        return timezone.now() < self.registration_deadline
 
     @property
     def check_in_opens_at(self):

@@ -81,7 +81,7 @@ def register(event: ForumEventPage, member) -> Outcome:
             now = timezone.now()
             if now >= event.starts_at:
                 raise RegistrationRefused(_("活动已经开始或结束，不能再报名。"))
-            if now >= event.registration_deadline:
+            if not event.registration_is_open:
                 raise RegistrationRefused(_("报名已经截止。"))
             registration = Registration.objects.filter(event=event, member=member).first()
             if registration is not None and registration.is_active:
@@ -315,12 +315,18 @@ class RegistrationPanel:
         return self.registration is not None and self.registration.status == "waiting"
 
 
-def registration_panel(event: ForumEventPage, user) -> RegistrationPanel:
-    """Counts (one query), and the visitor's own registration when logged in."""
-    counts = Registration.objects.filter(event=event).aggregate(
+def registration_counts(event: ForumEventPage) -> dict[str, int]:
+    """Confirmed, waiting and checked-in registrations of the event, in one query."""
+    return Registration.objects.filter(event=event).aggregate(
         confirmed=Count("pk", filter=Q(status=Registration.CONFIRMED)),
         waiting=Count("pk", filter=Q(status=Registration.WAITING)),
+        checked_in=Count("pk", filter=Q(checked_in_at__isnull=False)),
     )
+
+
+def registration_panel(event: ForumEventPage, user) -> RegistrationPanel:
+    """Counts (one query), and the visitor's own registration when logged in."""
+    counts = registration_counts(event)
     places_left = None if event.capacity is None else max(0, event.capacity - counts["confirmed"])
     panel = RegistrationPanel(counts["confirmed"], places_left, counts["waiting"], None)
     if getattr(user, "is_authenticated", False):

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_safe
 from events import registration as places
 from events.models import EventIndexPage, ForumEventPage, Registration, not_finished
 from events.registration import RegistrationRefused, can_check_in_others
+from learning.models import member_name
 
 MAX_QUERY_LENGTH = 50
 DESK_PAGE_SIZE = 50
@@ -90,18 +91,16 @@ def check_in_desk(request: HttpRequest, event: ForumEventPage) -> HttpResponse:
             | Q(member__member_profile__student_number__icontains=query)
         )
     page = Paginator(registrations, DESK_PAGE_SIZE).get_page(request.GET.get("page"))
-    totals = Registration.objects.filter(event=event, status=Registration.CONFIRMED)
+    counts = places.registration_counts(event)
     context = {
         "page": event,
         "event": event,
         # Not "query": base.html would put it in the site's own search box.
         "desk_query": query,
         "results": page,
-        "confirmed_total": totals.count(),
-        "checked_in_total": totals.filter(checked_in_at__isnull=False).count(),
-        "waiting_total": Registration.objects.filter(
-            event=event, status=Registration.WAITING
-        ).count(),
+        "confirmed_total": counts["confirmed"],
+        "checked_in_total": counts["checked_in"],
+        "waiting_total": counts["waiting"],
         "check_in_open": event.check_in_is_open,
     }
     return render(request, "events/check_in_desk.html", context)
@@ -109,7 +108,7 @@ def check_in_desk(request: HttpRequest, event: ForumEventPage) -> HttpResponse:
 
 def check_in_from_desk(request: HttpRequest, event: ForumEventPage) -> HttpResponse:
     query = " ".join(request.POST.get("q", "").split())[:MAX_QUERY_LENGTH]
-    desk_url = event.get_url(request) + "check-in/"
+    desk_url = event.get_url(request) + event.reverse_subpage("check_in")
     if query:
         desk_url += "?" + urlencode({"q": query})
     registration_id = request.POST.get("registration", "")
@@ -121,7 +120,7 @@ def check_in_from_desk(request: HttpRequest, event: ForumEventPage) -> HttpRespo
     if registration is None:
         messages.error(request, _("找不到这条报名，请刷新名单后再试。"))
         return redirect(desk_url)
-    name = display_name(registration.member)
+    name = member_name(registration.member)
     try:
         places.check_in(registration, request.user)
     except RegistrationRefused as refused:
@@ -129,11 +128,6 @@ def check_in_from_desk(request: HttpRequest, event: ForumEventPage) -> HttpRespo
     else:
         messages.success(request, _("%(name)s 签到成功。") % {"name": name})
     return redirect(desk_url)
-
-
-def display_name(user) -> str:
-    profile = getattr(user, "member_profile", None)
-    return profile.display_name if profile else user.get_username()
 
 
 @require_safe

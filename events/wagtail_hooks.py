@@ -38,12 +38,11 @@ from events.admin_views import (
     can_view_registrations,
     local_time,
     member_branch,
-    member_name,
-    person_label,
     registrations_with_people,
 )
 from events.models import ForumEventPage, Registration, RegistrationChange
 from events.registration import waiting_position
+from learning.models import member_name, person_label
 
 # --- permissions ------------------------------------------------------------------------
 

@@ -69,6 +69,22 @@ class MemberProfile(models.Model):
         return self.role == self.ROLE_ORGANISER
 
 
+def member_name(user) -> str:
+    """The member's display name, or the username for an account without a profile (staff)."""
+    if user is None:
+        return ""
+    profile = getattr(user, "member_profile", None)  # RelatedObjectDoesNotExist: None
+    return (profile and profile.display_name) or user.get_username()
+
+
+def person_label(user) -> str:
+    """Name and username, for who did something or is written to: 张三（zhangsan）."""
+    if user is None:
+        return ""
+    name, username = member_name(user), user.get_username()
+    return name if name == username else f"{name}（{username}）"
+
+
 class LearningEvent(models.Model):
     """One thing a member did with one page. Never edited; deleted only with the member's history."""
 

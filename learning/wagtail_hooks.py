@@ -40,7 +40,7 @@ from learning.assignments import (
     load_progress,
     with_items,
 )
-from learning.models import Assignment, AssignmentItem, Branch, MemberProfile
+from learning.models import Assignment, AssignmentItem, Branch, MemberProfile, person_label
 
 # --- branches ---------------------------------------------------------------------------
 
@@ -146,16 +146,6 @@ def audience_label(assignment: Assignment) -> str:
     if assignment.whole_branch:
         return _("全支部")
     return _("指定成员 %(count)s 人") % {"count": assignment.chosen_count}
-
-
-def person_label(user) -> str:
-    """The member's name and username, or the username alone for staff without a profile."""
-    if user is None:
-        return ""
-    profile = getattr(user, "member_profile", None)  # None when the user has no profile
-    if profile is None:
-        return user.get_username()
-    return f"{profile.display_name}（{user.get_username()}）"
 
 
 class AssignmentFilterSet(WagtailFilterSet):

@@ -343,3 +343,17 @@ def test_members_export_includes_their_registrations_and_nobody_elses():
     [entry] = data["event_registrations"]
     assert entry["event"] == event.pk and entry["status"] == "cancelled"
     assert [change["action"] for change in entry["history"]] == ["waitlisted", "cancelled"]
+
+
+def test_registration_cannot_close_after_the_start():
+    from django.core.exceptions import ValidationError
+
+    event = make_event()
+    event.registration_closes_at = event.starts_at + timedelta(minutes=30)
+    with pytest.raises(ValidationError) as refused:
+        event.full_clean()
+    assert refused.value.message_dict["registration_closes_at"] == [
+        "报名截止时间不能晚于活动开始。"
+    ]
+    # Even if such a time reached the database, nobody could register once it started.
+    assert event.registration_deadline == event.starts_at

@@ -31,7 +31,7 @@ from learning.assignments import (
     load_progress,
     with_items,
 )
-from learning.models import Assignment, ReminderSent
+from learning.models import Assignment, ReminderSent, person_label
 
 WINDOW = timedelta(hours=48)
 
@@ -44,7 +44,7 @@ class Reminder:
 
     @property
     def who(self) -> str:
-        return f"{self.member.member_profile.display_name}（{self.member.get_username()}）"
+        return person_label(self.member)
 
 
 def format_day(day: date) -> str:
