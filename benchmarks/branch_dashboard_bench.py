@@ -51,6 +51,7 @@ from benchmarks.scratch import (  # noqa: E402
     percentile,
     run_benchmark,
 )
+from members.models import Role
 
 BENCH_DB_NAME = "hongke_branch_bench"
 TARGET_P95_MS = 200.0
@@ -76,7 +77,7 @@ MARK_STUDIED = 0.1  # share of finished studies finished with the 学完了 butt
 
 DONE = "done"
 STARTED = "started"
-# Statuses as learning.assignments names them.
+# Statuses as assignments.progress names them.
 STATUS_DONE, STATUS_IN_PROGRESS, STATUS_NOT_STARTED = "done", "in_progress", "not_started"
 
 
@@ -144,7 +145,7 @@ class BranchPlan:
 
     def expected_statuses(self, assignment: AssignmentPlan) -> dict[int, str]:
         """Member number -> the status the dashboard should show, by the rules of
-        ``learning.assignments.Progress``: done when every item is, in progress when any
+        ``assignments.progress.Progress``: done when every item is, in progress when any
         item was studied at all, otherwise not started."""
         statuses = {}
         for number in self.audience(assignment):
@@ -408,9 +409,9 @@ def build_branches(plan: Plan) -> list[list[int]]:
                     display_name=member.name,
                     branch=branch,
                     student_number=f"2024{number:02d}{member.number:04d}",
-                    role=MemberProfile.ROLE_ORGANISER
+                    role=Role.ORGANISER
                     if member.number == 0
-                    else MemberProfile.ROLE_MEMBER,
+                    else Role.MEMBER,
                 )
                 for member, user in zip(spec.members, users, strict=True)
             ]
@@ -489,7 +490,7 @@ def load_events(plan: Plan, page_ids: list[int], user_ids: list[list[int]]) -> i
 def check_built(built: Built) -> None:
     """The records rebuilt from the events, and the dashboard's statuses, are what the plan
     says: otherwise the figures would be of some other branch."""
-    from learning.assignments import BranchOverview
+    from assignments.progress import BranchOverview
     from learning.models import Branch, LearningRecord
 
     plan = built.plan
@@ -588,7 +589,7 @@ class Endpoint:
 
 
 def endpoints(built: Built) -> list[Endpoint]:
-    from learning.assignments import RECENTLY_CLOSED
+    from assignments.progress import RECENTLY_CLOSED
 
     spec = built.plan.measured
     names = [member.name for member in spec.members]
@@ -750,7 +751,7 @@ def measure(built: Built, requests: int, settle: bool = True) -> list[Endpoint]:
 
 def time_overview(built: Built, count: int) -> list[float]:
     """Milliseconds to compute the dashboard's figures alone, without the page around them."""
-    from learning.assignments import BranchOverview
+    from assignments.progress import BranchOverview
     from learning.models import Branch
 
     branch = Branch.objects.get(name=built.plan.measured.name)

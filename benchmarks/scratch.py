@@ -181,9 +181,9 @@ def build_skeleton() -> dict:
     """HomePage as the default site's root, with the four section index pages under it."""
     from wagtail.models import Page, Site
 
+    from demo.content import INDEXES
     from events.models import EventIndexPage
     from exhibits.models import ExhibitIndexPage
-    from home.demo.content import INDEXES
     from home.models import HomePage
     from lectures.models import LectureIndexPage
     from stories.models import StoryIndexPage

@@ -36,14 +36,21 @@ CSRF_TRUSTED_ORIGINS = [
     if origin.strip()
 ]
 
+# First-party apps from the bottom layer up (docs/architecture.md).
 INSTALLED_APPS = [
+    "core",
+    "members",
     "home",
     "lectures",
     "exhibits",
     "stories",
-    "events",
     "search",
     "learning",
+    "events",
+    "assignments",
+    "mylearning",
+    "loaders",
+    "demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",

@@ -1,6 +1,10 @@
-"""What a web worker does once, before its first request."""
+"""What a web worker does once, before its first request: refuse an unsafe
+configuration, then settle the start-up objects."""
 
 import gc
+import os
+
+from django.core.exceptions import ImproperlyConfigured
 
 
 def settle_for_serving() -> int:
@@ -17,3 +21,20 @@ def settle_for_serving() -> int:
     gc.collect()
     gc.freeze()
     return gc.get_freeze_count()
+
+def refuse_unsafe_production(environ=os.environ) -> None:
+    """No serving without a real SECRET_KEY, nor with DEBUG on (unless ALLOW_INSECURE_KEY)."""
+
+    def on(name: str) -> bool:
+        return environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+    if on("ALLOW_INSECURE_KEY"):
+        return
+    if not environ.get("SECRET_KEY"):
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set to serve the site (or ALLOW_INSECURE_KEY=1 locally)."
+        )
+    if on("DEBUG"):
+        raise ImproperlyConfigured(
+            "DEBUG must be off to serve the site (or ALLOW_INSECURE_KEY=1 locally)."
+        )

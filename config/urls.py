@@ -18,7 +18,10 @@ urlpatterns = [
     path("api/search/suggest/", search_views.suggest_api, name="search_suggest"),
     path("tags/", tag_views.tag_index, name="tag_index"),
     path("tags/<str:tag>/", tag_views.tag_page, name="tag_page"),
+    path("", include("members.urls")),
     path("", include("learning.urls")),
+    path("", include("assignments.urls")),
+    path("", include("mylearning.urls")),
     path("", include("events.urls")),
 ]
 

@@ -8,8 +8,7 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
-from config.production import refuse_unsafe_production
-from config.startup import settle_for_serving
+from config.startup import refuse_unsafe_production, settle_for_serving
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 

@@ -7,7 +7,7 @@ waiting list in order (position 1 moves up first) and the cancelled ones;
 (``wagtailadmin.access_admin``) comes first, so members and organisers without admin
 access are sent to the admin login.
 
-Times are shown in Beijing time (Asia/Shanghai) whatever time zone an editor chose in
+Times are shown in the site's zone (settings.TIME_ZONE, Beijing time) whatever time zone an editor chose in
 their admin profile: the list is read and printed in China.
 """
 
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
@@ -27,12 +26,11 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
 
-from events.models import ForumEventPage, Registration
-from home.spreadsheet import csv_response
-from learning.models import member_name
+from core.spreadsheet import csv_response
+from events.models import ForumEventPage, Registration, RegistrationStatus
+from members.models import member_name
 
 VIEW_PERMISSION = "events.view_registration"
-LOCAL_TIME = ZoneInfo("Asia/Shanghai")
 # Characters Windows, macOS or a shell would trip over in a downloaded file's name.
 UNSAFE_IN_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
 
@@ -45,7 +43,7 @@ def local_time(value) -> str:
     """``YYYY-MM-DD HH:MM`` in Beijing time; empty for no time."""
     if value is None:
         return ""
-    return timezone.localtime(value, LOCAL_TIME).strftime("%Y-%m-%d %H:%M")
+    return timezone.localtime(value, timezone.get_default_timezone()).strftime("%Y-%m-%d %H:%M")
 
 
 def profile_of(user):
@@ -140,9 +138,9 @@ class Roster:
         registrations = registrations_with_people().filter(event=event).order_by("queued_at", "pk")
         for registration in registrations:
             registration.event = event  # already at hand: no query per row for it
-            if registration.status == Registration.CONFIRMED:
+            if registration.status == RegistrationStatus.CONFIRMED:
                 roster.confirmed.append(Row(registration))
-            elif registration.status == Registration.WAITING:
+            elif registration.status == RegistrationStatus.WAITING:
                 # The order of events.registration.waiting_position: queued_at, then pk.
                 roster.waiting.append(Row(registration, position=len(roster.waiting) + 1))
             else:
@@ -253,7 +251,7 @@ def csv_rows(roster: Roster):
 
 def csv_filename(event: ForumEventPage) -> str:
     title = UNSAFE_IN_FILENAME.sub("_", event.title).strip(" ._") or str(event.pk)
-    today = timezone.localtime(timezone.now(), LOCAL_TIME).strftime("%Y%m%d")
+    today = timezone.localtime(timezone.now(), timezone.get_default_timezone()).strftime("%Y%m%d")
     return f"{title}-{_('报名名单')}-{today}.csv"
 
 

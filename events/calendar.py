@@ -6,9 +6,6 @@ so phone calendars show the right local time wherever the reader is.
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -21,7 +18,7 @@ PRODUCT_ID = "-//Hongke//Red Lessons Events//ZH"
 
 
 def event_calendar(event: ForumEventPage, page_url: str, host: str) -> Calendar:
-    zone = ZoneInfo(settings.TIME_ZONE)
+    zone = timezone.get_default_timezone()
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")

@@ -16,6 +16,7 @@ from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.fields import StreamField
 from wagtail.search import index
 
+from home.kinds import Completion, register_kind
 from home.models import (
     ContentIndexPage,
     ContentPage,
@@ -85,6 +86,7 @@ class ForumEventPage(RoutablePageMixin, ContentPage):
 
     kind = "event"
     kind_label = _("论坛活动")
+    completion = Completion.ATTENDED
 
     starts_at = models.DateTimeField(_("开始时间"))
     ends_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
@@ -223,11 +225,6 @@ class ForumEventPage(RoutablePageMixin, ContentPage):
 
     # ---- routes: the page itself, and what members and organisers do with it ----
 
-    @path("")
-    def index_route(self, request, *args, **kwargs):
-        # ContentPage.serve records the member's visit; the mixin's own index would not.
-        return ContentPage.serve(self, request, *args, **kwargs)
-
     @path("register/", name="register")
     def register_route(self, request):
         from events.views import register
@@ -272,10 +269,13 @@ def not_finished(now=None) -> Q:
     return Q(ends_at__gte=now) | Q(ends_at__isnull=True, starts_at__gte=now - DEFAULT_EVENT_LENGTH)
 
 
+@register_kind
 class EventIndexPage(ContentIndexPage):
     """Upcoming events first (soonest on top), past events below (latest on top)."""
 
     child_model = ForumEventPage
+    section_slug = "events"
+    menu_order = 40
     subpage_types = ["events.ForumEventPage"]
 
     class Meta:
@@ -297,6 +297,24 @@ class EventIndexPage(ContentIndexPage):
         return context
 
 
+class RegistrationStatus(models.TextChoices):
+    CONFIRMED = "confirmed", _("已报名")
+    WAITING = "waiting", _("候补")
+    CANCELLED = "cancelled", _("已取消")
+
+
+# A registration that holds a place or a position in the waiting list.
+ACTIVE_STATUSES = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING)
+
+
+class RegistrationAction(models.TextChoices):
+    REGISTERED = "registered", _("报名成功")
+    WAITLISTED = "waitlisted", _("进入候补")
+    PROMOTED = "promoted", _("候补转正")
+    CANCELLED = "cancelled", _("取消报名")
+    CHECKED_IN = "checked_in", _("签到")
+
+
 class Registration(models.Model):
     """One member's place at one event: confirmed, waiting, or cancelled.
 
@@ -304,16 +322,6 @@ class Registration(models.Model):
     the end of the waiting list if the event is full. What happened to it, and when, is
     kept in ``RegistrationChange`` (a cancellation is not a learning event).
     """
-
-    CONFIRMED = "confirmed"
-    WAITING = "waiting"
-    CANCELLED = "cancelled"
-    STATUSES = [
-        (CONFIRMED, _("已报名")),
-        (WAITING, _("候补")),
-        (CANCELLED, _("已取消")),
-    ]
-    ACTIVE = (CONFIRMED, WAITING)
 
     event = models.ForeignKey(
         ForumEventPage,
@@ -327,7 +335,7 @@ class Registration(models.Model):
         on_delete=models.CASCADE,
         related_name="event_registrations",
     )
-    status = models.CharField(_("状态"), max_length=10, choices=STATUSES)
+    status = models.CharField(_("状态"), max_length=10, choices=RegistrationStatus.choices)
     # When this registration (or re-registration) came in: the waiting list's order.
     queued_at = models.DateTimeField(_("报名时间"), default=timezone.now)
     confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
@@ -349,7 +357,7 @@ class Registration(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["event", "member"], name="one_registration_per_member"),
             models.CheckConstraint(
-                condition=Q(checked_in_at__isnull=True) | Q(status="confirmed"),
+                condition=Q(checked_in_at__isnull=True) | Q(status=RegistrationStatus.CONFIRMED),
                 name="only_confirmed_check_in",
             ),
         ]
@@ -360,27 +368,14 @@ class Registration(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.status in self.ACTIVE
+        return self.status in ACTIVE_STATUSES
 
 
 class RegistrationChange(models.Model):
     """The history of a registration: who registered, waited, moved up, cancelled, checked in."""
 
-    REGISTERED = "registered"
-    WAITLISTED = "waitlisted"
-    PROMOTED = "promoted"
-    CANCELLED = "cancelled"
-    CHECKED_IN = "checked_in"
-    ACTIONS = [
-        (REGISTERED, _("报名成功")),
-        (WAITLISTED, _("进入候补")),
-        (PROMOTED, _("候补转正")),
-        (CANCELLED, _("取消报名")),
-        (CHECKED_IN, _("签到")),
-    ]
-
     registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="changes")
-    action = models.CharField(_("变化"), max_length=12, choices=ACTIONS)
+    action = models.CharField(_("变化"), max_length=12, choices=RegistrationAction.choices)
     at = models.DateTimeField(_("时间"), default=timezone.now)
     # Who did it: the member, an organiser at the door, or nobody (moved up automatically).
     by = models.ForeignKey(

@@ -14,20 +14,28 @@ from __future__ import annotations
 
 import hmac
 import logging
-import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from events.models import ForumEventPage, Registration, RegistrationChange
-from learning.events import record_server_event
-from learning.models import LearningEvent, MemberProfile
+from core import ratelimit
+from core.text import fold_code
+from events.models import (
+    ACTIVE_STATUSES,
+    ForumEventPage,
+    Registration,
+    RegistrationAction,
+    RegistrationChange,
+    RegistrationStatus,
+)
+from learning.event_log import record_server_event
+from learning.models import Verb
+from members.models import is_organiser
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +58,7 @@ def locked_event(event: ForumEventPage) -> ForumEventPage:
 
 
 def confirmed_count(event: ForumEventPage) -> int:
-    return Registration.objects.filter(event=event, status=Registration.CONFIRMED).count()
+    return Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED).count()
 
 
 def waiting_position(registration: Registration) -> int:
@@ -59,7 +67,7 @@ def waiting_position(registration: Registration) -> int:
         queued_at=registration.queued_at, pk__lt=registration.pk
     )
     waiting = Registration.objects.filter(
-        event_id=registration.event_id, status=Registration.WAITING
+        event_id=registration.event_id, status=RegistrationStatus.WAITING
     )
     return waiting.filter(earlier).count() + 1
 
@@ -92,17 +100,17 @@ def register(event: ForumEventPage, member) -> Outcome:
             registration.queued_at = now
             registration.cancelled_at = None
             if has_place:
-                registration.status = Registration.CONFIRMED
+                registration.status = RegistrationStatus.CONFIRMED
                 registration.confirmed_at = now
             else:
-                registration.status = Registration.WAITING
+                registration.status = RegistrationStatus.WAITING
                 registration.confirmed_at = None
             registration.save()
             if has_place:
-                log(registration, RegistrationChange.REGISTERED, member)
-                record_server_event(member, event, LearningEvent.REGISTERED)
+                log(registration, RegistrationAction.REGISTERED, member)
+                record_server_event(member, event, Verb.REGISTERED)
                 return Outcome(registration, _("报名成功。"))
-            log(registration, RegistrationChange.WAITLISTED, member)
+            log(registration, RegistrationAction.WAITLISTED, member)
             position = waiting_position(registration)
             return Outcome(
                 registration,
@@ -116,7 +124,7 @@ def register(event: ForumEventPage, member) -> Outcome:
 
 
 def already_registered_message(registration: Registration) -> str:
-    if registration.status == Registration.CONFIRMED:
+    if registration.status == RegistrationStatus.CONFIRMED:
         return _("你已经报名了这个活动，不用重复报名。")
     return _("你已经在候补名单中（第 %(position)d 位），不用重复报名。") % {
         "position": waiting_position(registration)
@@ -129,7 +137,7 @@ def cancel(event: ForumEventPage, member) -> Outcome:
         event = locked_event(event)
         registration = (
             Registration.objects.select_for_update()
-            .filter(event=event, member=member, status__in=Registration.ACTIVE)
+            .filter(event=event, member=member, status__in=ACTIVE_STATUSES)
             .first()
         )
         if registration is None:
@@ -138,12 +146,12 @@ def cancel(event: ForumEventPage, member) -> Outcome:
             raise RegistrationRefused(_("活动已经开始，不能再取消报名。"))
         if registration.checked_in_at:
             raise RegistrationRefused(_("你已经签到，不能取消报名。"))
-        was_confirmed = registration.status == Registration.CONFIRMED
-        registration.status = Registration.CANCELLED
+        was_confirmed = registration.status == RegistrationStatus.CONFIRMED
+        registration.status = RegistrationStatus.CANCELLED
         registration.cancelled_at = timezone.now()
         registration.confirmed_at = None
         registration.save(update_fields=["status", "cancelled_at", "confirmed_at"])
-        log(registration, RegistrationChange.CANCELLED, member)
+        log(registration, RegistrationAction.CANCELLED, member)
         if was_confirmed:
             fill_places(event)
     return Outcome(registration, _("已取消报名。"))
@@ -157,7 +165,7 @@ def fill_places(event: ForumEventPage) -> list[Registration]:
     """
     if timezone.now() >= event.starts_at:
         return []
-    waiting = Registration.objects.filter(event=event, status=Registration.WAITING).order_by(
+    waiting = Registration.objects.filter(event=event, status=RegistrationStatus.WAITING).order_by(
         "queued_at", "pk"
     )
     if event.capacity is not None:
@@ -168,11 +176,11 @@ def fill_places(event: ForumEventPage) -> list[Registration]:
     promoted = list(waiting.select_related("member"))
     now = timezone.now()
     for registration in promoted:
-        registration.status = Registration.CONFIRMED
+        registration.status = RegistrationStatus.CONFIRMED
         registration.confirmed_at = now
         registration.save(update_fields=["status", "confirmed_at"])
-        log(registration, RegistrationChange.PROMOTED, None)
-        record_server_event(registration.member, event, LearningEvent.REGISTERED)
+        log(registration, RegistrationAction.PROMOTED, None)
+        record_server_event(registration.member, event, Verb.REGISTERED)
         transaction.on_commit(lambda r=registration: tell_promoted(event, r))
     return promoted
 
@@ -224,9 +232,7 @@ def can_check_in_others(user) -> bool:
         return False
     if user.is_superuser or user.has_perm("events.change_registration"):
         return True
-    return MemberProfile.objects.filter(
-        user=user, role=MemberProfile.ROLE_ORGANISER, branch__isnull=False
-    ).exists()
+    return is_organiser(user)
 
 
 def check_in(registration: Registration, by) -> Outcome:
@@ -236,7 +242,7 @@ def check_in(registration: Registration, by) -> Outcome:
         registration = Registration.objects.select_related("member").get(pk=registration.pk)
         if not event.check_in_is_open:
             raise RegistrationRefused(check_in_closed_message(event))
-        if registration.status != Registration.CONFIRMED:
+        if registration.status != RegistrationStatus.CONFIRMED:
             raise RegistrationRefused(_("只有报名成功的成员可以签到（候补或已取消的不行）。"))
         if registration.checked_in_at:
             when = timezone.localtime(registration.checked_in_at)
@@ -246,8 +252,8 @@ def check_in(registration: Registration, by) -> Outcome:
         registration.checked_in_at = timezone.now()
         registration.checked_in_by = by
         registration.save(update_fields=["checked_in_at", "checked_in_by"])
-        log(registration, RegistrationChange.CHECKED_IN, by)
-        record_server_event(registration.member, event, LearningEvent.ATTENDED)
+        log(registration, RegistrationAction.CHECKED_IN, by)
+        record_server_event(registration.member, event, Verb.ATTENDED)
     return Outcome(registration, _("签到成功。"))
 
 
@@ -258,32 +264,23 @@ def check_in_closed_message(event: ForumEventPage) -> str:
     return _("活动已经结束，签到已关闭。")
 
 
-def normalise_code(text: str) -> str:
-    """Full-width digits from a Chinese keypad count; spaces do not."""
-    return "".join(unicodedata.normalize("NFKC", text or "").split())
-
-
 def check_in_by_code(event: ForumEventPage, member, code: str) -> Outcome:
     """A member checks themself in with the code shown at the venue."""
     attempts_key = f"hongke-check-in:{event.pk}:{member.pk}"
-    if cache.get(attempts_key, 0) >= CODE_ATTEMPT_LIMIT:
+    if ratelimit.count(attempts_key) >= CODE_ATTEMPT_LIMIT:
         raise RegistrationRefused(
             _("签到码输错太多次，请 15 分钟后再试，或请现场工作人员帮你签到。")
         )
     if not event.check_in_is_open:
         raise RegistrationRefused(check_in_closed_message(event))
     registration = Registration.objects.filter(event=event, member=member).first()
-    if registration is None or registration.status != Registration.CONFIRMED:
+    if registration is None or registration.status != RegistrationStatus.CONFIRMED:
         raise RegistrationRefused(_("你没有这个活动的正式报名，请找现场工作人员。"))
-    entered = normalise_code(code)
+    entered = fold_code(code)  # full-width digits from a Chinese keypad count; spaces do not
     if not entered:
         raise RegistrationRefused(_("请输入签到码。"))
     if not hmac.compare_digest(entered.encode(), event.check_in_code.encode()):
-        cache.add(attempts_key, 0, CODE_ATTEMPT_WINDOW_SECONDS)
-        try:
-            cache.incr(attempts_key)
-        except ValueError:  # expired between add and incr
-            cache.set(attempts_key, 1, CODE_ATTEMPT_WINDOW_SECONDS)
+        ratelimit.increment(attempts_key, CODE_ATTEMPT_WINDOW_SECONDS)
         raise RegistrationRefused(_("签到码不对，请看清现场公布的 6 位数字。"))
     return check_in(registration, member)
 
@@ -308,18 +305,18 @@ class RegistrationPanel:
 
     @property
     def is_confirmed(self) -> bool:
-        return self.registration is not None and self.registration.status == "confirmed"
+        return self.registration is not None and self.registration.status == RegistrationStatus.CONFIRMED
 
     @property
     def is_waiting(self) -> bool:
-        return self.registration is not None and self.registration.status == "waiting"
+        return self.registration is not None and self.registration.status == RegistrationStatus.WAITING
 
 
 def registration_counts(event: ForumEventPage) -> dict[str, int]:
     """Confirmed, waiting and checked-in registrations of the event, in one query."""
     return Registration.objects.filter(event=event).aggregate(
-        confirmed=Count("pk", filter=Q(status=Registration.CONFIRMED)),
-        waiting=Count("pk", filter=Q(status=Registration.WAITING)),
+        confirmed=Count("pk", filter=Q(status=RegistrationStatus.CONFIRMED)),
+        waiting=Count("pk", filter=Q(status=RegistrationStatus.WAITING)),
         checked_in=Count("pk", filter=Q(checked_in_at__isnull=False)),
     )
 

@@ -20,9 +20,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from events import registration as places
-from events.models import EventIndexPage, ForumEventPage, Registration, not_finished
+from events.models import (
+    ACTIVE_STATUSES,
+    EventIndexPage,
+    ForumEventPage,
+    Registration,
+    RegistrationStatus,
+    not_finished,
+)
 from events.registration import RegistrationRefused, can_check_in_others
-from learning.models import member_name
+from members.models import member_name
 
 MAX_QUERY_LENGTH = 50
 DESK_PAGE_SIZE = 50
@@ -80,7 +87,7 @@ def check_in_desk(request: HttpRequest, event: ForumEventPage) -> HttpResponse:
 
     query = " ".join(request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
     registrations = (
-        Registration.objects.filter(event=event, status=Registration.CONFIRMED)
+        Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED)
         .select_related("member__member_profile__branch")
         .order_by("member__member_profile__display_name", "member__username")
     )
@@ -135,16 +142,16 @@ def my_events(request: HttpRequest) -> HttpResponse:
     """我的活动: the member's registrations for events that have not ended, soonest first."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    upcoming_ids = ForumEventPage.objects.live().public().filter(not_finished()).values("pk")
+    upcoming_ids = ForumEventPage.objects.visible().filter(not_finished()).values("pk")
     registrations = (
         Registration.objects.filter(
-            member=request.user, status__in=Registration.ACTIVE, event__in=upcoming_ids
+            member=request.user, status__in=ACTIVE_STATUSES, event__in=upcoming_ids
         )
         .select_related("event")
         .order_by("event__starts_at", "event__pk")
     )
     context = {
         "registrations": list(registrations),
-        "events_index": EventIndexPage.objects.live().public().first(),
+        "events_index": EventIndexPage.objects.visible().first(),
     }
     return render(request, "events/my_events.html", context)

@@ -40,9 +40,9 @@ from events.admin_views import (
     member_branch,
     registrations_with_people,
 )
-from events.models import ForumEventPage, Registration, RegistrationChange
+from events.models import ForumEventPage, Registration, RegistrationChange, RegistrationStatus
 from events.registration import waiting_position
-from learning.models import member_name, person_label
+from members.models import member_name, person_label
 
 # --- permissions ------------------------------------------------------------------------
 
@@ -87,7 +87,7 @@ class RegistrationFilterSet(WagtailFilterSet):
         empty_label=_("全部"),
     )
     status = django_filters.ChoiceFilter(
-        label=_("状态"), choices=Registration.STATUSES, empty_label=_("全部")
+        label=_("状态"), choices=RegistrationStatus.choices, empty_label=_("全部")
     )
     checked_in = django_filters.ChoiceFilter(
         label=_("签到"),
@@ -148,7 +148,7 @@ class RegistrationInspectView(InspectView):
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)  # sets self.fields, then self.object
-        if self.object.status != Registration.WAITING:
+        if self.object.status != RegistrationStatus.WAITING:
             self.fields = [name for name in self.fields if name != "position"]
 
     def get_field_label(self, field_name, field):

@@ -10,6 +10,7 @@ from wagtail.fields import StreamField
 from wagtail.images.blocks import ImageBlock
 from wagtail.search import index
 
+from home.kinds import Completion, register_kind
 from home.models import ContentIndexPage, ContentPage, streamfield_text
 
 
@@ -46,6 +47,7 @@ class RevolutionarySitePage(ContentPage):
 
     kind = "site"
     kind_label = _("红色场馆")
+    completion = Completion.READ
 
     province = models.CharField(_("省份"), max_length=40, blank=True)
     city = models.CharField(_("城市"), max_length=40, blank=True)
@@ -128,8 +130,11 @@ class RevolutionarySitePage(ContentPage):
         return " ".join(part for part in (self.province, self.city) if part)
 
 
+@register_kind
 class ExhibitIndexPage(ContentIndexPage):
     child_model = RevolutionarySitePage
+    section_slug = "sites"
+    menu_order = 20
     subpage_types = ["exhibits.RevolutionarySitePage"]
 
     class Meta:

@@ -7,7 +7,6 @@ serve every kind.
 
 from __future__ import annotations
 
-import unicodedata
 from urllib.parse import urlencode
 
 from django.contrib.contenttypes.models import ContentType
@@ -15,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import F, Prefetch, Q, Window
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.http import HttpRequest
 from django.utils.html import strip_tags
@@ -23,16 +22,25 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import Tag, TaggedItemBase
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
 from wagtail.api import APIField
 from wagtail.fields import StreamField
 from wagtail.images import get_image_model_string
 from wagtail.images.api.fields import ImageRenditionField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from core.segment import segment_for_index
+from core.text import clean_param
 from home.blocks import BodyBlock
-from search.segment import segment_for_index
+from home.kinds import Completion, all_kinds
+
+# Apps built on this one add to a page's context through these Wagtail hooks, each called
+# as ``fn(page, request, context)``: the base never imports them (docs/architecture.md).
+CONTENT_PAGE_CONTEXT_HOOK = "content_page_context"
+HOME_PAGE_CONTEXT_HOOK = "home_page_context"
 
 ITEMS_PER_PAGE = 12
 
@@ -45,12 +53,29 @@ class ContentPageTag(TaggedItemBase):
     )
 
 
+class VisiblePageQuerySet(PageQuerySet):
+    def visible(self):
+        """Live and outside private sections. ``public()`` reads the view restrictions when
+        called, so build this once per request and filter from it."""
+        return self.live().public()
+
+
+VisiblePageManager = PageManager.from_queryset(VisiblePageQuerySet)
+
+
+def add_context_from_hooks(hook_name: str, page: Page, request: HttpRequest, context) -> None:
+    for add_context in hooks.get_hooks(hook_name):
+        add_context(page, request, context)
+
+
 class ContentPage(Page):
     """The concrete base of every piece of learning content."""
 
-    # Machine name of the kind ("lecture", "site", "story", "event"), set by subclasses.
+    # Set by each kind (home.kinds): machine name ("lecture", "site", "story", "event"),
+    # label, and what makes a member's study of it count as done.
     kind = ""
     kind_label = ""
+    completion: Completion | None = None
 
     summary = models.TextField(_("摘要"), max_length=500, blank=True)
     cover_image = models.ForeignKey(
@@ -70,6 +95,7 @@ class ContentPage(Page):
     )
 
     is_creatable = False
+    objects = VisiblePageManager()
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
@@ -78,7 +104,7 @@ class ContentPage(Page):
         FieldPanel("body"),
     ]
 
-    # Chinese is segmented into words before indexing (search.segment): the stock
+    # Chinese is segmented into words before indexing (core.segment): the stock
     # backends would keep a whole run of characters as one token.
     search_fields = Page.search_fields + [
         index.SearchField("segmented_title", boost=3),
@@ -118,25 +144,9 @@ class ContentPage(Page):
         if self.topic and self.topic.lower() not in {t.name.lower() for t in self.tags.all()}:
             self.tags.add(self.topic)
 
-    def serve(self, request, *args, **kwargs):
-        response = super().serve(request, *args, **kwargs)
-        if request.user.is_authenticated and not getattr(request, "is_preview", False):
-            # The server's own record that a member opened the page; reading time and
-            # media progress come from the page script.
-            from learning.events import record_server_event
-            from learning.models import LearningEvent
-
-            record_server_event(request.user, self, LearningEvent.VIEWED, value=0)
-        return response
-
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        if request.user.is_authenticated:
-            from learning.models import LearningRecord
-
-            context["learning_record"] = LearningRecord.objects.filter(
-                member=request.user, page=self
-            ).first()
+        add_context_from_hooks(CONTENT_PAGE_CONTEXT_HOOK, self, request, context)
         return context
 
     def search_text_parts(self) -> list[str]:
@@ -197,19 +207,26 @@ def with_listing_data(queryset):
     )
 
 
-def clean_tag_param(raw: str | None) -> str:
-    """A ``?tag=`` value without control characters (PostgreSQL rejects NUL), at most 100 long."""
-    printable = "".join(ch for ch in (raw or "") if unicodedata.category(ch)[0] != "C")
-    return printable.strip()[:100]
-
-
 def filter_by_tag(queryset, tag: str):
     """Filter by a tag's slug or name (slugs keep Chinese characters)."""
-    tag = clean_tag_param(tag)
+    tag = clean_param(tag)
     if not tag:
         return queryset
     matching = Tag.objects.filter(Q(slug=tag) | Q(name__iexact=tag)).values("pk")
     return queryset.filter(tagged_items__tag__in=matching).distinct()
+
+
+def tags_by_use(pages, limit: int | None = None) -> QuerySet[Tag]:
+    """Tags on these pages (a queryset or ids), each with ``.uses``, most used first: one
+    query. Feeds tag clouds, search facets and the tag index alike."""
+    if isinstance(pages, QuerySet):
+        pages = pages.values("pk")
+    ranked = (
+        Tag.objects.filter(home_contentpagetag_items__content_object__in=pages)
+        .annotate(uses=Count("home_contentpagetag_items__content_object", distinct=True))
+        .order_by("-uses", "name")
+    )
+    return ranked if limit is None else ranked[:limit]
 
 
 def paginate(items, request: HttpRequest, per_page: int = ITEMS_PER_PAGE) -> PaginatorPage:
@@ -222,14 +239,18 @@ class ContentIndexPage(Page):
 
     intro = models.TextField(_("简介"), blank=True)
 
-    # The ContentPage subclass this index lists, set by subclasses.
+    # Set by each kind's section (home.kinds.register_kind): the ContentPage subclass it
+    # lists, the slug a new section gets, and its place in menus and facets.
     child_model: type[ContentPage] = ContentPage
+    section_slug = ""
+    menu_order = 0
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     search_fields = Page.search_fields + [index.SearchField("intro")]
     api_fields = [APIField("intro")]
     parent_page_types = ["home.HomePage"]
     max_count_per_parent = 1
+    objects = VisiblePageManager()
 
     class Meta:
         abstract = True
@@ -237,7 +258,7 @@ class ContentIndexPage(Page):
     def children(self):
         """Live, public children; built once per request because public() queries restrictions."""
         if not hasattr(self, "_visible_children"):
-            self._visible_children = self.child_model.objects.child_of(self).live().public()
+            self._visible_children = self.child_model.objects.child_of(self).visible()
         return self._visible_children
 
     def listing(self, request: HttpRequest):
@@ -246,7 +267,7 @@ class ContentIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        active_tag = clean_tag_param(request.GET.get("tag"))
+        active_tag = clean_param(request.GET.get("tag"))
         context["active_tag"] = active_tag
         # Keeps the tag filter on "next page" links, URL-encoded.
         context["extra_query"] = urlencode({"tag": active_tag}) if active_tag else ""
@@ -256,13 +277,7 @@ class ContentIndexPage(Page):
 
     def tag_cloud(self, limit: int = 20):
         """The most used tags among this index's live children, for the filter bar."""
-        return (
-            Tag.objects.filter(
-                home_contentpagetag_items__content_object__in=self.children().values("pk")
-            )
-            .annotate(uses=models.Count("home_contentpagetag_items"))
-            .order_by("-uses", "name")[:limit]
-        )
+        return tags_by_use(self.children(), limit)
 
 
 class HomePageFeaturedItem(Orderable):
@@ -311,14 +326,14 @@ class HomePage(Page):
         ).filter(rank_in_kind=1)
         kind_order = {
             ContentType.objects.get_for_model(model).pk: position  # cached, no query
-            for position, model in enumerate(content_models())
+            for position, model in enumerate(kind.model for kind in all_kinds())
         }
         rows = ranked.values_list("pk", "content_type")
         return [pk for pk, content_type in sorted(rows, key=lambda row: kind_order.get(row[1], 99))]
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        visible = ContentPage.objects.live().public()
+        visible = ContentPage.objects.visible()
         featured_ids = [item.page_id for item in self.featured_items.all()]
         newest_ids = self.newest_ids(visible)
         # One set of card queries serves both lists.
@@ -326,37 +341,8 @@ class HomePage(Page):
         by_id = {page.pk: page for page in cards}
         context["featured"] = [by_id[pk] for pk in featured_ids if pk in by_id]
         context["newest"] = [by_id[pk] for pk in newest_ids if pk in by_id]
-        if request.user.is_authenticated:
-            # 待学任务 first, then 为你推荐, which does not repeat assigned items.
-            from learning.assignments import todo_list
-            from learning.recommend import HOME_LIMIT, reading_list, unfinished_page_ids
-
-            context["todo"] = todo_list(request.user)
-            context["for_you"] = reading_list(
-                request.user,
-                limit=HOME_LIMIT,
-                visible=visible,
-                exclude=unfinished_page_ids(context["todo"]),
-            )
+        # Shared with the hooks (the member's 待学任务 and 为你推荐), so privacy is read once.
+        context["visible_pages"] = visible
+        add_context_from_hooks(HOME_PAGE_CONTEXT_HOOK, self, request, context)
         return context
 
-
-def visible_pages():
-    """Live content outside private sections. ``public()`` reads the view restrictions when
-    called, so build this once per request and filter from it."""
-    return ContentPage.objects.live().public()
-
-
-def kind_by_content_type() -> dict[int, str]:
-    """Content type id → kind ("lecture"…); content types are cached, so no query."""
-    return {ContentType.objects.get_for_model(model).pk: model.kind for model in content_models()}
-
-
-def content_models() -> list[type[ContentPage]]:
-    """Every concrete kind of content, in menu order."""
-    from events.models import ForumEventPage
-    from exhibits.models import RevolutionarySitePage
-    from lectures.models import MicroLecturePage
-    from stories.models import ExemplarStoryPage
-
-    return [MicroLecturePage, RevolutionarySitePage, ExemplarStoryPage, ForumEventPage]

@@ -38,15 +38,12 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from home.models import (
-    ContentPage,
-    ContentPageTag,
-    HomePageFeaturedItem,
-    kind_by_content_type,
-    visible_pages,
-)
-from learning.events import as_page_id
-from learning.models import Assignment, Dismissal, LearningRecord, MemberProfile
+from assignments.models import Assignment
+from home.kinds import kind_by_content_type
+from home.models import ContentPage, ContentPageTag, HomePageFeaturedItem
+from learning.event_log import as_page_id
+from learning.models import Dismissal, LearningRecord
+from members.models import MemberProfile
 
 DEFAULT_LIMIT = 10
 # How many items the home page shows before "查看全部推荐".
@@ -471,7 +468,7 @@ class SharedData:
         """The catalogue, rebuilt (two queries) when missing, old, or ``fresh`` is asked for."""
         young = time.monotonic() - self.catalogue_built_at < CATALOGUE_SECONDS
         if fresh or self.catalogue is None or not young:
-            self.catalogue = load_catalogue(visible if visible is not None else visible_pages())
+            self.catalogue = load_catalogue(visible if visible is not None else ContentPage.objects.visible())
             self.catalogue_built_at = time.monotonic()
         return self.catalogue
 
@@ -790,7 +787,7 @@ def reading_list(
     if not getattr(user, "is_authenticated", False) or limit <= 0:
         return result
     now = now or timezone.now()
-    visible = visible if visible is not None else visible_pages()
+    visible = visible if visible is not None else ContentPage.objects.visible()
     shared = current_shared()
     catalogue = shared.catalogue_of(visible)
     member = load_member(user.pk, shared, now)
@@ -867,7 +864,7 @@ def page_id_from_form(value: str | None) -> int:
 
 def dismiss(user, page_id: int) -> ContentPage:
     """Never show this page in the member's list again; dismissing twice changes nothing."""
-    page = visible_pages().filter(pk=page_id).only("pk", "title").first()
+    page = ContentPage.objects.visible().filter(pk=page_id).only("pk", "title").first()
     if page is None:
         raise DismissError("page", _("没有这个内容页（须为已发布页面的编号）"))
     Dismissal.objects.bulk_create([Dismissal(member=user, page=page)], ignore_conflicts=True)

@@ -13,14 +13,14 @@ from datetime import datetime
 from django.db import transaction
 from django.db.models import Max, Min, Q, Sum
 
-from home.models import ContentPage, kind_by_content_type
-from learning.models import LearningEvent, LearningRecord
+from home.kinds import Completion, completion_of, kind_by_content_type
+from home.models import ContentPage
+from learning.models import LearningEvent, LearningRecord, Verb
 
-# A lecture counts as studied once 90 % of it has been played.
+# Completion.PLAYED: studied once 90 % has been played (or 学完了 is pressed).
 LECTURE_COMPLETION_PROGRESS = 0.9
-# A site or story counts as studied after a minute of active reading.
+# Completion.READ: studied after a minute of active reading (or 学完了).
 READING_SECONDS_TO_COMPLETE = 60
-KINDS_COMPLETED_BY_READING = {"site", "story"}
 
 
 @dataclass
@@ -36,7 +36,7 @@ def reading_completion_time(member_id: int, page_id: int) -> datetime | None:
     """When the member's reading time on the page first reached the threshold."""
     total = 0.0
     views = LearningEvent.objects.filter(
-        member_id=member_id, page_id=page_id, verb=LearningEvent.VIEWED
+        member_id=member_id, page_id=page_id, verb=Verb.VIEWED
     )
     for seconds, occurred_at in views.order_by("occurred_at", "pk").values_list(
         "value", "occurred_at"
@@ -47,13 +47,33 @@ def reading_completion_time(member_id: int, page_id: int) -> datetime | None:
     return None
 
 
+def accepts_marked_done(policy: Completion | None) -> bool:
+    """学完了 counts unless the page is done by attendance: an event is done when the
+    member was there, not when they say so."""
+    return policy != Completion.ATTENDED
+
+
+def completion_moments(
+    member_id: int, page_id: int, policy: Completion | None, row: dict, seconds: int
+) -> list[datetime | None]:
+    """The moments each way of completing the page under its policy was reached, if ever."""
+    if not accepts_marked_done(policy):
+        return [row["attended"]]
+    moments = [row["marked_done"]]
+    if policy == Completion.PLAYED:
+        moments.append(row["played_through"])
+    if policy == Completion.READ and seconds >= READING_SECONDS_TO_COMPLETE:
+        moments.append(reading_completion_time(member_id, page_id))
+    return moments
+
+
 def summarise(member_id: int, page_ids: Iterable[int]) -> dict[int, PageSummary]:
     """Summaries for one member's pages, from their events: one aggregate query, plus one
-    per site or story whose reading time crossed the threshold."""
+    page read to completion (Completion.READ) whose reading time crossed the threshold."""
     page_ids = list(set(page_ids))
     kinds = kind_by_content_type()
-    page_kinds = {
-        pk: kinds.get(content_type)
+    policies = {
+        pk: completion_of(kinds.get(content_type))
         for pk, content_type in ContentPage.objects.filter(pk__in=page_ids).values_list(
             "pk", "content_type"
         )
@@ -64,27 +84,25 @@ def summarise(member_id: int, page_ids: Iterable[int]) -> dict[int, PageSummary]
         .annotate(
             first=Min("occurred_at"),
             last=Max("occurred_at"),
-            seconds=Sum("value", filter=Q(verb=LearningEvent.VIEWED)),
-            progress=Max("value", filter=Q(verb=LearningEvent.PROGRESSED)),
-            marked_done=Min("occurred_at", filter=Q(verb=LearningEvent.COMPLETED)),
-            attended=Min("occurred_at", filter=Q(verb=LearningEvent.ATTENDED)),
+            seconds=Sum("value", filter=Q(verb=Verb.VIEWED)),
+            progress=Max("value", filter=Q(verb=Verb.PROGRESSED)),
+            marked_done=Min("occurred_at", filter=Q(verb=Verb.COMPLETED)),
+            attended=Min("occurred_at", filter=Q(verb=Verb.ATTENDED)),
             played_through=Min(
                 "occurred_at",
-                filter=Q(verb=LearningEvent.PROGRESSED, value__gte=LECTURE_COMPLETION_PROGRESS),
+                filter=Q(verb=Verb.PROGRESSED, value__gte=LECTURE_COMPLETION_PROGRESS),
             ),
         )
     )
     summaries = {}
     for row in rows:
-        page_id, kind = row["page_id"], page_kinds.get(row["page_id"])
-        # An event is done when the member was there, not when they say so.
-        candidates = [row["attended"]] if kind == "event" else [row["marked_done"]]
-        if kind == "lecture":
-            candidates.append(row["played_through"])
+        page_id, policy = row["page_id"], policies.get(row["page_id"])
         seconds = int(row["seconds"] or 0)
-        if kind in KINDS_COMPLETED_BY_READING and seconds >= READING_SECONDS_TO_COMPLETE:
-            candidates.append(reading_completion_time(member_id, page_id))
-        done = [moment for moment in candidates if moment is not None]
+        done = [
+            moment
+            for moment in completion_moments(member_id, page_id, policy, row, seconds)
+            if moment is not None
+        ]
         summaries[page_id] = PageSummary(
             first_seen_at=row["first"],
             last_seen_at=row["last"],

@@ -11,7 +11,13 @@ from wagtail.images import get_image_model_string
 from wagtail.search import index
 
 from home.blocks import AttachmentBlock
+from home.kinds import Completion, register_kind
 from home.models import ContentIndexPage, ContentPage, streamfield_text
+
+
+class MediaKind(models.TextChoices):
+    VIDEO = "video", _("视频")
+    AUDIO = "audio", _("音频")
 
 
 class ChapterBlock(blocks.StructBlock):
@@ -28,17 +34,14 @@ class MicroLecturePage(ContentPage):
 
     kind = "lecture"
     kind_label = _("微党课")
-
-    MEDIA_VIDEO = "video"
-    MEDIA_AUDIO = "audio"
-    MEDIA_KINDS = [(MEDIA_VIDEO, _("视频")), (MEDIA_AUDIO, _("音频"))]
+    completion = Completion.PLAYED
 
     speaker = models.CharField(_("主讲人"), max_length=100, blank=True)
     duration_seconds = models.PositiveIntegerField(
         _("时长（秒）"), null=True, blank=True, validators=[MaxValueValidator(24 * 3600)]
     )
     media_kind = models.CharField(
-        _("媒体类型"), max_length=10, choices=MEDIA_KINDS, default=MEDIA_VIDEO
+        _("媒体类型"), max_length=10, choices=MediaKind.choices, default=MediaKind.VIDEO
     )
     media_file = models.ForeignKey(
         get_document_model_string(),
@@ -132,8 +135,11 @@ class MicroLecturePage(ContentPage):
         return f"{minutes}:{seconds:02d}"
 
 
+@register_kind
 class LectureIndexPage(ContentIndexPage):
     child_model = MicroLecturePage
+    section_slug = "lectures"
+    menu_order = 10
     subpage_types = ["lectures.MicroLecturePage"]
 
     class Meta:

@@ -14,7 +14,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from wagtail.search.backends import get_search_backend
 
-from home.models import ContentPage, content_models
+from home.kinds import content_models
+from home.models import ContentPage
 
 # How much more a word in the title counts than the same word in the body.
 TITLE_WEIGHT = 5.0
@@ -26,7 +27,7 @@ def content_type_ids() -> list[int]:
 
 
 def _quoted(words: list[str], quote: str) -> list[str]:
-    # Words come from search.segment (letters and digits only); quoting is belt and braces.
+    # Words come from core.segment (letters and digits only); quoting is belt and braces.
     return [quote + word.replace(quote, quote * 2) + quote for word in words]
 
 

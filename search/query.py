@@ -13,22 +13,15 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.utils.safestring import SafeString, mark_safe
 from taggit.models import Tag
 from wagtail.contrib.search_promotions.models import Query
 
-from home.models import (
-    ContentPage,
-    clean_tag_param,
-    content_models,
-    filter_by_tag,
-    kind_by_content_type,
-    visible_pages,
-    with_listing_data,
-)
+from core.segment import query_words
+from core.text import clean_param, fold_for_matching
+from home.kinds import all_kinds, kind_by_content_type
+from home.models import ContentPage, filter_by_tag, tags_by_use, with_listing_data
 from search.candidates import database_candidates
-from search.segment import clean, query_words
 
 RESULTS_PER_PAGE = 10
 # How many backend matches we rank and facet; enough for any human, bounded for speed.
@@ -43,7 +36,8 @@ class BadSearchRequest(ValueError):
 
 
 def kinds() -> dict[str, type[ContentPage]]:
-    return {model.kind: model for model in content_models()}
+    """Kind name → page model, in menu order (home.kinds)."""
+    return {kind.name: kind.model for kind in all_kinds()}
 
 
 @dataclass
@@ -56,11 +50,11 @@ class SearchRequest:
     @classmethod
     def from_params(cls, params, strict: bool = False) -> SearchRequest:
         """Read ``q``, ``type``, ``tag`` and ``page``; strict (the API) refuses junk, the page forgives it."""
-        query = clean(params.get("q", ""))[:MAX_QUERY_LENGTH].strip()
+        query = fold_for_matching(params.get("q", ""))[:MAX_QUERY_LENGTH].strip()
         known = kinds()
         types = []
         for value in params.getlist("type")[:MAX_FILTERS]:
-            value = clean(value).strip()
+            value = fold_for_matching(value).strip()
             if value in known and value not in types:
                 types.append(value)
             elif value and strict:
@@ -68,7 +62,7 @@ class SearchRequest:
                 raise BadSearchRequest(f"type: 未知类型“{value[:20]}”，可选 {choices}")
         tags = []
         for value in params.getlist("tag")[:MAX_FILTERS]:
-            value = clean_tag_param(value)
+            value = clean_param(value)
             if value and value not in tags:
                 tags.append(value)
         raw_page = params.get("page", "1") or "1"
@@ -122,7 +116,7 @@ def ranked_candidates(words: list[str]) -> tuple[list[int], bool]:
 
     def rank(position_and_pk):
         position, pk = position_and_pk
-        title = clean(titles.get(pk, ""))
+        title = fold_for_matching(titles.get(pk, ""))
         in_title = sum(1 for word in words if word in title)
         return (in_title < len(words), pk not in with_all, -in_title, position)
 
@@ -140,7 +134,7 @@ def run_search(request: SearchRequest, log_query: bool = False) -> SearchOutcome
     if request.is_empty or (request.query and not words and not request.tags):
         return SearchOutcome(request, words, None, 0, {}, [], set())
 
-    visible = visible_pages()
+    visible = ContentPage.objects.visible()
     for tag in request.tags:
         visible = filter_by_tag(visible, tag)
     content_type_kinds = kind_by_content_type()
@@ -198,20 +192,12 @@ def top_tags(page_ids: list[int], limit: int = TOP_TAGS) -> list[Tag]:
     """The most common tags among the results, each with ``.uses``."""
     if not page_ids:
         return []
-    return list(
-        Tag.objects.filter(home_contentpagetag_items__content_object__in=page_ids[:MAX_CANDIDATES])
-        .annotate(uses=Count("home_contentpagetag_items"))
-        .order_by("-uses", "name")[:limit]
-    )
+    return list(tags_by_use(page_ids[:MAX_CANDIDATES], limit))
 
 
 def popular_tags(visible, limit: int = TOP_TAGS) -> list[Tag]:
     """Tags on the most live content: what to suggest when a search finds nothing."""
-    return list(
-        Tag.objects.filter(home_contentpagetag_items__content_object__in=visible.values("pk"))
-        .annotate(uses=Count("home_contentpagetag_items"))
-        .order_by("-uses", "name")[:limit]
-    )
+    return list(tags_by_use(visible, limit))
 
 
 def recent_items(visible, limit: int = 5) -> list[ContentPage]:
@@ -221,7 +207,7 @@ def recent_items(visible, limit: int = 5) -> list[ContentPage]:
 def highlight(text: str, words: list[str]) -> SafeString:
     """Escape ``text`` and wrap each occurrence of a query word in <mark> (case-insensitive)."""
     text = text or ""
-    folded = clean(text)
+    folded = fold_for_matching(text)
     spans: list[tuple[int, int]] = []
     # NFKC folding can change lengths; only highlight when positions still line up.
     if len(folded) == len(text):

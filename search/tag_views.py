@@ -19,16 +19,9 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
-from home.models import (
-    ContentPage,
-    ContentPageTag,
-    clean_tag_param,
-    content_models,
-    kind_by_content_type,
-    paginate,
-    visible_pages,
-    with_listing_data,
-)
+from core.text import clean_param
+from home.kinds import content_models, kind_by_content_type
+from home.models import ContentPage, ContentPageTag, paginate, tags_by_use, with_listing_data
 
 # The longest ``?type=`` value echoed back in the "unknown type" note.
 MAX_TYPE_LENGTH = 30
@@ -51,7 +44,7 @@ def find_tag(value: str) -> Tag:
     One query fetches both candidates; a slug match wins so a tag whose *name* equals
     another tag's slug cannot hijack that tag's page.
     """
-    value = clean_tag_param(value)
+    value = clean_param(value)
     if value:
         candidates = list(Tag.objects.filter(Q(slug=value) | Q(name__iexact=value)).order_by("pk"))
         for tag in candidates:
@@ -116,11 +109,7 @@ def tag_url(tag: Tag) -> str:
 
 def used_tags(visible: QuerySet[ContentPage]) -> list[Tag]:
     """Tags on at least one visible page, each with ``.uses``, most used first, in one query."""
-    return list(
-        Tag.objects.filter(home_contentpagetag_items__content_object__in=visible.values("pk"))
-        .annotate(uses=Count("home_contentpagetag_items__content_object", distinct=True))
-        .order_by("-uses", "name")
-    )
+    return list(tags_by_use(visible))
 
 
 def topic_names(visible: QuerySet[ContentPage]) -> set[str]:
@@ -132,14 +121,14 @@ def topic_names(visible: QuerySet[ContentPage]) -> set[str]:
 @require_safe
 def tag_page(request: HttpRequest, tag: str) -> HttpResponse:
     found = find_tag(tag)
-    tagged = tagged_with(visible_pages(), found)
+    tagged = tagged_with(ContentPage.objects.visible(), found)
     counts = count_by_kind(tagged)
     total = sum(counts.values())
     if not total:
         # Only drafts or private pages carry it: to a visitor the tag does not exist.
         raise Http404("No visible content with this tag")
 
-    requested_type = clean_tag_param(request.GET.get("type"))[:MAX_TYPE_LENGTH]
+    requested_type = clean_param(request.GET.get("type"))[:MAX_TYPE_LENGTH]
     active_kind = requested_type if requested_type in counts else ""
     listing = of_kind(tagged, active_kind) if active_kind else tagged
     url = tag_url(found)
@@ -162,7 +151,7 @@ def tag_page(request: HttpRequest, tag: str) -> HttpResponse:
 
 @require_safe
 def tag_index(request: HttpRequest) -> HttpResponse:
-    visible = visible_pages()
+    visible = ContentPage.objects.visible()
     topics = topic_names(visible)
     tags = []
     for tag in used_tags(visible):

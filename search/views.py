@@ -3,12 +3,13 @@
 from urllib.parse import urlencode
 
 from django.db.models import Case, IntegerField, Value, When
-from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from taggit.models import Tag
 
-from home.models import ContentPage, visible_pages
+from core.jsonapi import json_error, json_response
+from core.text import fold_for_matching
+from home.models import ContentPage
 from search.query import (
     BadSearchRequest,
     SearchRequest,
@@ -18,7 +19,6 @@ from search.query import (
     recent_items,
     run_search,
 )
-from search.segment import clean
 
 SUGGESTION_LIMIT = 8
 TAG_SUGGESTION_LIMIT = 5
@@ -87,7 +87,7 @@ def search(request):
         "extra_query": links["pages"],
     }
     if outcome.results is not None and outcome.count == 0:
-        visible = visible_pages()
+        visible = ContentPage.objects.visible()
         context["suggested_tags"] = popular_tags(visible)
         context["recent_items"] = recent_items(visible)
     return render(request, "search/search.html", context)
@@ -110,11 +110,11 @@ def search_api(request):
     try:
         search_request = SearchRequest.from_params(request.GET, strict=True)
     except BadSearchRequest as error:
-        return JsonResponse({"error": str(error)}, status=400)
+        return json_error(str(error), 400)
     outcome = run_search(search_request, log_query=True)
     results = list(outcome.results) if outcome.results is not None else []
     paginator = outcome.results.paginator if outcome.results is not None else None
-    return JsonResponse(
+    return json_response(
         {
             "query": search_request.query,
             "words": outcome.words,
@@ -129,23 +129,21 @@ def search_api(request):
                     for tag in outcome.top_tags
                 ],
             },
-        },
-        json_dumps_params={"ensure_ascii": False},
+        }
     )
 
 
 @require_GET
 def suggest_api(request):
     """Titles and tags that start with (first) or contain the typed characters."""
-    typed = clean(request.GET.get("q", "")).strip()[:MAX_SUGGEST_LENGTH]
+    typed = fold_for_matching(request.GET.get("q", "")).strip()[:MAX_SUGGEST_LENGTH]
     if not typed:
-        return JsonResponse({"query": "", "suggestions": []})
+        return json_response({"query": "", "suggestions": []})
     starts_first = Case(
         When(title__istartswith=typed, then=Value(0)), default=Value(1), output_field=IntegerField()
     )
     pages = (
-        ContentPage.objects.live()
-        .public()
+        ContentPage.objects.visible()
         .filter(title__icontains=typed)
         .annotate(prefix_rank=starts_first)
         .order_by("prefix_rank", "-first_published_at")
@@ -174,6 +172,4 @@ def suggest_api(request):
         }
         for page in pages
     ]
-    return JsonResponse(
-        {"query": typed, "suggestions": suggestions}, json_dumps_params={"ensure_ascii": False}
-    )
+    return json_response({"query": typed, "suggestions": suggestions})

@@ -7,7 +7,13 @@ from wagtail.fields import StreamField
 from wagtail.images import get_image_model_string
 from wagtail.search import index
 
+from home.kinds import Completion, register_kind
 from home.models import ContentIndexPage, ContentPage, streamfield_text
+
+
+class SubjectKind(models.TextChoices):
+    PERSON = "person", _("个人")
+    TEAM = "team", _("集体")
 
 
 class ExemplarStoryPage(ContentPage):
@@ -15,13 +21,10 @@ class ExemplarStoryPage(ContentPage):
 
     kind = "story"
     kind_label = _("先进典型")
-
-    SUBJECT_PERSON = "person"
-    SUBJECT_TEAM = "team"
-    SUBJECT_KINDS = [(SUBJECT_PERSON, _("个人")), (SUBJECT_TEAM, _("集体"))]
+    completion = Completion.READ
 
     subject_kind = models.CharField(
-        _("个人或集体"), max_length=10, choices=SUBJECT_KINDS, default=SUBJECT_PERSON
+        _("个人或集体"), max_length=10, choices=SubjectKind.choices, default=SubjectKind.PERSON
     )
     person = models.CharField(_("人物或团队名称"), max_length=100, blank=True)
     organisation = models.CharField(_("所在单位"), max_length=150, blank=True)
@@ -83,8 +86,11 @@ class ExemplarStoryPage(ContentPage):
         ]
 
 
+@register_kind
 class StoryIndexPage(ContentIndexPage):
     child_model = ExemplarStoryPage
+    section_slug = "stories"
+    menu_order = 30
     subpage_types = ["stories.ExemplarStoryPage"]
 
     class Meta:

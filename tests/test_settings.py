@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from config.production import refuse_unsafe_production
+from config.startup import refuse_unsafe_production
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 

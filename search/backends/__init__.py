@@ -3,12 +3,12 @@
 Settings name ``search.backends.database`` (SQLite FTS5 or PostgreSQL, chosen by the
 database in use) or ``search.backends.elasticsearch``. Every query that reaches a backend
 — our search page, the JSON API, Wagtail's admin and API v2 — goes through
-``search.segment``; the indexed text is segmented by the models' search fields.
+``core.segment``; the indexed text is segmented by the models' search fields.
 """
 
 from modelsearch.query import MATCH_NONE
 
-from search.segment import segment_query
+from core.segment import segment_query
 
 
 class SegmentingBackendMixin:

@@ -183,9 +183,9 @@ from learning.models import Branch, MemberProfile
 
 branch = Branch.objects.create(name={branch!r}, organisation="计算机学院党委")
 people = [
-    ({organiser!r}, "王组织", MemberProfile.ROLE_ORGANISER),
-    ({member!r}, "李明", MemberProfile.ROLE_MEMBER),
-    ({other!r}, "张华", MemberProfile.ROLE_MEMBER),
+    ({organiser!r}, "王组织", Role.ORGANISER),
+    ({member!r}, "李明", Role.MEMBER),
+    ({other!r}, "张华", Role.MEMBER),
 ]
 for username, name, role in people:
     user = get_user_model().objects.create_user(username, password={password!r})

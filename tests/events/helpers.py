@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from events.models import EventIndexPage, ForumEventPage
-from learning.models import Branch, MemberProfile
+from members.models import Branch, MemberProfile, Role
 
 
 def make_event(slug="test-forum", starts_in=timedelta(days=3), **fields) -> ForumEventPage:
@@ -30,7 +30,7 @@ def make_event(slug="test-forum", starts_in=timedelta(days=3), **fields) -> Foru
     return ForumEventPage.objects.get(pk=event.pk)
 
 
-def make_member(username, branch=None, role=MemberProfile.ROLE_MEMBER, name=None, **extra):
+def make_member(username, branch=None, role=Role.MEMBER, name=None, **extra):
     user = get_user_model().objects.create_user(username, password="pw-" + username, **extra)
     if branch is None:
         branch, _ = Branch.objects.get_or_create(name="测试党支部")

@@ -17,7 +17,7 @@ from django.utils import timezone
 from events.models import Registration
 from events.registration import cancel, check_in, register
 from home.models import ContentPage
-from learning.models import Branch, MemberProfile
+from members.models import Branch, MemberProfile, Role
 from tests.conftest import make_user
 from tests.events.helpers import login, make_event, make_member
 
@@ -173,7 +173,7 @@ def test_listing_is_a_bounded_number_of_queries(editor, forum, django_assert_max
 def test_inspect_shows_the_history_of_a_registration(editor, forum):
     event, people = forum
     zhang = Registration.objects.get(event=event, member=people["zhang"])
-    check_in_by = make_member("zuzhi", role=MemberProfile.ROLE_ORGANISER, name="组织委员甲")
+    check_in_by = make_member("zuzhi", role=Role.ORGANISER, name="组织委员甲")
     # Check-in opens two hours before the start: pretend the event is about to start.
     type(event).objects.filter(pk=event.pk).update(starts_at=timezone.now() + timedelta(hours=1))
     check_in(zhang, check_in_by)
@@ -340,7 +340,7 @@ def test_members_and_organisers_are_sent_to_the_admin_login(who, forum):
     elif who == "plain":
         client = login(people["zhang"])
     else:
-        client = login(make_member("zuzhi", role=MemberProfile.ROLE_ORGANISER, name="组织委员"))
+        client = login(make_member("zuzhi", role=Role.ORGANISER, name="组织委员"))
     for url in (
         reverse(LIST),
         reverse(INSPECT, args=[registration.pk]),

@@ -6,9 +6,15 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from events.models import ForumEventPage, Registration, RegistrationChange
+from events.models import (
+    ForumEventPage,
+    Registration,
+    RegistrationAction,
+    RegistrationStatus,
+)
 from events.registration import CODE_ATTEMPT_LIMIT
-from learning.models import LearningEvent, LearningRecord, MemberProfile
+from learning.models import LearningEvent, LearningRecord, Verb
+from members.models import Role
 from tests.events.helpers import login, make_event, make_member
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +32,7 @@ def event():
 
 @pytest.fixture
 def organiser():
-    return make_member("organiser", role=MemberProfile.ROLE_ORGANISER, name="王书记")
+    return make_member("organiser", role=Role.ORGANISER, name="王书记")
 
 
 def registered(event, username, name=None):
@@ -37,7 +43,7 @@ def registered(event, username, name=None):
 
 def attended(member, event) -> bool:
     return LearningEvent.objects.filter(
-        member=member, page=event, verb=LearningEvent.ATTENDED
+        member=member, page=event, verb=Verb.ATTENDED
     ).exists()
 
 
@@ -64,7 +70,7 @@ def test_organiser_finds_a_member_by_name_and_checks_them_in(event, organiser):
     registration.refresh_from_db()
     assert registration.checked_in_at is not None
     assert registration.checked_in_by == organiser
-    assert registration.changes.filter(action=RegistrationChange.CHECKED_IN, by=organiser).exists()
+    assert registration.changes.filter(action=RegistrationAction.CHECKED_IN, by=organiser).exists()
     # Attendance reaches the learning history: the event is done for the member.
     assert attended(zhang, event)
     record = LearningRecord.objects.get(member=zhang, page=event)
@@ -82,7 +88,7 @@ def test_only_confirmed_registrations_can_be_checked_in(event, organiser):
         registered(event, f"c{n}")
     waiting = registered(event, "waiting", "候补同学")
     registration = Registration.objects.get(event=event, member=waiting)
-    assert registration.status == Registration.WAITING
+    assert registration.status == RegistrationStatus.WAITING
     desk = login(organiser)
     assert "候补同学" not in desk.get(event.url + "check-in/").content.decode()
     response = desk.post(event.url + "check-in/", {"registration": registration.pk}, follow=True)
@@ -103,7 +109,7 @@ def test_tampered_desk_form_changes_nothing(event, organiser):
         assert messages_of(response) == ["找不到这条报名，请刷新名单后再试。"]
     foreign.refresh_from_db()
     assert foreign.checked_in_at is None
-    assert not LearningEvent.objects.filter(verb=LearningEvent.ATTENDED).exists()
+    assert not LearningEvent.objects.filter(verb=Verb.ATTENDED).exists()
 
 
 def test_the_desk_is_for_organisers_and_editors_only(event, editor):
@@ -193,7 +199,7 @@ def test_a_checked_in_member_cannot_cancel(event):
     client.post(event.url + "check-in/code/", {"code": "246810"})
     response = client.post(event.url + "cancel/", follow=True)
     assert messages_of(response)[-1] == "你已经签到，不能取消报名。"
-    assert Registration.objects.get(event=event, member=member).status == Registration.CONFIRMED
+    assert Registration.objects.get(event=event, member=member).status == RegistrationStatus.CONFIRMED
 
 
 def test_rebuilt_records_agree_after_attendance(event):

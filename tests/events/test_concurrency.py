@@ -14,8 +14,8 @@ from django.contrib.auth import get_user_model
 from django.db import connection, connections
 
 from events import registration as places
-from events.models import Registration, RegistrationChange
-from learning.models import LearningEvent
+from events.models import Registration, RegistrationAction, RegistrationStatus
+from learning.models import LearningEvent, Verb
 from tests.events.helpers import make_event, make_member
 
 MEMBERS = 60
@@ -107,29 +107,29 @@ def test_simultaneous_registrations_never_overbook(committed):
     rows = Registration.objects.filter(event=event)
     assert rows.count() == MEMBERS  # none lost, none doubled
     assert Counter(rows.values_list("status", flat=True)) == {
-        Registration.CONFIRMED: CAPACITY,
-        Registration.WAITING: MEMBERS - CAPACITY,
+        RegistrationStatus.CONFIRMED: CAPACITY,
+        RegistrationStatus.WAITING: MEMBERS - CAPACITY,
     }
     assert rows.values("member").distinct().count() == MEMBERS
-    registered = LearningEvent.objects.filter(page=event, verb=LearningEvent.REGISTERED)
+    registered = LearningEvent.objects.filter(page=event, verb=Verb.REGISTERED)
     assert registered.count() == CAPACITY
     # Every waiting member has a different place in line.
-    waiting = rows.filter(status=Registration.WAITING)
+    waiting = rows.filter(status=RegistrationStatus.WAITING)
     positions = sorted(places.waiting_position(r) for r in waiting)
     assert positions == list(range(1, MEMBERS - CAPACITY + 1))
 
     # Confirmed members cancel and others register again, all at once: the places freed
     # go to the first in line, never more than the capacity.
-    leaving = [r.member for r in rows.filter(status=Registration.CONFIRMED)[:5]]
+    leaving = [r.member for r in rows.filter(status=RegistrationStatus.CONFIRMED)[:5]]
     first_in_line = [r.member_id for r in waiting.order_by("queued_at", "pk")[:5]]
     outcomes, failures = all_at_once(lambda member: places.cancel(event, member), leaving)
     assert failures == []
     assert Counter(rows.values_list("status", flat=True)) == {
-        Registration.CONFIRMED: CAPACITY,
-        Registration.WAITING: MEMBERS - CAPACITY - 5,
-        Registration.CANCELLED: 5,
+        RegistrationStatus.CONFIRMED: CAPACITY,
+        RegistrationStatus.WAITING: MEMBERS - CAPACITY - 5,
+        RegistrationStatus.CANCELLED: 5,
     }
-    promoted = rows.filter(changes__action=RegistrationChange.PROMOTED).values_list(
+    promoted = rows.filter(changes__action=RegistrationAction.PROMOTED).values_list(
         "member_id", flat=True
     )
     assert sorted(promoted) == sorted(first_in_line)
@@ -148,4 +148,4 @@ def test_one_member_tapping_twice_gets_one_registration(committed):
     assert len(failures) == 7
     assert all(isinstance(f, places.RegistrationRefused) for f in failures)
     assert Registration.objects.filter(event=event).count() == 1
-    assert LearningEvent.objects.filter(page=event, verb=LearningEvent.REGISTERED).count() == 1
+    assert LearningEvent.objects.filter(page=event, verb=Verb.REGISTERED).count() == 1

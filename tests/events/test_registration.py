@@ -7,8 +7,13 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
-from events.models import ForumEventPage, Registration, RegistrationChange
-from learning.models import LearningEvent, LearningRecord
+from events.models import (
+    ForumEventPage,
+    Registration,
+    RegistrationAction,
+    RegistrationStatus,
+)
+from learning.models import LearningEvent, LearningRecord, Verb
 from tests.events.helpers import login, make_event, make_member
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +37,7 @@ def statuses(event) -> dict[str, str]:
 
 def registered_events(member, event) -> int:
     return LearningEvent.objects.filter(
-        member=member, page=event, verb=LearningEvent.REGISTERED
+        member=member, page=event, verb=Verb.REGISTERED
     ).count()
 
 
@@ -48,13 +53,13 @@ def test_register_confirms_a_place_and_records_it_in_learning_history():
     # The redirect lands on #registration: the message is shown there, not above the fold.
     assert text.count("报名成功。") == 1
     assert text.index('id="registration"') < text.index("报名成功。")
-    assert statuses(event) == {"reader": Registration.CONFIRMED}
+    assert statuses(event) == {"reader": RegistrationStatus.CONFIRMED}
     assert registered_events(member, event) == 1
     # The server wrote it; the record shows the event as started, not done.
     record = LearningRecord.objects.get(member=member, page=event)
     assert record.completed_at is None
     history = Registration.objects.get(event=event).changes.values_list("action", flat=True)
-    assert list(history) == [RegistrationChange.REGISTERED]
+    assert list(history) == [RegistrationAction.REGISTERED]
 
 
 def test_full_event_puts_members_on_the_waiting_list_and_promotes_in_order(
@@ -110,8 +115,8 @@ def test_full_event_puts_members_on_the_waiting_list_and_promotes_in_order(
     promoted = Registration.objects.get(event=event, member=waiting[2])
     actions = list(promoted.changes.values_list("action", "by"))
     assert actions == [
-        (RegistrationChange.WAITLISTED, waiting[2].pk),
-        (RegistrationChange.PROMOTED, None),
+        (RegistrationAction.WAITLISTED, waiting[2].pk),
+        (RegistrationAction.PROMOTED, None),
     ]
 
 
@@ -140,7 +145,7 @@ def test_a_cancellation_is_not_a_learning_event():
     register(member, event)
     cancel(member, event)
     verbs = set(LearningEvent.objects.filter(member=member).values_list("verb", flat=True))
-    assert verbs <= {LearningEvent.VIEWED, LearningEvent.REGISTERED}
+    assert verbs <= {Verb.VIEWED, Verb.REGISTERED}
 
 
 def test_unlimited_capacity_confirms_everyone():

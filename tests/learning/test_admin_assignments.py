@@ -6,14 +6,18 @@ from datetime import date, timedelta
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from assignments.models import Assignment, AssignmentItem
+from core.migration_ops import _move_content_types
 from home.models import ContentPage
-from learning.models import Assignment, AssignmentItem, Branch, LearningRecord, MemberProfile
+from learning.models import LearningRecord
+from members.models import Branch, MemberProfile, Role
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +36,7 @@ def logged_in(user) -> Client:
     return client
 
 
-def member_of(branch: Branch, username: str, name: str, role: str = MemberProfile.ROLE_MEMBER):
+def member_of(branch: Branch, username: str, name: str, role: str = Role.MEMBER):
     user = make_user(username)
     MemberProfile.objects.create(user=user, display_name=name, branch=branch, role=role)
     return user
@@ -65,7 +69,7 @@ def setup(pages):
     marxism = Branch.objects.create(
         name="马克思主义学院教工党支部", organisation="马克思主义学院党委"
     )
-    organiser = member_of(computing, "zuzhi", "组织委员甲", MemberProfile.ROLE_ORGANISER)
+    organiser = member_of(computing, "zuzhi", "组织委员甲", Role.ORGANISER)
     open_one = assign(
         computing,
         "学习党的二十大报告",
@@ -248,21 +252,54 @@ def test_listing_of_thirty_assignments_is_a_bounded_number_of_queries(
     assert "任务29" in html and "布置人29（s29）" in html
 
 
+MOVED = {
+    ("members", "view_branch"),
+    ("members", "view_memberprofile"),
+    ("assignments", "view_assignment"),
+}
+
+
+def view_permissions(group) -> set[tuple[str, str]]:
+    """The group's rights on branches, members and assignments, wherever they live."""
+    return set(
+        group.permissions.filter(
+            content_type__app_label__in=["learning", "members", "assignments"]
+        ).values_list("content_type__app_label", "codename")
+    )
+
+
+def move_to_learning_and_back(action) -> None:
+    """Put the content types where they were when migration 0003 ran, act, move them back."""
+    for app_label, models in (
+        ("members", ["branch", "memberprofile"]),
+        ("assignments", ["assignment", "assignmentitem", "remindersent"]),
+    ):
+        _move_content_types(apps, app_label, "learning", models)
+    action()
+    _move_content_types(apps, "learning", "members", ["branch", "memberprofile"])
+    _move_content_types(
+        apps, "learning", "assignments", ["assignment", "assignmentitem", "remindersent"]
+    )
+
+
 def test_migration_gives_editors_view_permissions_only_and_reverses():
     migration = importlib.import_module("learning.migrations.0003_editors_see_branches")
     editors, reviewers = Group.objects.get(name="编辑"), Group.objects.get(name="审核")
 
-    def codenames(group) -> set[str]:
-        return set(
-            group.permissions.filter(content_type__app_label="learning").values_list(
-                "codename", flat=True
-            )
-        )
+    assert view_permissions(editors) == MOVED
+    assert view_permissions(reviewers) == set()
+    move_to_learning_and_back(lambda: migration.revoke(apps, None))
+    assert view_permissions(editors) == set()
+    move_to_learning_and_back(lambda: migration.grant(apps, None))
+    move_to_learning_and_back(lambda: migration.grant(apps, None))  # twice changes nothing
+    assert view_permissions(editors) == MOVED
 
-    assert codenames(editors) == {"view_branch", "view_memberprofile", "view_assignment"}
-    assert codenames(reviewers) == set()
-    migration.revoke(apps, None)
-    assert codenames(editors) == set()
-    migration.grant(apps, None)
-    migration.grant(apps, None)  # running it twice changes nothing
-    assert codenames(editors) == {"view_branch", "view_memberprofile", "view_assignment"}
+
+def test_moving_content_types_keeps_permissions_both_ways():
+    """The models moved out of ``learning``; their permissions follow (core.migration_ops)."""
+    editors = Group.objects.get(name="编辑")
+    seen = []
+    move_to_learning_and_back(lambda: seen.append(view_permissions(editors)))
+    assert seen == [{("learning", codename) for _app, codename in MOVED}]
+    assert view_permissions(editors) == MOVED
+    assert not ContentType.objects.filter(app_label="learning", model="branch").exists()

@@ -14,10 +14,11 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 
+from assignments.models import Assignment, AssignmentItem
 from exhibits.models import RevolutionarySitePage
 from home.models import ContentPage
-from learning.models import Assignment, AssignmentItem, Branch, MemberProfile
 from lectures.models import MicroLecturePage
+from members.models import Branch, MemberProfile, Role
 from stories.models import ExemplarStoryPage
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +26,7 @@ pytestmark = pytest.mark.django_db
 NEW_URL = "/branch/assignments/new/"
 
 
-def make_member(username, branch, role=MemberProfile.ROLE_MEMBER, name=None, **extra):
+def make_member(username, branch, role=Role.MEMBER, name=None, **extra):
     user = get_user_model().objects.create_user(username, password="pw-" + username, **extra)
     MemberProfile.objects.create(user=user, display_name=name or username, branch=branch, role=role)
     return user
@@ -67,7 +68,7 @@ def view(member, page, seconds=20):
 
 @pytest.fixture
 def pages():
-    live = ContentPage.objects.live().public()
+    live = ContentPage.objects.visible()
     return [
         MicroLecturePage.objects.live().order_by("pk")[0],
         RevolutionarySitePage.objects.live().order_by("pk")[0],
@@ -88,7 +89,7 @@ def other_branch():
 
 @pytest.fixture
 def organiser(branch):
-    return make_member("zuzhi", branch, MemberProfile.ROLE_ORGANISER, name="王组织")
+    return make_member("zuzhi", branch, Role.ORGANISER, name="王组织")
 
 
 @pytest.fixture
@@ -117,7 +118,7 @@ def make_assignment(branch, pages, due_in_days=7, whole_branch=True, chosen=(), 
 @pytest.fixture
 def foreign(other_branch, pages):
     """Another branch with its organiser, a member and an assignment."""
-    other_organiser = make_member("wuli", other_branch, MemberProfile.ROLE_ORGANISER)
+    other_organiser = make_member("wuli", other_branch, Role.ORGANISER)
     other_member = make_member("zhao", other_branch, name="赵强")
     assignment = make_assignment(other_branch, pages[:1], title="物理支部任务")
     return other_organiser, other_member, assignment
@@ -519,7 +520,7 @@ def test_anonymous_visitors_are_sent_to_login(branch, members, pages):
 
 
 def test_organiser_without_branch_is_refused(pages):
-    lonely = make_member("gudu", None, MemberProfile.ROLE_ORGANISER)
+    lonely = make_member("gudu", None, Role.ORGANISER)
     assert login(lonely).get("/branch/").status_code == 403
 
 

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from learning.models import Branch, MemberProfile
+from members.models import Branch, MemberProfile, Role
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -65,9 +65,9 @@ def test_valid_file_with_bom_creates_members_without_passwords(tmp_path):
     assert (profile.display_name, profile.branch.name, profile.role) == (
         "张三",
         "计算机学院学生第一党支部",
-        MemberProfile.ROLE_MEMBER,
+        Role.MEMBER,
     )
-    assert User.objects.get(username="lisi").member_profile.role == MemberProfile.ROLE_ORGANISER
+    assert User.objects.get(username="lisi").member_profile.role == Role.ORGANISER
     wang = User.objects.get(username="wangwu")
     assert wang.member_profile.display_name == "王五（转入）"
     assert wang.member_profile.branch.organisation == "马克思主义学院党委"
@@ -112,7 +112,7 @@ def test_reimport_updates_profiles_and_never_touches_passwords(tmp_path):
     assert zhang.check_password("my-own-secret-42")
     assert zhang.email == "zhangsan@example.edu.cn"
     assert zhang.member_profile.display_name == "张三丰"
-    assert zhang.member_profile.role == MemberProfile.ROLE_ORGANISER
+    assert zhang.member_profile.role == Role.ORGANISER
     assert zhang.member_profile.branch.name == "新闻学院学生党支部"
     zhao = User.objects.get(username="zhaoliu")
     assert zhao.check_password("zhaoliu-secret-7")

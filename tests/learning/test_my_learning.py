@@ -15,10 +15,11 @@ from django.utils import timezone
 
 from exhibits.models import RevolutionarySitePage
 from home.models import ContentPage
-from learning.models import Dismissal, LearningEvent, LearningRecord, MemberProfile
-from learning.my_learning import WEEKS_SHOWN, topic_time, week_starts
+from learning.models import Dismissal, LearningEvent, LearningRecord
 from learning.records import refresh_records
 from lectures.models import MicroLecturePage
+from members.models import MemberProfile
+from mylearning.history import WEEKS_SHOWN, topic_time, week_starts
 from stories.models import ExemplarStoryPage
 
 pytestmark = pytest.mark.django_db

@@ -21,7 +21,7 @@ from wagtail.models import Page
 
 from events.models import ForumEventPage
 from home.models import ContentPage, HomePageFeaturedItem
-from learning.models import Branch, Dismissal, LearningEvent, LearningRecord, MemberProfile
+from learning.models import Dismissal, LearningEvent, LearningRecord, Verb
 from learning.recommend import (
     TOPIC_CAP,
     Candidate,
@@ -31,6 +31,7 @@ from learning.recommend import (
     reading_list,
 )
 from learning.records import refresh_records
+from members.models import Branch, MemberProfile
 
 pytestmark = pytest.mark.django_db
 
@@ -67,12 +68,12 @@ def complete(member, pages, days_ago: float = 1):
     ids = [getattr(page, "pk", page) for page in pages]
     events = set(ForumEventPage.objects.filter(pk__in=ids).values_list("pk", flat=True))
     others = [pk for pk in ids if pk not in events]
-    study(member, others, verb=LearningEvent.COMPLETED, value=None, days_ago=days_ago)
-    study(member, list(events), verb=LearningEvent.ATTENDED, value=None, days_ago=days_ago)
+    study(member, others, verb=Verb.COMPLETED, value=None, days_ago=days_ago)
+    study(member, list(events), verb=Verb.ATTENDED, value=None, days_ago=days_ago)
 
 
 def visible():
-    return ContentPage.objects.live().public()
+    return ContentPage.objects.visible()
 
 
 def topic_pages(topic: str) -> list[ContentPage]:

@@ -14,17 +14,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from assignments.models import Assignment, AssignmentItem, ReminderSent
 from exhibits.models import RevolutionarySitePage
-from learning.events import record_server_event
-from learning.models import (
-    Assignment,
-    AssignmentItem,
-    Branch,
-    LearningEvent,
-    MemberProfile,
-    ReminderSent,
-)
+from learning.event_log import record_server_event
+from learning.models import Verb
 from lectures.models import MicroLecturePage
+from members.models import Branch, MemberProfile
 from stories.models import ExemplarStoryPage
 from tests.conftest import make_user
 
@@ -81,7 +76,7 @@ def assign(branch, pages, due_in_days=1, *, title="学习二十大精神", chose
 
 def complete(member, *pages) -> None:
     for page in pages:
-        record_server_event(member, page, LearningEvent.COMPLETED)
+        record_server_event(member, page, Verb.COMPLETED)
 
 
 def run() -> str:

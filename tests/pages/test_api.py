@@ -71,7 +71,7 @@ def test_listing_by_type(client, model):
     response = client.get("/api/v2/pages/", {"type": label, "fields": "topic,tags"})
     assert response.status_code == 200
     data = response.json()
-    assert data["meta"]["total_count"] == model.objects.live().public().count()
+    assert data["meta"]["total_count"] == model.objects.visible().count()
     assert all("topic" in item for item in data["items"])
 
 

@@ -7,11 +7,11 @@ from django.contrib.auth.models import Group
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 from wagtail.models import PageViewRestriction
 
+from core.segment import query_words, segment_for_index, segment_query
 from events.models import EventIndexPage, ForumEventPage
 from exhibits.models import ExhibitIndexPage, RevolutionarySitePage
 from lectures.models import LectureIndexPage, MicroLecturePage
 from search.models import ZeroResultQuery
-from search.segment import query_words, segment_for_index, segment_query
 from stories.models import ExemplarStoryPage, StoryIndexPage
 
 pytestmark = pytest.mark.django_db

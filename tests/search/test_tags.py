@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 
 def visible():
-    return ContentPage.objects.live().public()
+    return ContentPage.objects.visible()
 
 
 def has_chinese(text: str) -> bool:
@@ -49,7 +49,7 @@ def multi_kind_tag() -> Tag:
 
 def expected_by_kind(tag: Tag) -> dict[str, int]:
     return {
-        model.kind: model.objects.live().public().filter(tags=tag).count()
+        model.kind: model.objects.visible().filter(tags=tag).count()
         for model in CONTENT_MODELS
     }
 

@@ -1,0 +1,130 @@
+"""待学任务: study material an organiser sets their branch, and the reminders sent for it.
+
+The tables were created by the ``learning`` app and keep their names (``learning_assignment``
+and friends). Whether a member has done an assignment comes from their learning records
+(``assignments.progress``), never from a tick box here.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from home.models import ContentPage
+from members.models import Branch
+
+
+class StudyStatus(models.TextChoices):
+    """How far a member has got with an assignment (never a score)."""
+
+    DONE = "done", _("已完成")
+    IN_PROGRESS = "in_progress", _("学习中")
+    NOT_STARTED = "not_started", _("未开始")
+
+
+class Assignment(models.Model):
+    """待学任务: study material an organiser sets their branch, with a due date.
+
+    The audience is the whole branch (computed when asked, so members who join later receive
+    it) or chosen members. Whether a member has done it comes from their learning records,
+    never from a separate tick box.
+    """
+
+    branch = models.ForeignKey(
+        Branch, verbose_name=_("党支部"), on_delete=models.CASCADE, related_name="assignments"
+    )
+    title = models.CharField(_("标题"), max_length=100)
+    note = models.TextField(_("说明"), blank=True, max_length=2000)
+    due_on = models.DateField(_("截止日期"))
+    whole_branch = models.BooleanField(_("全支部"), default=True)
+    chosen_members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("指定成员"),
+        blank=True,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("布置人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("布置时间"), default=timezone.now)
+    closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    class Meta:
+        db_table = "learning_assignment"
+        verbose_name = _("学习任务")
+        verbose_name_plural = _("学习任务")
+        ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["branch", "closed_at", "due_on"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+    @property
+    def due_at(self):
+        """The end of the due day in the site's time zone (settings.TIME_ZONE)."""
+        return timezone.make_aware(
+            datetime.combine(self.due_on, time.max), timezone.get_default_timezone()
+        )
+
+    def is_overdue(self, now=None) -> bool:
+        return self.is_open and (now or timezone.now()) > self.due_at
+
+
+class AssignmentItem(models.Model):
+    """One content page of an assignment, in the organiser's order."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="items")
+    page = models.ForeignKey(
+        ContentPage, verbose_name=_("内容"), on_delete=models.CASCADE, related_name="+"
+    )
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        db_table = "learning_assignmentitem"
+        verbose_name = _("任务内容")
+        verbose_name_plural = _("任务内容")
+        ordering = ["sort_order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "page"], name="one_item_per_page"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment_id} {self.page_id}"
+
+
+class ReminderSent(models.Model):
+    """A reminder email went to this member for this assignment and due date.
+
+    Keyed by the due date, so extending an assignment allows exactly one more reminder.
+    """
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    due_on = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "learning_remindersent"
+        verbose_name = _("提醒记录")
+        verbose_name_plural = _("提醒记录")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "member", "due_on"], name="one_reminder_per_due_date"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment_id} {self.member_id} {self.due_on}"

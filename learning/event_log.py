@@ -1,0 +1,191 @@
+"""Receiving learning events: validation of a client's batch, storing, and server events.
+
+A batch is all or nothing: if any event is invalid, nothing of it is stored and every
+problem is named by index. Event ids make retries safe: an id the member already sent (or
+repeated within the batch) is a duplicate and stored once.
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from home.models import ContentPage
+from learning.models import SERVER_ONLY_VERBS, LearningEvent, Verb
+from learning.records import refresh_records
+
+MAX_EVENTS_PER_REQUEST = 100
+# One report covers the reading time since the previous one: more than an hour is not credible.
+MAX_SECONDS_PER_REPORT = 3600
+# Phones' clocks drift; an event a little in the future is accepted, a day ahead is not.
+CLOCK_SKEW = timedelta(minutes=10)
+CLIENT_VERBS = {Verb.VIEWED, Verb.PROGRESSED, Verb.COMPLETED}
+EVENT_KEYS = {"id", "page", "verb", "value", "at"}
+
+
+class BatchTooLarge(ValueError):
+    pass
+
+
+@dataclass
+class BatchProblem:
+    index: int | None
+    field: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"index": self.index, "field": self.field, "message": self.message}
+
+
+@dataclass
+class ValidatedBatch:
+    events: list[LearningEvent] = field(default_factory=list)
+    problems: list[BatchProblem] = field(default_factory=list)
+
+
+def is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def as_page_id(value) -> int | None:
+    """A page id as the database can take it: a whole positive number within 63 bits."""
+    if is_number(value) and value == int(value) and 0 < value < 2**63:
+        return int(value)
+    return None
+
+
+def validate_batch(member, body) -> ValidatedBatch:
+    """Check a decoded JSON body; build unsaved events for the member when all is well."""
+    batch = ValidatedBatch()
+    if not isinstance(body, dict) or set(body) != {"events"}:
+        batch.problems.append(BatchProblem(None, "events", '请求体必须是 {"events": [...]}'))
+        return batch
+    items = body["events"]
+    if not isinstance(items, list) or not items:
+        batch.problems.append(BatchProblem(None, "events", "必须是非空数组"))
+        return batch
+    if len(items) > MAX_EVENTS_PER_REQUEST:
+        raise BatchTooLarge(f"events: 每次最多 {MAX_EVENTS_PER_REQUEST} 条，收到 {len(items)} 条")
+
+    page_ids = {as_page_id(item.get("page")) for item in items if isinstance(item, dict)}
+    known_pages = set(
+        ContentPage.objects.visible()
+        .filter(pk__in=[pk for pk in page_ids if pk is not None])
+        .values_list("pk", flat=True)
+    )
+    now = timezone.now()
+    for index, item in enumerate(items):
+        before = len(batch.problems)
+
+        def problem(name: str, message: str, index=index) -> None:
+            batch.problems.append(BatchProblem(index, name, message))
+
+        if not isinstance(item, dict):
+            problem("event", "每个事件必须是 JSON 对象")
+            continue
+        for key in sorted(set(item) - EVENT_KEYS):
+            problem(str(key)[:40], "未知字段")
+
+        try:
+            client_id = uuid.UUID(str(item.get("id")))
+            if not isinstance(item.get("id"), str):
+                raise ValueError
+        except ValueError:
+            problem("id", "必须是 UUID 字符串")
+            client_id = None
+
+        page = as_page_id(item.get("page"))
+        if page not in known_pages:
+            problem("page", "没有这个内容页（须为已发布页面的编号）")
+
+        verb = item.get("verb")
+        value = item.get("value")
+        if verb in SERVER_ONLY_VERBS:
+            problem("verb", f"“{verb}”只能由服务器记录")
+        elif verb not in CLIENT_VERBS:
+            problem("verb", "必须是 viewed、progressed 或 completed")
+        elif verb == Verb.VIEWED and not (
+            is_number(value) and 0 <= value <= MAX_SECONDS_PER_REPORT
+        ):
+            problem("value", f"viewed 的值是阅读秒数，须在 0 到 {MAX_SECONDS_PER_REPORT} 之间")
+        elif verb == Verb.PROGRESSED and not (is_number(value) and 0 <= value <= 1):
+            problem("value", "progressed 的值是进度，须在 0 到 1 之间")
+        elif verb == Verb.COMPLETED and value is not None:
+            problem("value", "completed 的值必须是 null")
+
+        occurred_at = parse_client_time(item.get("at"))
+        if occurred_at is None:
+            problem("at", "必须是带时区的 ISO 8601 时间，如 2026-11-24T09:30:00+08:00")
+        elif occurred_at > now + CLOCK_SKEW:
+            problem("at", "时间在未来")
+
+        if len(batch.problems) == before:
+            batch.events.append(
+                LearningEvent(
+                    member=member,
+                    page_id=page,
+                    verb=verb,
+                    value=float(value) if value is not None else None,
+                    occurred_at=occurred_at,
+                    received_at=now,
+                    client_id=client_id,
+                )
+            )
+    if batch.problems:
+        batch.events = []
+    return batch
+
+
+def parse_client_time(value) -> datetime | None:
+    if not isinstance(value, str) or len(value) > 40:
+        return None
+    try:
+        parsed = parse_datetime(value)
+    except ValueError:
+        return None
+    if parsed is None or parsed.tzinfo is None:
+        return None
+    return parsed
+
+
+@transaction.atomic
+def store_events(member, events: list[LearningEvent]) -> tuple[int, int]:
+    """Store new events once each; returns (accepted, duplicates)."""
+    seen = set(
+        LearningEvent.objects.filter(
+            member=member, client_id__in=[event.client_id for event in events]
+        ).values_list("client_id", flat=True)
+    )
+    new = []
+    for event in events:
+        if event.client_id not in seen:
+            seen.add(event.client_id)
+            new.append(event)
+    # ignore_conflicts: a concurrent retry of the same batch must not fail the request.
+    LearningEvent.objects.bulk_create(new, ignore_conflicts=True)
+    if new:
+        refresh_records(member.pk, {event.page_id for event in new})
+    return len(new), len(events) - len(new)
+
+
+def record_server_event(member, page: ContentPage, verb: str, value: float | None = None) -> None:
+    """An event the server itself witnessed: a page opened, studied, registered, attended."""
+    store_events(
+        member,
+        [
+            LearningEvent(
+                member=member,
+                page=page,
+                verb=verb,
+                value=value,
+                occurred_at=timezone.now(),
+                client_id=uuid.uuid4(),
+            )
+        ],
+    )

@@ -1,0 +1,55 @@
+"""Where learning events come in: the JSON endpoint for the page script, and 学完了."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponseRedirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.jsonapi import BadJsonBody, json_error, json_response, read_json_body
+from home.models import ContentPage
+from learning.event_log import BatchTooLarge, record_server_event, store_events, validate_batch
+from learning.models import Verb
+from learning.records import accepts_marked_done
+
+
+@require_POST
+def events_api(request):
+    """``POST /api/learning/events/``: session auth, CSRF-protected (by the middleware)."""
+    if not request.user.is_authenticated:
+        return json_error(_("请先登录"), 403)
+    try:
+        body = read_json_body(request, require_content_type=True)
+    except BadJsonBody as error:
+        return json_error(error.message, error.status)
+    try:
+        batch = validate_batch(request.user, body)
+    except BatchTooLarge as error:
+        return json_error(str(error), 413)
+    if batch.problems:
+        return json_error(
+            _("有 %(count)d 个问题，本批事件均未保存") % {"count": len(batch.problems)},
+            400,
+            problems=[problem.as_dict() for problem in batch.problems],
+        )
+    accepted, duplicates = store_events(request.user, batch.events)
+    return json_response({"accepted": accepted, "duplicates": duplicates})
+
+
+@require_POST
+@login_required
+def mark_studied(request, page_id: int):
+    """The 学完了 button: a plain form, so it works without JavaScript."""
+    page = ContentPage.objects.visible().filter(pk=page_id).first()
+    if page is None:
+        raise Http404
+    if not accepts_marked_done(page.specific_class.completion if page.specific_class else None):
+        messages.error(request, _("活动以现场签到为准，不能标记“学完了”。"))
+        return HttpResponseRedirect(page.get_url(request) or "/")
+    record_server_event(request.user, page, Verb.COMPLETED)
+    messages.success(request, _("已记下：《%(title)s》学完了。") % {"title": page.title})
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = page.get_url(request) or "/"
+    return HttpResponseRedirect(next_url)

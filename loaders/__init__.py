@@ -1,0 +1,1 @@
+"""Bulk loaders editors run from the command line: ``import_content`` (JSON Lines)."""

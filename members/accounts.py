@@ -1,0 +1,216 @@
+"""Member login and logout, with failed logins rate-limited, and the set-password page.
+
+Members log in on their phones with a username and password given out by their branch;
+Django's auth views do the work, with our templates. Password guessing is stopped by
+counting failures (``core.ratelimit``) per username and per client address, and refusing
+further attempts for a while without checking the password at all.
+"""
+
+from __future__ import annotations
+
+import math
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm, UsernameField
+from django.contrib.auth.views import (
+    LoginView,
+    LogoutView,
+    PasswordResetCompleteView,
+    PasswordResetConfirmView,
+)
+from django.core import validators
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from core import ratelimit
+from core.text import fold_identifier
+
+# Five wrong passwords for one username, or twenty from one address, within the window
+# lock that username or address out for LOCKOUT_SECONDS.
+USERNAME_FAILURE_LIMIT = 5
+ADDRESS_FAILURE_LIMIT = 20
+FAILURE_WINDOW_SECONDS = 15 * 60
+LOCKOUT_SECONDS = 15 * 60
+CACHE_PREFIX = "hongke-login"
+
+
+def client_address(request: HttpRequest) -> str:
+    """The address the request came from; behind a proxy, the proxy must set REMOTE_ADDR."""
+    return request.META.get("REMOTE_ADDR") or "unknown"
+
+
+class LoginThrottle:
+    """Counts login attempts per username and per address, and locks either out.
+
+    An attempt is counted *before* the password is checked and given back if it
+    succeeds or never reached the password check, so a burst of parallel guesses
+    cannot slip past the limit. Counters live for FAILURE_WINDOW_SECONDS from the
+    first attempt; reaching a limit sets a lock that lasts LOCKOUT_SECONDS.
+    """
+
+    def __init__(self, username: str, address: str) -> None:
+        # Folded as Django normalises usernames, so "Zhang" and "zhang" share one counter;
+        # counted whether or not the user exists.
+        user = fold_identifier(username)
+        self.user_counter = ratelimit.cache_key(f"{CACHE_PREFIX}:user", user)
+        self.user_lock = ratelimit.cache_key(f"{CACHE_PREFIX}:user-lock", user)
+        self.address_counter = ratelimit.cache_key(f"{CACHE_PREFIX}:addr", address)
+        self.address_lock = ratelimit.cache_key(f"{CACHE_PREFIX}:addr-lock", address)
+        self.user_count = 0
+        self.address_count = 0
+
+    def retry_after(self) -> int | None:
+        """Seconds until attempts are allowed again, or None when they are allowed now."""
+        return ratelimit.seconds_locked(self.user_lock, self.address_lock)
+
+    def reserve(self) -> bool:
+        """Count this attempt; False (and locked) when it is one too many."""
+        self.user_count = ratelimit.increment(self.user_counter, FAILURE_WINDOW_SECONDS)
+        self.address_count = ratelimit.increment(self.address_counter, FAILURE_WINDOW_SECONDS)
+        allowed = True
+        if self.user_count > USERNAME_FAILURE_LIMIT:
+            ratelimit.lock(self.user_lock, LOCKOUT_SECONDS)
+            allowed = False
+        if self.address_count > ADDRESS_FAILURE_LIMIT:
+            ratelimit.lock(self.address_lock, LOCKOUT_SECONDS)
+            allowed = False
+        return allowed
+
+    def failed(self) -> None:
+        """The password was wrong: the attempt stays counted; lock once a limit is reached."""
+        if self.user_count >= USERNAME_FAILURE_LIMIT:
+            ratelimit.lock(self.user_lock, LOCKOUT_SECONDS)
+        if self.address_count >= ADDRESS_FAILURE_LIMIT:
+            ratelimit.lock(self.address_lock, LOCKOUT_SECONDS)
+
+    def succeeded(self) -> None:
+        """A correct login clears the username's failures; the address keeps its others."""
+        ratelimit.reset(self.user_counter)
+        ratelimit.decrement(self.address_counter)
+
+    def release(self) -> None:
+        """The form was incomplete or invalid, so no password was checked: not a failure."""
+        ratelimit.decrement(self.user_counter)
+        ratelimit.decrement(self.address_counter)
+
+
+class MemberLoginForm(AuthenticationForm):
+    """Django's login form with phone-friendly inputs and one message for every failure.
+
+    The same message whether the username exists or not, so the form does not tell
+    anyone which usernames are real.
+    """
+
+    # UsernameField normalises (NFKC) as Django does and adds autocomplete="username"
+    # and autocapitalize="none".
+    username = UsernameField(
+        label=_("用户名"),
+        widget=forms.TextInput(
+            attrs={"autofocus": True, "autocorrect": "off", "spellcheck": "false"}
+        ),
+    )
+    password = forms.CharField(
+        label=_("密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    error_messages = {
+        "invalid_login": _("用户名或密码不正确。请注意区分大小写。"),
+        "inactive": _("用户名或密码不正确。请注意区分大小写。"),
+    }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.authentication_failed = False
+        # The parent sets max_length after the field is built, which only sets the
+        # widget's maxlength; check it too, so an overlong name never reaches the database.
+        username = self.fields["username"]
+        username.validators.append(validators.MaxLengthValidator(username.max_length))
+
+    def get_invalid_login_error(self) -> ValidationError:
+        self.authentication_failed = True
+        return super().get_invalid_login_error()
+
+
+class MemberLoginView(LoginView):
+    """``/login/``: Django's LoginView, refusing attempts while a username or address is locked."""
+
+    form_class = MemberLoginForm
+    template_name = "registration/login.html"
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        throttle = LoginThrottle(request.POST.get("username", ""), client_address(request))
+        wait = throttle.retry_after()
+        if wait is None and not throttle.reserve():
+            wait = throttle.retry_after() or LOCKOUT_SECONDS
+        if wait is not None:
+            return self.refuse(wait)
+        form = self.get_form()
+        if form.is_valid():
+            throttle.succeeded()
+            return self.form_valid(form)
+        if form.authentication_failed:
+            throttle.failed()
+        else:
+            throttle.release()
+        return self.form_invalid(form)
+
+    def refuse(self, wait_seconds: int) -> HttpResponse:
+        """429 with the login page and a clear message; the password is not looked at."""
+        minutes = max(1, math.ceil(wait_seconds / 60))
+        message = gettext(
+            "登录失败的次数太多，为保护账号安全，请 %(minutes)d 分钟后再试。"
+            "如果忘记了密码，请联系本支部的组织委员。"
+        ) % {"minutes": minutes}
+        form = self.get_form_class()(request=self.request)
+        response = self.render_to_response(
+            self.get_context_data(form=form, locked_message=message), status=429
+        )
+        response["Retry-After"] = str(wait_seconds)
+        return response
+
+
+class MemberLogoutView(LogoutView):
+    """``/logout/``: logging out takes a POST; a GET only shows a button that posts."""
+
+    template_name = "registration/logged_out.html"
+    http_method_names = ["get", "post", "options"]
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        # A link or a prefetch must never log anyone out, so GET just asks.
+        context = self.get_context_data(confirm=request.user.is_authenticated)
+        return self.render_to_response(context)
+
+
+class MemberSetPasswordForm(SetPasswordForm):
+    """Django's set-password form with our labels."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = _("新密码")
+        self.fields["new_password2"].label = _("再输入一次新密码")
+
+
+class SetPasswordView(PasswordResetConfirmView):
+    """``/reset/<uidb64>/<token>/``: the one-time link ``import_members`` prints.
+
+    Django's password-reset confirmation: the token is checked, moved into the
+    session and out of the address bar, and stops working once the password is set.
+    The member is logged in straight away, so a phone needs no second step.
+    """
+
+    form_class = MemberSetPasswordForm
+    template_name = "registration/set_password.html"
+    success_url = reverse_lazy("members:password_reset_complete")
+    post_reset_login = True
+    title = _("设置密码")
+
+
+class SetPasswordDoneView(PasswordResetCompleteView):
+    """``/reset/done/``: the password is set."""
+
+    template_name = "registration/set_password_done.html"
+    title = _("密码已设置")

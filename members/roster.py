@@ -1,0 +1,537 @@
+"""Bulk import of branch members from a CSV file (``manage.py import_members``).
+
+Organisers keep their branch lists in a spreadsheet; a university has hundreds of
+members, far too many to type into the admin. As with ``loaders.content``, the whole file
+is checked before anything is written and everything is written in one transaction, so
+a bad file never leaves half an import behind. Passwords are never imported or
+overwritten: new members get an unusable password and a one-time link to set their own
+(``set_password_url``). The format is described for organisers in ``docs/members.md``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator, MaxLengthValidator
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from members.models import Branch, MemberProfile, Role
+
+COLUMNS = ("username", "name", "branch", "role", "email")
+COLUMN_LIST = ",".join(COLUMNS)
+# Organisers may write the role in English or as the admin shows it in Chinese.
+ROLE_ALIASES = {
+    "member": Role.MEMBER,
+    "成员": Role.MEMBER,
+    "organiser": Role.ORGANISER,
+    "组织委员": Role.ORGANISER,
+}
+ROLE_LABELS = {Role.MEMBER: "成员", Role.ORGANISER: "组织委员"}
+
+
+class MemberFileError(Exception):
+    """The file as a whole cannot be used (missing, not UTF-8, empty): no row numbers apply."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one field of one row, printed as ``row N: field: reason``.
+
+    N is the line of the file the row starts on (the header is line 1, blank lines
+    count), so it matches what a text editor shows.
+    """
+
+    row: int
+    field: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}: {self.field}: {self.reason}"
+
+
+@dataclass
+class PlannedMember:
+    """One valid row: who the member is, and the user they already are, if any."""
+
+    row: int
+    username: str
+    name: str
+    branch: str
+    role: str
+    email: str
+    user: AbstractBaseUser | None = None
+    profile: MemberProfile | None = None
+    is_new: bool = True
+    changes: list[str] = field(default_factory=list)
+
+    def describe(self) -> str:
+        return f"{self.username}（{self.name} · {self.branch} · {ROLE_LABELS[self.role]}）"
+
+
+@dataclass(frozen=True)
+class SetPasswordLink:
+    """A member without a password and the one-time link that lets them choose one."""
+
+    username: str
+    name: str
+    url: str
+
+
+@dataclass
+class ImportResult:
+    """Everything the command reports: problems, or what was (or would be) written."""
+
+    dry_run: bool
+    problems: list[Problem] = field(default_factory=list)
+    members: list[PlannedMember] = field(default_factory=list)
+    new_branches: list[str] = field(default_factory=list)
+    links: list[SetPasswordLink] = field(default_factory=list)
+
+    @property
+    def created(self) -> int:
+        return sum(1 for member in self.members if member.is_new)
+
+    @property
+    def updated(self) -> int:
+        return sum(1 for member in self.members if not member.is_new and member.changes)
+
+    @property
+    def unchanged(self) -> int:
+        return sum(1 for member in self.members if not member.is_new and not member.changes)
+
+    def report_lines(self) -> Iterator[str]:
+        """New branches, one line per created or updated member, the summary, then the links."""
+        would = "将" if self.dry_run else "已"
+        for name in self.new_branches:
+            yield f"{would}新建党支部：{name}"
+        for member in self.members:
+            if member.is_new:
+                yield f"row {member.row}: {would}新建成员 {member.describe()}"
+            elif member.changes:
+                yield (
+                    f"row {member.row}: {would}更新成员 {member.username}："
+                    f"{'、'.join(member.changes)}"
+                )
+        chinese = (
+            f"新建成员 {self.created} 位，更新 {self.updated} 位，无变化 {self.unchanged} 位，"
+            f"新建党支部 {len(self.new_branches)} 个"
+        )
+        if self.dry_run:
+            yield (
+                "试运行（--dry-run），没有写入任何内容："
+                f"would create {self.created}, would update {self.updated}, "
+                f"unchanged {self.unchanged}, would create branches {len(self.new_branches)}"
+                f"（将{chinese}）"
+            )
+            if self.created:
+                yield "正式导入时，会为每位新成员打印一个设置密码的一次性链接。"
+            return
+        counts = (
+            f"created {self.created}, updated {self.updated}, unchanged {self.unchanged}, "
+            f"branches created {len(self.new_branches)}"
+        )
+        yield f"导入完成：{counts}（{chinese}）"
+        if self.links:
+            yield ""
+            yield (
+                f"以下 {len(self.links)} 位成员还没有密码。请把各自的链接私下发给本人"
+                "（不要发到群里）：打开链接即可设置自己的密码，设置后链接作废；"
+                f"链接{link_lifetime()}内有效，过期后用同一个文件重新运行本命令即可得到新链接。"
+            )
+            for link in self.links:
+                yield f"  {link.username}（{link.name}）：{link.url}"
+
+
+def link_lifetime() -> str:
+    """How long a set-password link works, in words (Django's PASSWORD_RESET_TIMEOUT)."""
+    seconds = settings.PASSWORD_RESET_TIMEOUT
+    if seconds >= 86400 and seconds % 86400 == 0:
+        return f" {seconds // 86400} 天"
+    if seconds >= 3600:
+        return f" {seconds // 3600} 小时"
+    return f" {max(1, seconds // 60)} 分钟"
+
+
+def set_password_url(user: AbstractBaseUser) -> str:
+    """The full one-time link with which a member without a password sets one.
+
+    Made with Django's password-reset tokens: it stops working once the password is
+    set (the token covers the password hash) and after PASSWORD_RESET_TIMEOUT.
+    """
+    path = reverse(
+        "members:password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+# --- Reading the file ----------------------------------------------------------------
+
+
+def read_rows(path: Path) -> list[tuple[int, list[str]]]:
+    """The file's non-blank CSV rows with the line each starts on (the header is line 1).
+
+    A row whose cells are all empty (a blank line, or ``,,,,`` from a spreadsheet) is
+    skipped, but still counts for numbering.
+    """
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise MemberFileError(f"找不到文件：{path}") from None
+    except IsADirectoryError:
+        raise MemberFileError(f"{path} 是一个目录，不是文件") from None
+    except PermissionError:
+        raise MemberFileError(f"没有权限读取文件：{path}") from None
+    except OSError as exc:
+        raise MemberFileError(f"无法读取文件 {path}：{exc.strerror or exc}") from None
+    try:
+        # utf-8-sig also accepts the byte order mark that Excel adds to "CSV UTF-8".
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise MemberFileError(
+            f"文件不是 UTF-8 编码（第 {line} 行有无法识别的字节）。"
+            "在 Excel 里请选择“另存为 → CSV UTF-8（逗号分隔）”后再导入。"
+        ) from None
+
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows: list[tuple[int, list[str]]] = []
+    previous_line = 0
+    while True:
+        start = previous_line + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise MemberFileError(f"第 {start} 行起无法按 CSV 读取：{exc}") from None
+        previous_line = reader.line_num
+        if any(cell.strip() for cell in cells):
+            rows.append((start, cells))
+    if not rows:
+        raise MemberFileError(f"文件是空的：{path} 里没有表头，也没有成员")
+    return rows
+
+
+# --- Checking values -----------------------------------------------------------------
+
+
+def _has_control_characters(text: str) -> bool:
+    return any(unicodedata.category(char) == "Cc" for char in text)
+
+
+def _check_text(value: str, limit: int, row: int, name: str, problems: list[Problem]) -> str:
+    """A required one-line text of at most ``limit`` characters."""
+    if not value:
+        problems.append(Problem(row, name, "不能为空"))
+    elif len(value) > limit:
+        problems.append(Problem(row, name, f"不能超过 {limit} 个字符（现在是 {len(value)} 个）"))
+    elif _has_control_characters(value):
+        problems.append(Problem(row, name, "不能包含换行、制表符等控制字符"))
+    return value
+
+
+def _check_username(value: str, row: int, problems: list[Problem]) -> str:
+    user_model = get_user_model()
+    model_field = user_model._meta.get_field(user_model.USERNAME_FIELD)
+    # As Django does when saving a user, so "ｚｈａｎｇ" and "zhang" are the same name.
+    username = user_model.normalize_username(value)
+    if not username:
+        problems.append(Problem(row, "username", "不能为空"))
+        return username
+    if len(username) > model_field.max_length:
+        problems.append(
+            Problem(
+                row,
+                "username",
+                f"不能超过 {model_field.max_length} 个字符（现在是 {len(username)} 个）",
+            )
+        )
+    for validator in model_field.validators:
+        if isinstance(validator, MaxLengthValidator):
+            continue  # reported above, with the numbers
+        try:
+            validator(username)
+        except ValidationError:
+            if getattr(validator, "regex", None) is not None:
+                reason = "只能包含字母（可以是中文）、数字和 @ . + - _，不能有空格或其他符号"
+            else:
+                reason = "不是有效的用户名"
+            problems.append(Problem(row, "username", reason))
+            break
+    return username
+
+
+def _check_role(value: str, row: int, problems: list[Problem]) -> str:
+    role = ROLE_ALIASES.get(value.lower())
+    if role is None:
+        shown = "（空）" if not value else f"“{value[:40]}”"
+        problems.append(
+            Problem(row, "role", f"未知角色 {shown}，必须是 member（成员）或 organiser（组织委员）")
+        )
+        return ""
+    return role
+
+
+def _check_email(value: str, row: int, problems: list[Problem]) -> str:
+    if not value:
+        return ""
+    limit = get_user_model()._meta.get_field("email").max_length
+    if len(value) > limit:
+        problems.append(Problem(row, "email", f"不能超过 {limit} 个字符（现在是 {len(value)} 个）"))
+        return ""
+    try:
+        EmailValidator()(value)
+    except ValidationError:
+        problems.append(Problem(row, "email", "不是有效的电子邮箱地址"))
+        return ""
+    return BaseUserManager.normalize_email(value)
+
+
+class _Planner:
+    """Checks the rows of one file in order, remembering what earlier rows claimed."""
+
+    def __init__(self, header_row: int, header: list[str]) -> None:
+        self.problems: list[Problem] = []
+        self.members: list[PlannedMember] = []
+        self.positions = self._check_header(header_row, header)
+        self.username_rows: dict[str, int] = {}
+
+    def _check_header(self, row: int, header: list[str]) -> dict[str, int]:
+        names = [cell.strip().lower() for cell in header]
+        positions = {name: index for index, name in enumerate(names) if name in COLUMNS}
+        missing = [name for name in COLUMNS if name not in positions]
+        extra = [cell.strip() or "（空）" for cell in header if cell.strip().lower() not in COLUMNS]
+        repeated = sorted({name for name in names if name in COLUMNS and names.count(name) > 1})
+        reasons = []
+        if missing:
+            reasons.append(f"缺少列 {', '.join(missing)}")
+        if extra:
+            reasons.append(f"多出列 {', '.join(extra)}")
+        if repeated:
+            reasons.append(f"列 {', '.join(repeated)} 出现了不止一次")
+        if reasons:
+            self.problems.append(
+                Problem(
+                    row,
+                    "表头",
+                    "；".join(reasons)
+                    + f"。表头必须正好是 {COLUMN_LIST} 这 {len(COLUMNS)} 列（顺序不限）",
+                )
+            )
+        return positions
+
+    def check_row(self, row: int, cells: list[str]) -> None:
+        """Collect every problem of one row; a row without any is planned for writing."""
+        if len(cells) != len(self.positions):
+            self.problems.append(
+                Problem(
+                    row,
+                    "列数",
+                    f"这一行有 {len(cells)} 列，表头有 {len(self.positions)} 列"
+                    "（内容里有英文逗号时，要用英文双引号把这一格括起来）",
+                )
+            )
+            return
+        values = {name: cells[index].strip() for name, index in self.positions.items()}
+        problems: list[Problem] = []
+        username = _check_username(values["username"], row, problems)
+        name = _check_text(
+            values["name"],
+            MemberProfile._meta.get_field("display_name").max_length,
+            row,
+            "name",
+            problems,
+        )
+        branch = _check_text(
+            values["branch"], Branch._meta.get_field("name").max_length, row, "branch", problems
+        )
+        role = _check_role(values["role"], row, problems)
+        email = _check_email(values["email"], row, problems)
+        if username and not any(problem.field == "username" for problem in problems):
+            first_row = self.username_rows.get(username.lower())
+            if first_row is not None:
+                problems.append(
+                    Problem(row, "username", f"与第 {first_row} 行的用户名重复（不区分大小写）")
+                )
+            else:
+                self.username_rows[username.lower()] = row
+        if problems:
+            self.problems.extend(problems)
+            return
+        self.members.append(
+            PlannedMember(
+                row=row, username=username, name=name, branch=branch, role=role, email=email
+            )
+        )
+
+    def match_existing(self) -> list[str]:
+        """Attach existing users and profiles to the planned members; return new branch names."""
+        user_model = get_user_model()
+        username_field = user_model.USERNAME_FIELD
+        lowered = {member.username.lower() for member in self.members}
+        existing: dict[str, list[AbstractBaseUser]] = {}
+        candidates = user_model._default_manager.annotate(
+            lowered_username=Lower(username_field)
+        ).filter(lowered_username__in=lowered)
+        for user in candidates:
+            existing.setdefault(user.get_username().lower(), []).append(user)
+        profiles = {
+            profile.user_id: profile
+            for profile in MemberProfile.objects.filter(
+                user__in=[user for users in existing.values() for user in users]
+            ).select_related("branch")
+        }
+        branch_names = {member.branch for member in self.members}
+        known_branches = set(
+            Branch.objects.filter(name__in=branch_names).values_list("name", flat=True)
+        )
+
+        for member in self.members:
+            same_name = existing.get(member.username.lower(), [])
+            exact = next(
+                (user for user in same_name if user.get_username() == member.username), None
+            )
+            if exact is None and same_name:
+                others = "、".join(user.get_username() for user in same_name)
+                self.problems.append(
+                    Problem(
+                        member.row,
+                        "username",
+                        f"网站已有用户 {others}，与 {member.username} 只有大小写不同；"
+                        "请改用已有的写法，或换一个用户名",
+                    )
+                )
+                continue
+            if exact is not None:
+                member.user = exact
+                member.is_new = False
+                member.profile = profiles.get(exact.pk)
+                member.changes = self._changes(member)
+        self.members = [
+            member
+            for member in self.members
+            if not any(problem.row == member.row for problem in self.problems)
+        ]
+        return [
+            name
+            for name in dict.fromkeys(member.branch for member in self.members)
+            if name not in known_branches
+        ]
+
+    @staticmethod
+    def _changes(member: PlannedMember) -> list[str]:
+        """What re-importing this row changes for an existing user, in the admin's words."""
+        profile = member.profile
+        if profile is None:
+            return ["新建成员资料"]
+        changes = []
+        if profile.display_name != member.name:
+            changes.append(f"姓名 {profile.display_name} → {member.name}")
+        old_branch = profile.branch.name if profile.branch else "（无）"
+        if old_branch != member.branch:
+            changes.append(f"党支部 {old_branch} → {member.branch}")
+        if profile.role != member.role:
+            changes.append(
+                f"角色 {ROLE_LABELS.get(profile.role, profile.role)} → {ROLE_LABELS[member.role]}"
+            )
+        if member.email and member.user.email != member.email:
+            changes.append(f"邮箱 → {member.email}")
+        return changes
+
+
+# --- Writing -------------------------------------------------------------------------
+
+
+def _write(members: list[PlannedMember], new_branches: list[str]) -> None:
+    """Create the missing branches, then create or update every member; never a password."""
+    user_model = get_user_model()
+    branches = {
+        branch.name: branch
+        for branch in Branch.objects.filter(name__in={m.branch for m in members})
+    }
+    for name in new_branches:
+        branches[name] = Branch.objects.create(name=name)
+    for member in members:
+        branch = branches[member.branch]
+        if member.is_new:
+            user = user_model(**{user_model.USERNAME_FIELD: member.username, "email": member.email})
+            user.set_unusable_password()
+            user.save()
+            member.user = user
+            MemberProfile.objects.create(
+                user=user, display_name=member.name, branch=branch, role=member.role
+            )
+            continue
+        if not member.changes:
+            continue
+        user = member.user
+        if member.email and user.email != member.email:
+            user.email = member.email
+            user.save(update_fields=["email"])
+        profile = member.profile or MemberProfile(user=user)
+        profile.display_name = member.name
+        profile.branch = branch
+        profile.role = member.role
+        profile.save()
+
+
+def _links(members: list[PlannedMember]) -> list[SetPasswordLink]:
+    """A set-password link for every active member in the file who has no password yet."""
+    return [
+        SetPasswordLink(member.username, member.name, set_password_url(member.user))
+        for member in members
+        if member.user.is_active and not member.user.has_usable_password()
+    ]
+
+
+def import_members(path: Path | str, *, dry_run: bool = False) -> ImportResult:
+    """Check the whole file, then (unless dry_run or anything is wrong) write it all at once.
+
+    Raises MemberFileError when the file itself cannot be used. Problems with rows are
+    returned in ``result.problems``; when there are any, nothing has been written.
+    """
+    rows = read_rows(Path(path))
+    (header_row, header), data_rows = rows[0], rows[1:]
+    result = ImportResult(dry_run=dry_run)
+    plan = _Planner(header_row, header)
+    if plan.problems:
+        result.problems = plan.problems
+        return result
+    if not data_rows:
+        raise MemberFileError(f"文件里只有表头，没有任何成员：{path}")
+    try:
+        with transaction.atomic():
+            for row, cells in data_rows:
+                plan.check_row(row, cells)
+            new_branches = plan.match_existing()
+            result.problems = sorted(plan.problems, key=lambda problem: problem.row)
+            result.members = plan.members
+            result.new_branches = new_branches
+            if result.problems or dry_run:
+                return result
+            _write(plan.members, new_branches)
+            result.links = _links(plan.members)
+    except IntegrityError as exc:
+        # Someone added the same user or branch while we were checking.
+        raise MemberFileError(
+            f"写入时与数据库里的数据冲突（可能有人同时在修改成员）：{exc}。没有导入任何内容，请重新导入。"
+        ) from None
+    return result

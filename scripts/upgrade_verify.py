@@ -1,0 +1,299 @@
+"""Check a database migrated by the new code against the snapshot taken before it.
+
+Part of ``scripts/upgrade_check``, after ``upgrade_fill.py`` filled the database with the old
+code. Moving models between apps must change no table, so:
+(a) every table keeps every row as it was, except the few in ALLOWED_CHANGES that Django's
+    own bookkeeping changes, each under a narrower rule of its own;
+(b) the new models read those rows: each, under its new label, counts as many rows as its
+    table had and loads them all with their foreign keys and many-to-many links;
+(c) editors still see branches, members and assignments, under the new labels, and the
+    models match the migrations (``makemigrations --check``);
+(d) learning records are still what the event log gives: a rebuild changes none.
+A tree without a ``members`` app (an old→old rehearsal of the pipeline) gets (b) and (c)
+against the old labels, and a note saying so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import io
+import json
+import sys
+import textwrap
+from pathlib import Path
+
+EDITORS = "编辑"
+# The models whose rows must all be readable after the upgrade, by their new app. Every
+# table stays where the old app made it: members and assignments came out of learning.
+MODELS = {
+    "members": ["Branch", "MemberProfile"],
+    "learning": ["LearningEvent", "LearningRecord", "Dismissal"],
+    "assignments": ["Assignment", "AssignmentItem", "ReminderSent"],
+    "events": ["Registration", "RegistrationChange", "ForumEventPage"],
+    "home": ["ContentPage", "ContentPageTag"],
+    "lectures": ["MicroLecturePage"],
+    "exhibits": ["RevolutionarySitePage"],
+    "stories": ["ExemplarStoryPage"],
+    "search": ["ZeroResultQuery"],
+}
+OLD_APPS = {"members": "learning", "assignments": "learning"}
+# Old label -> new label of each moved model, as content types spell them.
+MOVED = {
+    f"{old}.{model.lower()}": f"{new}.{model.lower()}"
+    for new, old in OLD_APPS.items()
+    for model in MODELS[new]
+}
+# What editors were given in learning/migrations/0003 (model's new label, permission).
+EDITOR_VIEWS = [
+    ("members.branch", "view_branch"),
+    ("members.memberprofile", "view_memberprofile"),
+    ("assignments.assignment", "view_assignment"),
+]
+
+
+class Report:
+    """Problems make the check fail; notes are only printed."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def fail(self, message: str) -> None:
+        self.problems.append(message)
+        print(f"  ✗ {message}")
+
+    def note(self, message: str) -> None:
+        print(f"  · {message}")
+
+
+def relabel(label: str, new_layout: bool) -> str:
+    """Where an old "app.model" lives now (lower case, as content types spell it)."""
+    return MOVED.get(label, label) if new_layout else label
+
+
+def unmove(label: str, new_layout: bool) -> str:
+    """A new "app.Model" label as this tree knows it: the old one in an old→old rehearsal."""
+    app, model = label.split(".")
+    return label if new_layout else f"{OLD_APPS.get(app, app)}.{model}"
+
+
+# --------------------------------------------------------------------------- (a) tables
+
+
+def check_content_types(before: dict, after: dict, report: Report, new_layout: bool) -> None:
+    """Relabelled in place: same ids, so nothing pointing at a content type moves."""
+    for ct_id, label in before["content_types"].items():
+        wanted, found = relabel(label, new_layout), after["content_types"].get(ct_id)
+        if found != wanted:
+            report.fail(f"content type {ct_id} ({label}) is now {found or 'gone'}, not {wanted}")
+
+
+def check_migrations(before: dict, after: dict, report: Report, new_layout: bool) -> None:
+    """New migrations add rows; no applied migration may be forgotten."""
+    for missing in sorted(set(before["migrations"]) - set(after["migrations"])):
+        report.fail(f"django_migrations lost {missing}")
+
+
+def check_permissions(before: dict, after: dict, report: Report, new_layout: bool) -> None:
+    """post_migrate may add permissions; none may disappear (moved models' under new labels)."""
+    now = set(after["permissions"])
+    for permission in before["permissions"]:
+        app, model, codename = permission.split(".")
+        wanted = f"{relabel(f'{app}.{model}', new_layout)}.{codename}"
+        if wanted not in now:
+            report.fail(f"permission {permission} is gone (expected as {wanted})")
+
+
+# Tables the upgrade may change, and the rule each must still keep.
+ALLOWED_CHANGES = {
+    "django_content_type": check_content_types,  # moved models' rows relabelled
+    "django_migrations": check_migrations,  # the new code's migrations recorded
+    "auth_permission": check_permissions,  # permissions of new models, if any
+}
+
+
+def describe_change(table: str, old: dict, new: dict) -> str:
+    old_rows, new_rows = old["rows"], new["rows"]
+    missing = [key for key in old_rows if key not in new_rows]
+    changed = [key for key in old_rows if key in new_rows and new_rows[key] != old_rows[key]]
+    added = [key for key in new_rows if key not in old_rows]
+    parts = [f"{table}: {old['count']} rows before, {new['count']} now"]
+    for name, keys in (("missing", missing), ("changed", changed), ("new", added)):
+        if keys:
+            parts.append(f"{name} pk {', '.join(keys[:5])}{' …' if len(keys) > 5 else ''}")
+    return "; ".join(parts)
+
+
+def check_tables(before: dict, after: dict, report: Report, new_layout: bool) -> None:
+    """(a) Every table still there, with the same columns and exactly the same rows."""
+    for table, old in before["tables"].items():
+        new = after["tables"].get(table)
+        if table in ALLOWED_CHANGES:
+            continue
+        if new is None:
+            report.fail(f"table {table} is gone ({old['count']} rows)")
+        elif new["columns"] != old["columns"]:
+            report.fail(f"{table}: columns were {old['columns']}, now {new['columns']}")
+        elif new["sha256"] != old["sha256"]:
+            report.fail(describe_change(table, old, new))
+    for rule in ALLOWED_CHANGES.values():
+        rule(before, after, report, new_layout)
+    added = sorted(set(after["tables"]) - set(before["tables"]))
+    report.note(
+        f"(a) {len(before['tables'])} tables compared row by row; new tables: {added or 'none'}"
+    )
+
+
+# --------------------------------------------------------------------------- (b) the ORM
+
+
+def read_model(label: str, table: str, before: dict, report: Report, new_layout: bool) -> int:
+    """Count a model's rows and load each with its foreign keys and many-to-many links."""
+    from django.apps import apps
+    from django.db import models
+
+    model = apps.get_model(unmove(label, new_layout))
+    if model._meta.db_table != table:
+        report.fail(f"{label} uses table {model._meta.db_table}, not {table}")
+    old = before["tables"].get(table, {}).get("count", 0)
+    if old == 0:
+        report.fail(f"{table} was empty before the upgrade: the fill proves nothing for {label}")
+    count = model.objects.count()
+    if count != old:
+        report.fail(f"{label}: {count} rows through the ORM, {old} in {table} before")
+    fields = model._meta.concrete_fields
+    related = [f.name for f in fields if f.is_relation and not f.remote_field.parent_link]
+    many = [f for f in model._meta.many_to_many if isinstance(f, models.ManyToManyField)]
+    links = dict.fromkeys((f.name for f in many), 0)
+    rows = model.objects.select_related(*related).prefetch_related(*links).order_by("pk")
+    for row in rows.iterator(chunk_size=500):
+        str(row)
+        for field in fields:
+            getattr(row, field.name)
+        for name in links:
+            links[name] += len(getattr(row, name).all())
+    for field in many:
+        through = field.remote_field.through._meta.db_table
+        if links[field.name] != before["tables"].get(through, {}).get("count"):
+            report.fail(
+                f"{label}.{field.name}: {links[field.name]} links, table {through} had other"
+            )
+    return count
+
+
+def check_models(before: dict, report: Report, new_layout: bool) -> dict[str, int]:
+    """(b) Every moved or touched model reads all its rows under its new label."""
+    counts = {}
+    for app, model in ((app, model) for app, models in MODELS.items() for model in models):
+        label, table = f"{app}.{model}", f"{OLD_APPS.get(app, app)}_{model.lower()}"
+        try:
+            counts[unmove(label, new_layout)] = read_model(label, table, before, report, new_layout)
+        except Exception as error:  # noqa: BLE001 - any failure to read is the finding
+            report.fail(f"{label}: cannot read its rows: {type(error).__name__}: {error}")
+    return counts
+
+
+# --------------------------------------------------------------------------- (c) permissions
+
+
+def check_editors(before: dict, after: dict, report: Report, new_layout: bool) -> None:
+    """(c) Editors keep their view permissions, under the new labels; all groups keep theirs;
+    the models need no migration that does not exist."""
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    now = {(group, perm) for group, perm, _model in after["group_permissions"]}
+    for group, perm, model in before["group_permissions"]:
+        wanted = f"{relabel(model, new_layout).split('.')[0]}.{perm.split('.')[1]}"
+        if (group, wanted) not in now:
+            report.fail(f"group {group} lost {perm} (expected as {wanted})")
+    editor = get_user_model().objects.get(username="upg_editor")
+    for model, codename in EDITOR_VIEWS:
+        perm = f"{unmove(model, new_layout).split('.')[0]}.{codename}"
+        if (EDITORS, perm) not in now or not editor.has_perm(perm):
+            report.fail(f"editors ({EDITORS}) do not have {perm}")
+    output = io.StringIO()
+    try:
+        call_command("makemigrations", check=True, dry_run=True, stdout=output, stderr=output)
+    except SystemExit:
+        report.fail("makemigrations --check: models differ from migrations:\n" + output.getvalue())
+    report.note(
+        f"(c) {len(before['group_permissions'])} group permissions, editors' views, migrations"
+    )
+
+
+# --------------------------------------------------------------------------- (d) records
+
+
+def check_records(report: Report) -> None:
+    """(d) The stored records equal what rebuild_learning_records recomputes from events."""
+    from django.apps import apps
+    from django.core.management import call_command
+
+    LearningRecord = apps.get_model("learning", "LearningRecord")
+    fields = ["first_seen_at", "last_seen_at", "total_seconds", "best_progress", "completed_at"]
+
+    def records() -> dict:
+        rows = LearningRecord.objects.values_list("member_id", "page_id", *fields)
+        return {(member, page): rest for member, page, *rest in rows}
+
+    kept = records()
+    call_command("rebuild_learning_records", verbosity=0)
+    rebuilt = records()
+    differ = sorted(
+        key for key in kept.keys() | rebuilt.keys() if kept.get(key) != rebuilt.get(key)
+    )
+    for key in differ[:5]:
+        stored, again = (", ".join(map(str, rows.get(key, ["none"]))) for rows in (kept, rebuilt))
+        report.fail(f"learning record (member, page) {key}: stored {stored}; rebuilt {again}")
+    if len(differ) > 5:
+        report.fail(f"… and {len(differ) - 5} more learning records differ from a rebuild")
+    report.note(f"(d) {len(kept)} learning records, {len(rebuilt)} after a rebuild")
+
+
+# --------------------------------------------------------------------------- main
+
+
+def load_fill_module():
+    """upgrade_fill.py beside this file: the same snapshot code read the old database."""
+    path = Path(__file__).resolve().with_name("upgrade_fill.py")
+    spec = importlib.util.spec_from_file_location("upgrade_fill", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tree", type=Path, default=Path.cwd(), help="the new checkout")
+    parser.add_argument("--snapshot", type=Path, required=True, help="written by upgrade_fill")
+    args = parser.parse_args()
+    fill = load_fill_module()
+    fill.setup_django(args.tree)
+    from django.apps import apps
+    from django.db import connection
+
+    before = json.loads(args.snapshot.read_text(encoding="utf-8"))
+    if before["vendor"] != connection.vendor:
+        sys.exit(f"snapshot of a {before['vendor']} database, this one is {connection.vendor}")
+    new_layout = any(config.label == "members" for config in apps.get_app_configs())
+    if not new_layout:
+        print(
+            "  NOTE: no `members` app in INSTALLED_APPS (old→old rehearsal): (b) and (c) ran\n"
+            "        against the OLD labels (learning.*); members.*/assignments.* NOT checked."
+        )
+    report, after = Report(), fill.snapshot()
+    check_tables(before, after, report, new_layout)
+    counts = check_models(before, report, new_layout)
+    check_editors(before, after, report, new_layout)
+    check_records(report)
+    summary = ", ".join(f"{label} {count}" for label, count in counts.items())
+    print(textwrap.fill(summary, 96, initial_indent="  rows per model: ", subsequent_indent="    "))
+    if report.problems:
+        print(f"UPGRADE CHECK FAILED: {len(report.problems)} problem(s), listed above with ✗")
+        sys.exit(1)
+    print("upgrade check passed: every row is still there and readable")
+
+
+if __name__ == "__main__":
+    main()
