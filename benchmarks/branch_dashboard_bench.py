@@ -387,7 +387,7 @@ def build_branches(plan: Plan) -> list[list[int]]:
     """Branches, users (no usable password) and profiles, the organiser first in each."""
     from django.contrib.auth import get_user_model
 
-    from learning.models import Branch, MemberProfile
+    from members.models import Branch, MemberProfile
 
     user_ids = []
     for number, spec in enumerate(plan.branches):
@@ -425,7 +425,8 @@ def build_assignments(
 ) -> list[list[int]]:
     from django.utils import timezone
 
-    from learning.models import Assignment, AssignmentItem, Branch
+    from assignments.models import Assignment, AssignmentItem
+    from members.models import Branch
 
     now, today = timezone.now(), timezone.localdate()
     branches = {branch.name: branch for branch in Branch.objects.all()}
@@ -491,7 +492,8 @@ def check_built(built: Built) -> None:
     """The records rebuilt from the events, and the dashboard's statuses, are what the plan
     says: otherwise the figures would be of some other branch."""
     from assignments.progress import BranchOverview
-    from learning.models import Branch, LearningRecord
+    from learning.models import LearningRecord
+    from members.models import Branch
 
     plan = built.plan
     wanted = {}
@@ -752,7 +754,7 @@ def measure(built: Built, requests: int, settle: bool = True) -> list[Endpoint]:
 def time_overview(built: Built, count: int) -> list[float]:
     """Milliseconds to compute the dashboard's figures alone, without the page around them."""
     from assignments.progress import BranchOverview
-    from learning.models import Branch
+    from members.models import Branch
 
     branch = Branch.objects.get(name=built.plan.measured.name)
     samples = []

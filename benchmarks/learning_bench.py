@@ -111,7 +111,7 @@ def build_members(world: World) -> list[int]:
     """Branches, users (no usable password) and profiles; user ids in member order."""
     from django.contrib.auth import get_user_model
 
-    from learning.models import Branch, MemberProfile
+    from members.models import Branch, MemberProfile
 
     branches = Branch.objects.bulk_create(
         [

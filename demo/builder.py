@@ -92,16 +92,9 @@ def check_content() -> None:
         if len(slugs) != len(set(slugs)):
             problems.append(f"{key}: 存在重复的 slug")
         for item in items:
-            tags = item["tags"]
-            if item["topic"] not in tags:
-                problems.append(f"{item['slug']}: 专题“{item['topic']}”不在标签中")
-            if not 2 <= len(tags) <= 4:
-                problems.append(f"{item['slug']}: 标签应为 2–4 个")
-            for tag in tags:
-                if tag not in kinds_by_tag:
-                    problems.append(f"{item['slug']}: 标签“{tag}”不在共享词表中")
-                else:
-                    kinds_by_tag[tag].add(key)
+            problems += item_tag_problems(item)
+            for tag in item["tags"]:
+                kinds_by_tag.get(tag, set()).add(key)
     lecture_slugs = {item["slug"] for item in content.LECTURES}
     for item in content.EVENTS:
         if item.get("recording") and item["recording"] not in lecture_slugs:
@@ -111,6 +104,18 @@ def check_content() -> None:
             problems.append(f"标签“{tag}”只用于 {len(kinds)} 类内容，至少应联结两类")
     if problems:
         raise DemoContentError("演示数据有误：\n" + "\n".join(problems))
+
+
+def item_tag_problems(item: dict) -> list[str]:
+    """Each item has 2–4 tags from the shared list, its topic among them."""
+    tags, slug = item["tags"], item["slug"]
+    problems = []
+    if item["topic"] not in tags:
+        problems.append(f"{slug}: 专题“{item['topic']}”不在标签中")
+    if not 2 <= len(tags) <= 4:
+        problems.append(f"{slug}: 标签应为 2–4 个")
+    problems += [f"{slug}: 标签“{tag}”不在共享词表中" for tag in tags if tag not in content.TAGS]
+    return problems
 
 
 def paragraph_html(text: str) -> str:

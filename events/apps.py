@@ -8,17 +8,4 @@ class EventsConfig(AppConfig):
     verbose_name = _("论坛活动")
 
     def ready(self) -> None:
-        from wagtail.signals import page_published
-
-        from events.models import ForumEventPage
-
-        page_published.connect(
-            refill_on_publish, sender=ForumEventPage, dispatch_uid="events-refill-on-publish"
-        )
-
-
-def refill_on_publish(sender, instance, **kwargs) -> None:
-    """An editor may have raised the capacity: the waiting list moves up at once."""
-    from events.registration import refill_after_publish
-
-    refill_after_publish(instance)
+        from events import signal_handlers  # noqa: F401

@@ -63,16 +63,9 @@ def as_page_id(value) -> int | None:
 def validate_batch(member, body) -> ValidatedBatch:
     """Check a decoded JSON body; build unsaved events for the member when all is well."""
     batch = ValidatedBatch()
-    if not isinstance(body, dict) or set(body) != {"events"}:
-        batch.problems.append(BatchProblem(None, "events", '请求体必须是 {"events": [...]}'))
+    items = batch_items(body, batch)
+    if not items:
         return batch
-    items = body["events"]
-    if not isinstance(items, list) or not items:
-        batch.problems.append(BatchProblem(None, "events", "必须是非空数组"))
-        return batch
-    if len(items) > MAX_EVENTS_PER_REQUEST:
-        raise BatchTooLarge(f"events: 每次最多 {MAX_EVENTS_PER_REQUEST} 条，收到 {len(items)} 条")
-
     page_ids = {as_page_id(item.get("page")) for item in items if isinstance(item, dict)}
     known_pages = set(
         ContentPage.objects.visible()
@@ -81,65 +74,83 @@ def validate_batch(member, body) -> ValidatedBatch:
     )
     now = timezone.now()
     for index, item in enumerate(items):
-        before = len(batch.problems)
-
-        def problem(name: str, message: str, index=index) -> None:
-            batch.problems.append(BatchProblem(index, name, message))
-
-        if not isinstance(item, dict):
-            problem("event", "每个事件必须是 JSON 对象")
-            continue
-        for key in sorted(set(item) - EVENT_KEYS):
-            problem(str(key)[:40], "未知字段")
-
-        try:
-            client_id = uuid.UUID(str(item.get("id")))
-            if not isinstance(item.get("id"), str):
-                raise ValueError
-        except ValueError:
-            problem("id", "必须是 UUID 字符串")
-            client_id = None
-
-        page = as_page_id(item.get("page"))
-        if page not in known_pages:
-            problem("page", "没有这个内容页（须为已发布页面的编号）")
-
-        verb = item.get("verb")
-        value = item.get("value")
-        if verb in SERVER_ONLY_VERBS:
-            problem("verb", f"“{verb}”只能由服务器记录")
-        elif verb not in CLIENT_VERBS:
-            problem("verb", "必须是 viewed、progressed 或 completed")
-        elif verb == Verb.VIEWED and not (
-            is_number(value) and 0 <= value <= MAX_SECONDS_PER_REPORT
-        ):
-            problem("value", f"viewed 的值是阅读秒数，须在 0 到 {MAX_SECONDS_PER_REPORT} 之间")
-        elif verb == Verb.PROGRESSED and not (is_number(value) and 0 <= value <= 1):
-            problem("value", "progressed 的值是进度，须在 0 到 1 之间")
-        elif verb == Verb.COMPLETED and value is not None:
-            problem("value", "completed 的值必须是 null")
-
-        occurred_at = parse_client_time(item.get("at"))
-        if occurred_at is None:
-            problem("at", "必须是带时区的 ISO 8601 时间，如 2026-11-24T09:30:00+08:00")
-        elif occurred_at > now + CLOCK_SKEW:
-            problem("at", "时间在未来")
-
-        if len(batch.problems) == before:
-            batch.events.append(
-                LearningEvent(
-                    member=member,
-                    page_id=page,
-                    verb=verb,
-                    value=float(value) if value is not None else None,
-                    occurred_at=occurred_at,
-                    received_at=now,
-                    client_id=client_id,
-                )
-            )
+        problems = item_problems(item, known_pages, now)
+        batch.problems.extend(BatchProblem(index, name, message) for name, message in problems)
+        if not problems:
+            batch.events.append(new_event(member, item, now))
     if batch.problems:
         batch.events = []
     return batch
+
+
+def batch_items(body, batch: ValidatedBatch) -> list:
+    """The list of events in ``{"events": [...]}``; empty (with a problem) when the shape is wrong."""
+    if not isinstance(body, dict) or set(body) != {"events"}:
+        batch.problems.append(BatchProblem(None, "events", '请求体必须是 {"events": [...]}'))
+        return []
+    items = body["events"]
+    if not isinstance(items, list) or not items:
+        batch.problems.append(BatchProblem(None, "events", "必须是非空数组"))
+        return []
+    if len(items) > MAX_EVENTS_PER_REQUEST:
+        raise BatchTooLarge(f"events: 每次最多 {MAX_EVENTS_PER_REQUEST} 条，收到 {len(items)} 条")
+    return items
+
+
+def item_problems(item, known_pages: set[int], now: datetime) -> list[tuple[str, str]]:
+    """(field, message) for everything wrong with one event; empty when it can be stored."""
+    if not isinstance(item, dict):
+        return [("event", "每个事件必须是 JSON 对象")]
+    problems = [(str(key)[:40], "未知字段") for key in sorted(set(item) - EVENT_KEYS)]
+    if client_uuid(item.get("id")) is None:
+        problems.append(("id", "必须是 UUID 字符串"))
+    if as_page_id(item.get("page")) not in known_pages:
+        problems.append(("page", "没有这个内容页（须为已发布页面的编号）"))
+    problems.extend(verb_problems(item.get("verb"), item.get("value")))
+    occurred_at = parse_client_time(item.get("at"))
+    if occurred_at is None:
+        problems.append(("at", "必须是带时区的 ISO 8601 时间，如 2026-11-24T09:30:00+08:00"))
+    elif occurred_at > now + CLOCK_SKEW:
+        problems.append(("at", "时间在未来"))
+    return problems
+
+
+def client_uuid(value) -> uuid.UUID | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
+
+
+def verb_problems(verb, value) -> list[tuple[str, str]]:
+    """The verb must be one a client may send, with a value of its kind."""
+    if verb in SERVER_ONLY_VERBS:
+        return [("verb", f"“{verb}”只能由服务器记录")]
+    if verb not in CLIENT_VERBS:
+        return [("verb", "必须是 viewed、progressed 或 completed")]
+    if verb == Verb.VIEWED and not (is_number(value) and 0 <= value <= MAX_SECONDS_PER_REPORT):
+        return [("value", f"viewed 的值是阅读秒数，须在 0 到 {MAX_SECONDS_PER_REPORT} 之间")]
+    if verb == Verb.PROGRESSED and not (is_number(value) and 0 <= value <= 1):
+        return [("value", "progressed 的值是进度，须在 0 到 1 之间")]
+    if verb == Verb.COMPLETED and value is not None:
+        return [("value", "completed 的值必须是 null")]
+    return []
+
+
+def new_event(member, item: dict, now: datetime) -> LearningEvent:
+    """An unsaved event from an item that passed ``item_problems``."""
+    value = item.get("value")
+    return LearningEvent(
+        member=member,
+        page_id=as_page_id(item["page"]),
+        verb=item["verb"],
+        value=float(value) if value is not None else None,
+        occurred_at=parse_client_time(item["at"]),
+        received_at=now,
+        client_id=client_uuid(item["id"]),
+    )
 
 
 def parse_client_time(value) -> datetime | None:

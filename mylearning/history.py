@@ -19,6 +19,7 @@ from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from events.models import Registration
 from learning.models import Dismissal, LearningEvent, LearningRecord, Verb
 from members.models import MemberProfile
 
@@ -240,16 +241,44 @@ def profile_basics(member) -> dict[str, Any]:
 
 
 def export_history(member, now: datetime | None = None) -> dict[str, Any]:
-    """Everything kept about the member's learning, in the shapes the site uses.
+    """Everything kept about the member's learning, in the shapes the site uses."""
+    return {
+        "exported_at": iso(now or timezone.now()),
+        "member": profile_basics(member),
+        "events": exported_events(member),
+        "records": exported_records(member),
+        "dismissals": [
+            {"page": page_id, "page_title": title, "created_at": iso(created)}
+            for page_id, title, created in Dismissal.objects.filter(member=member)
+            .order_by("created_at", "pk")
+            .values_list("page_id", "page__title", "created_at")
+        ],
+        "event_registrations": event_registrations(member),
+    }
 
-    Events carry the same keys as the events API (id, page, verb, value, at) plus the page
-    title, so a member can read the file without knowing page numbers.
-    """
+
+def exported_events(member) -> list[dict[str, Any]]:
+    """The same keys as the events API (id, page, verb, value, at) plus the page title, so a
+    member can read the file without knowing page numbers."""
     events = (
         LearningEvent.objects.filter(member=member)
         .order_by("occurred_at", "pk")
         .values_list("client_id", "page_id", "page__title", "verb", "value", "occurred_at")
     )
+    return [
+        {
+            "id": str(client_id),
+            "page": page_id,
+            "page_title": title,
+            "verb": verb,
+            "value": value,
+            "at": iso(at),
+        }
+        for client_id, page_id, title, verb, value, at in events.iterator()
+    ]
+
+
+def exported_records(member) -> list[dict[str, Any]]:
     records = (
         LearningRecord.objects.filter(member=member)
         .order_by("first_seen_at", "pk")
@@ -263,50 +292,23 @@ def export_history(member, now: datetime | None = None) -> dict[str, Any]:
             "completed_at",
         )
     )
-    dismissals = (
-        Dismissal.objects.filter(member=member)
-        .order_by("created_at", "pk")
-        .values_list("page_id", "page__title", "created_at")
-    )
-    return {
-        "exported_at": iso(now or timezone.now()),
-        "member": profile_basics(member),
-        "events": [
-            {
-                "id": str(client_id),
-                "page": page_id,
-                "page_title": title,
-                "verb": verb,
-                "value": value,
-                "at": iso(at),
-            }
-            for client_id, page_id, title, verb, value, at in events.iterator()
-        ],
-        "records": [
-            {
-                "page": page_id,
-                "page_title": title,
-                "first_seen_at": iso(first),
-                "last_seen_at": iso(last),
-                "total_seconds": seconds,
-                "best_progress": progress,
-                "completed_at": iso(completed),
-            }
-            for page_id, title, first, last, seconds, progress, completed in records
-        ],
-        "dismissals": [
-            {"page": page_id, "page_title": title, "created_at": iso(created)}
-            for page_id, title, created in dismissals
-        ],
-        "event_registrations": event_registrations(member),
-    }
+    return [
+        {
+            "page": page_id,
+            "page_title": title,
+            "first_seen_at": iso(first),
+            "last_seen_at": iso(last),
+            "total_seconds": seconds,
+            "best_progress": progress,
+            "completed_at": iso(completed),
+        }
+        for page_id, title, first, last, seconds, progress, completed in records
+    ]
 
 
 def event_registrations(member) -> list[dict[str, Any]]:
     """The member's event registrations with their history (kept when history is deleted:
     they are bookings the event's organisers count on, cancelled on the event page)."""
-    from events.models import Registration
-
     registrations = (
         Registration.objects.filter(member=member)
         .select_related("event")

@@ -179,7 +179,7 @@ PEOPLE = """
 import json
 from django.contrib.auth import get_user_model
 from django.utils import timezone
-from learning.models import Branch, MemberProfile
+from members.models import Branch, MemberProfile, Role
 
 branch = Branch.objects.create(name={branch!r}, organisation="计算机学院党委")
 people = [

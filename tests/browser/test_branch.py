@@ -24,7 +24,7 @@ LECTURE = "长征：一次理想信念的伟大远征"
 
 ASSIGNMENTS = """
 import json
-from learning.models import Assignment
+from assignments.models import Assignment
 print(json.dumps(list(Assignment.objects.filter(branch_id={branch_id}).values_list("title", flat=True))))
 """
 

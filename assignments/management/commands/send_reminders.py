@@ -1,59 +1,13 @@
 """``manage.py send_reminders``: email members whose 待学任务 is due within 48 hours.
 
-Run from cron (say every morning). Each member gets one reminder per assignment and due
-date (``ReminderSent``), so running it again sends nothing new, and extending the due date
-allows exactly one more. Done members and overdue or closed assignments get nothing.
-Django's email settings decide how mail leaves; members without an email address are
-listed so that an organiser can tell them in person.
+Run from cron (say every morning); the rules live in ``assignments.reminders``.
 """
 
-from __future__ import annotations
-
-from collections import defaultdict
-from contextlib import suppress
-from dataclasses import dataclass
-from datetime import date, timedelta
-
-from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
 from django.core.management.base import BaseCommand, CommandError
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from wagtail.models import Site
 
-from assignments.models import Assignment, ReminderSent, StudyStatus
-from assignments.progress import (
-    audience_ids,
-    branch_members,
-    item_page_ids,
-    load_progress,
-    with_items,
-)
-from home.models import ContentPage
-from members.models import person_label
-
-WINDOW = timedelta(hours=48)
-
-
-@dataclass
-class Reminder:
-    assignment: Assignment
-    member: object  # the user, with member_profile loaded
-    pages: list  # the items' pages not done yet, in the organiser's order
-
-    @property
-    def who(self) -> str:
-        return person_label(self.member)
-
-
-def format_day(day: date) -> str:
-    return _("{year}年{month}月{day}日").format(year=day.year, month=day.month, day=day.day)
-
-
-def one_line(text: str) -> str:
-    # A line break in a title would make the subject an invalid header.
-    return " ".join(text.split())
+from assignments.reminders import Reminder, Run, send_reminders
 
 
 class Command(BaseCommand):
@@ -64,54 +18,30 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         self.verbosity = options["verbosity"]
-        now = timezone.now()
-        reminders, already = self.find_reminders(now)
-        site_url = self.site_url()
-        sent, failed, no_email = 0, [], []
-        connection = get_connection()
-        # Opened once for the whole run; if the server is down, each send reports it below.
-        with suppress(OSError):
-            connection.open()
-        try:
-            for reminder in reminders:
-                if not reminder.member.email.strip():
-                    no_email.append(reminder)
-                    continue
-                error = self.deliver(self.message(reminder, site_url, connection), connection)
-                if error:
-                    failed.append((reminder, error))
-                    continue
-                # ignore_conflicts: a concurrent run may have recorded the same reminder.
-                ReminderSent.objects.bulk_create(
-                    [
-                        ReminderSent(
-                            assignment=reminder.assignment,
-                            member=reminder.member,
-                            due_on=reminder.assignment.due_on,
-                        )
-                    ],
-                    ignore_conflicts=True,
-                )
-                sent += 1
-                if self.verbosity >= 2:
-                    self.stdout.write(
-                        _("已提醒 {who}：《{title}》").format(
-                            who=reminder.who, title=reminder.assignment.title
-                        )
-                    )
-        finally:
-            with suppress(OSError):
-                connection.close()
+        run = send_reminders(timezone.now(), on_sent=self.tell_sent)
+        self.report(run)
+        if run.failed:
+            # Not recorded as sent, so the next run tries them again.
+            raise CommandError(_("有 {count} 封提醒邮件没有发出。").format(count=len(run.failed)))
 
-        if no_email:
+    def tell_sent(self, reminder: Reminder) -> None:
+        if self.verbosity >= 2:
+            self.stdout.write(
+                _("已提醒 {who}：《{title}》").format(
+                    who=reminder.who, title=reminder.assignment.title
+                )
+            )
+
+    def report(self, run: Run) -> None:
+        if run.no_email:
             self.stdout.write(_("以下成员没有邮箱，未能提醒："))
-            for reminder in no_email:
+            for reminder in run.no_email:
                 self.stdout.write(
                     _("  {who}：《{title}》").format(
                         who=reminder.who, title=reminder.assignment.title
                     )
                 )
-        for reminder, error in failed:
+        for reminder, error in run.failed:
             self.stderr.write(
                 _("发送失败 {who}：《{title}》：{error}").format(
                     who=reminder.who, title=reminder.assignment.title, error=error
@@ -121,116 +51,10 @@ class Command(BaseCommand):
             _(
                 "提醒邮件：已发送 {sent} 封，此前已提醒 {already} 人次，"
                 "没有邮箱 {no_email} 人次，发送失败 {failed} 封。"
-            ).format(sent=sent, already=already, no_email=len(no_email), failed=len(failed))
-        )
-        if failed:
-            # Not recorded as sent, so the next run tries them again.
-            raise CommandError(_("有 {count} 封提醒邮件没有发出。").format(count=len(failed)))
-
-    def find_reminders(self, now) -> tuple[list[Reminder], int]:
-        """Who to remind of what, and how many were reminded already.
-
-        A fixed number of queries for the assignments and pages, then two per branch with
-        an assignment due (its members and their records), however many members it has.
-        """
-        today, last_day = timezone.localdate(now), timezone.localdate(now + WINDOW)
-        assignments = [
-            assignment
-            for assignment in with_items(
-                Assignment.objects.filter(
-                    closed_at__isnull=True, due_on__gte=today, due_on__lte=last_day
-                ).order_by("due_on", "pk")
-            )
-            if now < assignment.due_at <= now + WINDOW
-        ]
-        if not assignments:
-            return [], 0
-        # Only pages the member can open: the same items their 待学任务 list shows.
-        visible = set(
-            ContentPage.objects.visible()
-            .filter(pk__in={pk for a in assignments for pk in item_page_ids(a)})
-            .values_list("pk", flat=True)
-        )
-        reminded = set(
-            ReminderSent.objects.filter(assignment__in=assignments).values_list(
-                "assignment_id", "member_id", "due_on"
+            ).format(
+                sent=run.sent,
+                already=run.already,
+                no_email=len(run.no_email),
+                failed=len(run.failed),
             )
         )
-        by_branch = defaultdict(list)
-        for assignment in assignments:
-            by_branch[assignment.branch_id].append(assignment)
-
-        reminders, already = [], 0
-        for branch_id, branch_assignments in by_branch.items():
-            members = {member.pk: member for member in branch_members(branch_id)}
-            progress = load_progress(
-                list(members),
-                {pk for a in branch_assignments for pk in item_page_ids(a) if pk in visible},
-            )
-            for assignment in branch_assignments:
-                items = [item for item in assignment.items.all() if item.page_id in visible]
-                if not items:
-                    continue  # nothing left the member could open
-                pages = [item.page_id for item in items]
-                for member_id in audience_ids(assignment, list(members)):
-                    member_progress = progress[member_id]
-                    if member_progress.status(pages) == StudyStatus.DONE:
-                        continue
-                    if (assignment.pk, member_id, assignment.due_on) in reminded:
-                        already += 1
-                        continue
-                    todo = [item.page for item in items if item.page_id not in member_progress.done]
-                    reminders.append(Reminder(assignment, members[member_id], todo))
-        return reminders, already
-
-    def site_url(self) -> str:
-        site = Site.objects.filter(is_default_site=True).first()
-        return (site.root_url if site else settings.WAGTAILADMIN_BASE_URL).rstrip("/")
-
-    def message(self, reminder: Reminder, site_url: str, connection) -> EmailMessage:
-        assignment, profile = reminder.assignment, reminder.member.member_profile
-        due = format_day(assignment.due_on)
-        subject = _("待学任务提醒：《{title}》将于 {due} 截止").format(
-            title=one_line(assignment.title), due=due
-        )
-        lines = [
-            _("{name}，你好：").format(name=profile.display_name),
-            "",
-            _("学习任务《{title}》将于 {due} 截止，下面这些内容你还没有学完：").format(
-                title=assignment.title, due=due
-            ),
-            "",
-        ]
-        for number, page in enumerate(reminder.pages, start=1):
-            lines.append(f"{number}. {page.title}")
-            url = page.get_full_url()
-            if url:
-                lines.append(f"   {url}")
-        if assignment.note.strip():
-            lines += ["", _("任务说明："), assignment.note.strip()]
-        lines += [
-            "",
-            _("在“我的学习”里可以看到你的全部待学任务："),
-            site_url + reverse("mylearning:my_learning"),
-            "",
-            _("这封邮件由红课自动发送，请不要直接回复。"),
-        ]
-        return EmailMessage(
-            subject=subject,
-            body="\n".join(lines) + "\n",
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[reminder.member.email.strip()],
-            connection=connection,
-        )
-
-    def deliver(self, message: EmailMessage, connection) -> str | None:
-        """Send one message; on failure the reason, and a fresh connection for the next one."""
-        try:
-            message.send()
-        except OSError as exc:  # smtplib's errors, refused connections and timeouts
-            with suppress(OSError):
-                connection.close()
-            with suppress(OSError):
-                connection.open()
-            return f"{exc.__class__.__name__}: {exc}"
-        return None
