@@ -329,7 +329,8 @@ class HomePage(Page):
         if request.user.is_authenticated:
             # 待学任务 first, then 为你推荐, which does not repeat assigned items.
             from learning.assignments import todo_list
-            from learning.recommend import HOME_LIMIT, reading_list, unfinished_page_ids
+            from learning.reading_list.assigned import unfinished_page_ids
+            from learning.reading_list.items import HOME_LIMIT, reading_list
 
             context["todo"] = todo_list(request.user)
             context["for_you"] = reading_list(

@@ -1,4 +1,4 @@
-"""为你推荐: the reading-list page, its JSON, and 不感兴趣. The rules live in learning.recommend.
+"""为你推荐: the reading-list page, its JSON, and 不感兴趣. The rules live in learning.reading_list.
 
 Assigned, unfinished items (待学任务) lead, listed apart; the ranked items do not repeat them.
 
@@ -17,14 +17,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from learning.assignments import todo_list
-from learning.recommend import (
+from learning.reading_list.assigned import assigned_items
+from learning.reading_list.dismiss import (
     DismissError,
-    assigned_items,
     dismiss,
     page_id_from_body,
     page_id_from_form,
-    reading_list,
 )
+from learning.reading_list.items import reading_list
 from learning.views.events import json_error
 
 

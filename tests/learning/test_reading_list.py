@@ -22,13 +22,13 @@ from wagtail.models import Page
 from events.models import ForumEventPage
 from home.models import ContentPage, HomePageFeaturedItem
 from learning.models import Branch, Dismissal, LearningEvent, LearningRecord, MemberProfile
-from learning.recommend import (
+from learning.reading_list.items import reading_list
+from learning.reading_list.ranking import (
     TOPIC_CAP,
     Candidate,
     CoStudy,
     HistoryEntry,
     rank_items,
-    reading_list,
 )
 from learning.records import refresh_records
 
