@@ -2,8 +2,10 @@
 
 Two layers, so the rules can be read, tested and benchmarked on their own:
 
-* ``ranking.rank_items`` is pure: plain data in (history, catalogue, co-study counts,
-  branch counts, dismissals), picks out. Every rule lives there.
+* The ranking is pure: plain data in (history, catalogue, co-study counts, branch counts,
+  dismissals), picks out. Every rule lives there: ``data`` (the plain data), ``scorers``
+  (what each signal adds to an item's score, and the exploration item) and ``ranking``
+  (``rank_items``, the recipe, and ``select``, the rules of the list).
 * ``items.reading_list`` loads that data (``queries``: a few small indexed queries per
   member; what does not depend on the member is shared and cached, ``shared``) and attaches
   the pages to the picks.

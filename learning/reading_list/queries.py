@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 
 from home.models import ContentPage, ContentPageTag, HomePageFeaturedItem, kind_by_content_type
 from learning.models import Dismissal, LearningRecord, MemberProfile
-from learning.reading_list.ranking import Candidate, Catalogue, CoStudy, HistoryEntry
+from learning.reading_list.data import Candidate, Catalogue, CoStudy, HistoryEntry
 
 if TYPE_CHECKING:
     from learning.reading_list.shared import SharedData

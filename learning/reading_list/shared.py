@@ -19,12 +19,12 @@ from django.core.cache import cache
 from django.db.models import QuerySet
 
 from home.models import ContentPage, visible_pages
+from learning.reading_list.data import Catalogue, CoStudy
 from learning.reading_list.queries import (
     load_catalogue,
     query_branch_favourites,
     query_co_studied,
 )
-from learning.reading_list.ranking import Catalogue, CoStudy
 
 CO_STUDY_CACHE_SECONDS = 60 * 60  # "studied X and Y" moves slowly: a seed is queried hourly
 BRANCH_CACHE_SECONDS = 10 * 60

@@ -22,14 +22,9 @@ from wagtail.models import Page
 from events.models import ForumEventPage
 from home.models import ContentPage, HomePageFeaturedItem
 from learning.models import Branch, Dismissal, LearningEvent, LearningRecord, MemberProfile
+from learning.reading_list.data import Candidate, CoStudy, HistoryEntry
 from learning.reading_list.items import reading_list
-from learning.reading_list.ranking import (
-    TOPIC_CAP,
-    Candidate,
-    CoStudy,
-    HistoryEntry,
-    rank_items,
-)
+from learning.reading_list.ranking import TOPIC_CAP, rank_items
 from learning.records import refresh_records
 
 pytestmark = pytest.mark.django_db
