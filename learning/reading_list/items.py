@@ -3,7 +3,7 @@ attaches the pages to the picks."""
 
 from __future__ import annotations
 
-from collections.abc import Set
+from collections.abc import Sequence, Set
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from home.models import ContentPage, visible_pages
+from learning.reading_list.data import Pick
 from learning.reading_list.queries import load_member
 from learning.reading_list.ranking import DEFAULT_LIMIT, rank_items
 from learning.reading_list.shared import current_shared
@@ -85,16 +86,7 @@ def reading_list(
         )
         if not picks:
             return result
-        pages_qs = (
-            visible.filter(pk__in=[pick.page_id for pick in picks])
-            .exclude(forumeventpage__starts_at__lte=now)
-            .defer("body")
-        )
-        if cards:
-            pages_qs = pages_qs.select_related("cover_image").prefetch_related(
-                "cover_image__renditions"
-            )
-        pages = {page.pk: page for page in pages_qs}
+        pages = pages_of(picks, visible, now, cards=cards)
         if len(pages) == len(picks) or attempt:
             break
         catalogue = shared.catalogue_of(visible, fresh=True)
@@ -110,3 +102,20 @@ def reading_list(
         if pick.page_id in pages
     )
     return result
+
+
+def pages_of(
+    picks: Sequence[Pick], visible: QuerySet[ContentPage], now: datetime, *, cards: bool
+) -> dict[int, ContentPage]:
+    """The picked pages that are still allowed: visible, and no event that has started.
+    ``cards`` also loads their cover images."""
+    pages_qs = (
+        visible.filter(pk__in=[pick.page_id for pick in picks])
+        .exclude(forumeventpage__starts_at__lte=now)
+        .defer("body")
+    )
+    if cards:
+        pages_qs = pages_qs.select_related("cover_image").prefetch_related(
+            "cover_image__renditions"
+        )
+    return {page.pk: page for page in pages_qs}

@@ -118,16 +118,7 @@ def select(scored: list[Scored], exploration: Scored | None, limit: int) -> list
     while len(chosen) < slots and (remaining or deferred):
         if not remaining:
             remaining, deferred = deferred, []
-        # Lazy greedy: damping only lowers scores, so once a raw score is below the best
-        # damped one so far, nothing further down the sorted list can win.
-        best_index, best_value = -1, -1.0
-        for index, item in enumerate(remaining):
-            if item.score <= best_value:
-                break
-            value = item.score * KIND_DAMPING ** per_kind[item.candidate.kind]
-            if value > best_value:
-                best_index, best_value = index, value
-        item = remaining.pop(best_index)
+        item = remaining.pop(best_next(remaining, per_kind))
         chosen.append(item)
         topic = item.candidate.topic
         per_topic[topic] += 1
@@ -140,7 +131,27 @@ def select(scored: list[Scored], exploration: Scored | None, limit: int) -> list
             if continuing == CONTINUE_CAP:
                 deferred = [other for other in remaining if other.reason[0] == "continue"]
                 remaining = [other for other in remaining if other.reason[0] != "continue"]
+    return as_picks(chosen, exploration)
 
+
+def best_next(remaining: Sequence[Scored], per_kind: Counter[str]) -> int:
+    """Where the best item is once each kind already listed damps its score (KIND_DAMPING).
+
+    Lazy greedy: damping only lowers scores, so once a raw score is below the best
+    damped one so far, nothing further down the sorted list can win.
+    """
+    best_index, best_value = -1, -1.0
+    for index, item in enumerate(remaining):
+        if item.score <= best_value:
+            break
+        value = item.score * KIND_DAMPING ** per_kind[item.candidate.kind]
+        if value > best_value:
+            best_index, best_value = index, value
+    return best_index
+
+
+def as_picks(chosen: Sequence[Scored], exploration: Scored | None) -> list[Pick]:
+    """The chosen items with their reasons; the exploration item at EXPLORATION_SLOT."""
     picks = [
         Pick(item.candidate.page_id, reason_text(*item.reason), round(item.score, 4))
         for item in chosen
