@@ -5,9 +5,9 @@ Builds one world (``learning_world``: 10,000 members, 2,000 pages, 1,000,000 sto
 default) in a scratch database, then prints:
 
 1. **Quality**, with a time-ordered split: the reading list each member gets at the split
-   (the real ``learning.recommend.reading_list``, topic cap in force) is compared with what
-   they went on to study afterwards: recall@10 and nDCG@10 against a most-popular baseline,
-   the average number of distinct topics in a list, and catalogue coverage.
+   (the real ``learning.reading_list.items.reading_list``, topic cap in force) is compared
+   with what they went on to study afterwards: recall@10 and nDCG@10 against a most-popular
+   baseline, the average number of distinct topics in a list, and catalogue coverage.
 2. **Speed**: p50/p95 time to build one member's reading list, and the event-ingest rate
    through ``POST /api/learning/events/`` (Django's test client with CSRF checks on).
 
@@ -302,7 +302,8 @@ def evaluate(built: Built, sample_size: int) -> dict[str, ListScores]:
     from django.db.models import Count
 
     from learning.models import LearningRecord
-    from learning.recommend import current_shared, forget_shared, reading_list
+    from learning.reading_list.items import reading_list
+    from learning.reading_list.shared import current_shared, forget_shared
 
     split = built.world.split
     forget_shared()
@@ -382,7 +383,8 @@ def time_lists(built: Built, count: int) -> dict[str, list[float]]:
     from django.contrib.auth import get_user_model
     from django.test import Client
 
-    from learning.recommend import forget_shared, reading_list
+    from learning.reading_list.items import reading_list
+    from learning.reading_list.shared import forget_shared
 
     rng = random.Random(built.world.size.seed + 1)
     sample = rng.sample(built.user_ids, min(count, len(built.user_ids)))

@@ -10,4 +10,4 @@ class LearningConfig(AppConfig):
     def ready(self) -> None:
         # Connects the reading list's cache invalidation in every process, including
         # management commands such as publish_scheduled that never load the URLs.
-        from learning import recommend  # noqa: F401
+        from learning import signal_handlers  # noqa: F401

@@ -4,7 +4,8 @@ from wagtail import hooks
 
 from assignments.progress import todo_list
 from home.models import HOME_PAGE_CONTEXT_HOOK
-from learning.recommend import HOME_LIMIT, reading_list, unfinished_page_ids
+from learning.reading_list.items import HOME_LIMIT, reading_list
+from mylearning.assigned import unfinished_page_ids
 
 
 @hooks.register(HOME_PAGE_CONTEXT_HOOK)
