@@ -102,7 +102,9 @@ class AssignmentForm(forms.Form):
         chosen = list(dict.fromkeys(int(value) for value in values))  # de-duplicated, in order
         if len(chosen) > MAX_ITEMS:
             raise forms.ValidationError(_("一个任务最多 %(count)d 项内容。") % {"count": MAX_ITEMS})
-        published = set(ContentPage.objects.visible().filter(pk__in=chosen).values_list("pk", flat=True))
+        published = set(
+            ContentPage.objects.visible().filter(pk__in=chosen).values_list("pk", flat=True)
+        )
         if any(pk not in published and pk not in self.kept_page_ids for pk in chosen):
             raise forms.ValidationError(_("所选内容不存在或未发布。"))
         return chosen

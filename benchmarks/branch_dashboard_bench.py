@@ -409,9 +409,7 @@ def build_branches(plan: Plan) -> list[list[int]]:
                     display_name=member.name,
                     branch=branch,
                     student_number=f"2024{number:02d}{member.number:04d}",
-                    role=Role.ORGANISER
-                    if member.number == 0
-                    else Role.MEMBER,
+                    role=Role.ORGANISER if member.number == 0 else Role.MEMBER,
                 )
                 for member, user in zip(spec.members, users, strict=True)
             ]

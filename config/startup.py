@@ -22,6 +22,7 @@ def settle_for_serving() -> int:
     gc.freeze()
     return gc.get_freeze_count()
 
+
 def refuse_unsafe_production(environ=os.environ) -> None:
     """No serving without a real SECRET_KEY, nor with DEBUG on (unless ALLOW_INSECURE_KEY)."""
 

@@ -305,11 +305,16 @@ class RegistrationPanel:
 
     @property
     def is_confirmed(self) -> bool:
-        return self.registration is not None and self.registration.status == RegistrationStatus.CONFIRMED
+        return (
+            self.registration is not None
+            and self.registration.status == RegistrationStatus.CONFIRMED
+        )
 
     @property
     def is_waiting(self) -> bool:
-        return self.registration is not None and self.registration.status == RegistrationStatus.WAITING
+        return (
+            self.registration is not None and self.registration.status == RegistrationStatus.WAITING
+        )
 
 
 def registration_counts(event: ForumEventPage) -> dict[str, int]:

@@ -345,4 +345,3 @@ class HomePage(Page):
         context["visible_pages"] = visible
         add_context_from_hooks(HOME_PAGE_CONTEXT_HOOK, self, request, context)
         return context
-

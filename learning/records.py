@@ -35,9 +35,7 @@ class PageSummary:
 def reading_completion_time(member_id: int, page_id: int) -> datetime | None:
     """When the member's reading time on the page first reached the threshold."""
     total = 0.0
-    views = LearningEvent.objects.filter(
-        member_id=member_id, page_id=page_id, verb=Verb.VIEWED
-    )
+    views = LearningEvent.objects.filter(member_id=member_id, page_id=page_id, verb=Verb.VIEWED)
     for seconds, occurred_at in views.order_by("occurred_at", "pk").values_list(
         "value", "occurred_at"
     ):

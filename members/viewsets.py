@@ -39,6 +39,7 @@ class KeptAdminUrls:
     def get_chooser_admin_url_namespace(self) -> str:
         return f"wagtailsnippetchoosers_learning_{self.legacy_model_name}"
 
+
 # --- branches ---------------------------------------------------------------------------
 
 
@@ -117,5 +118,3 @@ class MemberProfileViewSet(KeptAdminUrls, SnippetViewSet):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[MemberProfile]:
         return MemberProfile.objects.select_related("user", "branch")
-
-

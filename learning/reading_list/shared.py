@@ -54,7 +54,9 @@ class SharedData:
         """The catalogue, rebuilt (two queries) when missing, old, or ``fresh`` is asked for."""
         young = time.monotonic() - self.catalogue_built_at < CATALOGUE_SECONDS
         if fresh or self.catalogue is None or not young:
-            self.catalogue = load_catalogue(visible if visible is not None else ContentPage.objects.visible())
+            self.catalogue = load_catalogue(
+                visible if visible is not None else ContentPage.objects.visible()
+            )
             self.catalogue_built_at = time.monotonic()
         return self.catalogue
 

@@ -42,9 +42,7 @@ def registered(event, username, name=None):
 
 
 def attended(member, event) -> bool:
-    return LearningEvent.objects.filter(
-        member=member, page=event, verb=Verb.ATTENDED
-    ).exists()
+    return LearningEvent.objects.filter(member=member, page=event, verb=Verb.ATTENDED).exists()
 
 
 def test_organiser_finds_a_member_by_name_and_checks_them_in(event, organiser):
@@ -199,7 +197,9 @@ def test_a_checked_in_member_cannot_cancel(event):
     client.post(event.url + "check-in/code/", {"code": "246810"})
     response = client.post(event.url + "cancel/", follow=True)
     assert messages_of(response)[-1] == "你已经签到，不能取消报名。"
-    assert Registration.objects.get(event=event, member=member).status == RegistrationStatus.CONFIRMED
+    assert (
+        Registration.objects.get(event=event, member=member).status == RegistrationStatus.CONFIRMED
+    )
 
 
 def test_rebuilt_records_agree_after_attendance(event):

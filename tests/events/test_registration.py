@@ -36,9 +36,7 @@ def statuses(event) -> dict[str, str]:
 
 
 def registered_events(member, event) -> int:
-    return LearningEvent.objects.filter(
-        member=member, page=event, verb=Verb.REGISTERED
-    ).count()
+    return LearningEvent.objects.filter(member=member, page=event, verb=Verb.REGISTERED).count()
 
 
 def test_register_confirms_a_place_and_records_it_in_learning_history():

@@ -49,8 +49,7 @@ def multi_kind_tag() -> Tag:
 
 def expected_by_kind(tag: Tag) -> dict[str, int]:
     return {
-        model.kind: model.objects.visible().filter(tags=tag).count()
-        for model in CONTENT_MODELS
+        model.kind: model.objects.visible().filter(tags=tag).count() for model in CONTENT_MODELS
     }
 
 
