@@ -370,6 +370,10 @@ class Registration(models.Model):
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
 
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == RegistrationStatus.CONFIRMED
+
 
 class RegistrationChange(models.Model):
     """The history of a registration: who registered, waited, moved up, cancelled, checked in."""

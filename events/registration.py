@@ -124,7 +124,7 @@ def register(event: ForumEventPage, member) -> Outcome:
 
 
 def already_registered_message(registration: Registration) -> str:
-    if registration.status == RegistrationStatus.CONFIRMED:
+    if registration.is_confirmed:
         return _("你已经报名了这个活动，不用重复报名。")
     return _("你已经在候补名单中（第 %(position)d 位），不用重复报名。") % {
         "position": waiting_position(registration)
@@ -146,7 +146,7 @@ def cancel(event: ForumEventPage, member) -> Outcome:
             raise RegistrationRefused(_("活动已经开始，不能再取消报名。"))
         if registration.checked_in_at:
             raise RegistrationRefused(_("你已经签到，不能取消报名。"))
-        was_confirmed = registration.status == RegistrationStatus.CONFIRMED
+        was_confirmed = registration.is_confirmed
         registration.status = RegistrationStatus.CANCELLED
         registration.cancelled_at = timezone.now()
         registration.confirmed_at = None
@@ -242,7 +242,7 @@ def check_in(registration: Registration, by) -> Outcome:
         registration = Registration.objects.select_related("member").get(pk=registration.pk)
         if not event.check_in_is_open:
             raise RegistrationRefused(check_in_closed_message(event))
-        if registration.status != RegistrationStatus.CONFIRMED:
+        if not registration.is_confirmed:
             raise RegistrationRefused(_("只有报名成功的成员可以签到（候补或已取消的不行）。"))
         if registration.checked_in_at:
             when = timezone.localtime(registration.checked_in_at)
@@ -274,7 +274,7 @@ def check_in_by_code(event: ForumEventPage, member, code: str) -> Outcome:
     if not event.check_in_is_open:
         raise RegistrationRefused(check_in_closed_message(event))
     registration = Registration.objects.filter(event=event, member=member).first()
-    if registration is None or registration.status != RegistrationStatus.CONFIRMED:
+    if registration is None or not registration.is_confirmed:
         raise RegistrationRefused(_("你没有这个活动的正式报名，请找现场工作人员。"))
     entered = fold_code(code)  # full-width digits from a Chinese keypad count; spaces do not
     if not entered:
@@ -305,10 +305,7 @@ class RegistrationPanel:
 
     @property
     def is_confirmed(self) -> bool:
-        return (
-            self.registration is not None
-            and self.registration.status == RegistrationStatus.CONFIRMED
-        )
+        return self.registration is not None and self.registration.is_confirmed
 
     @property
     def is_waiting(self) -> bool:

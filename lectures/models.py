@@ -114,6 +114,10 @@ class MicroLecturePage(ContentPage):
         verbose_name = _("微党课")
         verbose_name_plural = _("微党课")
 
+    @property
+    def is_audio(self) -> bool:
+        return self.media_kind == MediaKind.AUDIO
+
     def search_text_parts(self) -> list[str]:
         return super().search_text_parts() + [
             self.speaker,
