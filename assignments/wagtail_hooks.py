@@ -7,6 +7,7 @@ Editors (编辑) may view branches and assignments of every branch (``learning``
 import django_filters
 from django import forms
 from django.contrib.admin.utils import unquote
+from django.db import models
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
@@ -39,8 +40,12 @@ from members.viewsets import BranchViewSet, KeptAdminUrls, MemberProfileViewSet
 
 # --- assignments ------------------------------------------------------------------------
 
-OPEN, CLOSED = "open", "closed"
-OPEN_LABELS = {OPEN: _("进行中"), CLOSED: _("已结束")}
+
+class OpenState(models.TextChoices):
+    """The admin's 状态 filter: assignments still running, or closed by the organiser."""
+
+    OPEN = "open", _("进行中")
+    CLOSED = "closed", _("已结束")
 
 
 def count_of(model, fk: str):
@@ -56,7 +61,7 @@ def count_of(model, fk: str):
 
 
 def open_label(assignment: Assignment) -> str:
-    return OPEN_LABELS[OPEN if assignment.is_open else CLOSED]
+    return (OpenState.OPEN if assignment.is_open else OpenState.CLOSED).label
 
 
 def audience_label(assignment: Assignment) -> str:
@@ -72,7 +77,7 @@ class AssignmentFilterSet(WagtailFilterSet):
     due_on = django_filters.DateFromToRangeFilter(label=_("截止日期"), widget=DateRangePickerWidget)
     status = django_filters.ChoiceFilter(
         label=_("状态"),
-        choices=list(OPEN_LABELS.items()),
+        choices=OpenState.choices,
         method="filter_status",
         empty_label=_("全部"),
         widget=forms.RadioSelect,
@@ -83,9 +88,9 @@ class AssignmentFilterSet(WagtailFilterSet):
         fields = []
 
     def filter_status(self, queryset, name, value):
-        if value == OPEN:
+        if value == OpenState.OPEN:
             return queryset.filter(closed_at__isnull=True)
-        if value == CLOSED:
+        if value == OpenState.CLOSED:
             return queryset.filter(closed_at__isnull=False)
         return queryset
 

@@ -21,7 +21,9 @@ def is_page_itself(request) -> bool:
     return match is None or match.url_name == INDEX_ROUTE
 
 
-@hooks.register("on_serve_page")
+# Innermost of the serve chain (hooks run outermost first, by order), so it runs only after
+# Wagtail's own check_view_restrictions has let the request through.
+@hooks.register("on_serve_page", order=1000)
 def record_page_views(serve_next):
     def serve(page, request, args, kwargs):
         response = serve_next(page, request, args, kwargs)

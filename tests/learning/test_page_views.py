@@ -1,0 +1,51 @@
+"""The server's own record of a member opening a page, made by learning's ``on_serve_page``
+hook: the content base never calls learning (docs/architecture.md)."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from wagtail.models import PageViewRestriction
+
+from events.models import ForumEventPage
+from learning.models import LearningEvent, Verb
+from lectures.models import MicroLecturePage
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def member_client():
+    member = get_user_model().objects.create_user("kanye", password="pw-kanye")
+    client = Client()
+    client.force_login(member)
+    client.member = member
+    return client
+
+
+def views_of(member, page) -> int:
+    return LearningEvent.objects.filter(member=member, page=page, verb=Verb.VIEWED).count()
+
+
+def test_an_event_page_counts_but_its_calendar_file_does_not(member_client):
+    event = ForumEventPage.objects.live().first()
+    assert member_client.get(event.url + "ics/").status_code == 200
+    assert views_of(member_client.member, event) == 0
+    assert member_client.get(event.url).status_code == 200
+    assert views_of(member_client.member, event) == 1
+
+
+def test_a_password_protected_page_counts_only_once_unlocked(member_client):
+    lecture = MicroLecturePage.objects.live().first()
+    PageViewRestriction.objects.create(
+        page=lecture, restriction_type=PageViewRestriction.PASSWORD, password="hongjun"
+    )
+    response = member_client.get(lecture.url)
+    assert "hongjun" not in response.content.decode()  # the password form, not the page
+    assert views_of(member_client.member, lecture) == 0
+
+
+def test_a_page_for_logged_in_members_counts(member_client):
+    lecture = MicroLecturePage.objects.live().first()
+    PageViewRestriction.objects.create(page=lecture, restriction_type=PageViewRestriction.LOGIN)
+    assert member_client.get(lecture.url).status_code == 200
+    assert views_of(member_client.member, lecture) == 1
