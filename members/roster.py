@@ -5,7 +5,8 @@ members, far too many to type into the admin. As with ``loaders.content``, the w
 is checked before anything is written and everything is written in one transaction, so
 a bad file never leaves half an import behind. Passwords are never imported or
 overwritten: new members get an unusable password and a one-time link to set their own
-(``set_password_url``). The format is described for organisers in ``docs/members.md``.
+(``members.accounts.set_password_url``). The format is described for organisers in
+``docs/members.md``.
 """
 
 from __future__ import annotations
@@ -17,18 +18,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, MaxLengthValidator
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
-from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
+from members.accounts import link_lifetime, set_password_url
 from members.models import Branch, MemberProfile, Role
 
 COLUMNS = ("username", "name", "branch", "role", "email")
@@ -154,32 +151,6 @@ class ImportResult:
             )
             for link in self.links:
                 yield f"  {link.username}（{link.name}）：{link.url}"
-
-
-def link_lifetime() -> str:
-    """How long a set-password link works, in words (Django's PASSWORD_RESET_TIMEOUT)."""
-    seconds = settings.PASSWORD_RESET_TIMEOUT
-    if seconds >= 86400 and seconds % 86400 == 0:
-        return f" {seconds // 86400} 天"
-    if seconds >= 3600:
-        return f" {seconds // 3600} 小时"
-    return f" {max(1, seconds // 60)} 分钟"
-
-
-def set_password_url(user: AbstractBaseUser) -> str:
-    """The full one-time link with which a member without a password sets one.
-
-    Made with Django's password-reset tokens: it stops working once the password is
-    set (the token covers the password hash) and after PASSWORD_RESET_TIMEOUT.
-    """
-    path = reverse(
-        "members:password_reset_confirm",
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
-        },
-    )
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
 # --- Reading the file ----------------------------------------------------------------
