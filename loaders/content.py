@@ -1,17 +1,17 @@
 """Bulk import of learning content from a JSON Lines file (``manage.py import_content``).
 
 Editors prepare dozens of lectures, sites, stories and events at a time, usually in a
-spreadsheet; typing them into the admin one by one is slow and error-prone. The whole
-file is checked before anything is written, and everything is written in one
-transaction, so a bad file never leaves half an import behind. The format is described
-for editors in ``docs/import.md``.
+spreadsheet; typing them into the admin one by one is slow and error-prone. As with
+every import built on ``core.importing``, the whole file is checked before anything is
+written, and everything is written in one transaction, so a bad file never leaves half
+an import behind. The format is described for editors in ``docs/import.md``.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -26,26 +26,22 @@ from django.core.validators import (
     URLValidator,
     validate_unicode_slug,
 )
-from django.db import transaction
 from django.utils.html import escape
 from taggit.models import Tag
 from wagtail.fields import StreamField
 from wagtail.models import Page, Site
 from wagtail.rich_text import RichText
 
+from core.importing import DRY_RUN_NOTE, FileImport, ImportFileError, ImportResult, Problem
 from home.kinds import Kind, all_kinds
 from home.models import ContentPage
 
+# --- Value parsers -----------------------------------------------------------------
+
+
 DATETIME_EXAMPLE = "2025-07-01T09:00:00+08:00"
-# Fields that only exist once a page has a place in the tree; a page that is about to
-# be created cannot have them yet, so validation before saving leaves them out.
-TREE_FIELDS = ["path", "depth", "numchild", "url_path"]
 # A blank line (possibly holding spaces) between two paragraphs of the body.
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be read (missing, not UTF-8, empty): no line numbers apply."""
 
 
 class InvalidValue(Exception):
@@ -56,24 +52,9 @@ class InvalidValue(Exception):
         self.reasons = list(reasons)
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with one field of one line, printed as ``line N: field: reason``."""
-
-    line: int
-    field: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.field}: {self.reason}"
-
-
 # A parser turns one JSON value into what the model field stores, or raises InvalidValue.
 # It gets the model field so limits (max_length, validators) come from the model itself.
 Parser = Callable[[Any, Any], Any]
-
-
-# --- Value parsers -----------------------------------------------------------------
 
 
 def describe_json_type(value: Any) -> str:
@@ -373,7 +354,9 @@ COMMON_REQUIRED = frozenset({"type", "slug", "title", "body"})
 def content_kinds() -> dict[str, ContentKind]:
     """Every registered kind the file format knows, by name, in menu order."""
     return {
-        kind.name: ContentKind(kind, KIND_PARSERS[kind.name], KIND_REQUIRED.get(kind.name, frozenset()))
+        kind.name: ContentKind(
+            kind, KIND_PARSERS[kind.name], KIND_REQUIRED.get(kind.name, frozenset())
+        )
         for kind in all_kinds()
         if kind.name in KIND_PARSERS
     }
@@ -383,109 +366,20 @@ def kind_names() -> str:
     return "、".join(content_kinds())
 
 
-# --- The plan: what a valid file would do -------------------------------------------
+# --- Reading lines -------------------------------------------------------------------
 
 
-@dataclass
-class PlannedIndex:
-    """A section page the site does not have yet, to be created under the home page."""
-
-    kind: ContentKind
-    home: Page
-    slug: str
-    page: Page | None = None  # set once written
-
-    def describe(self) -> str:
-        # The home page is the site root, so the section's address is just its slug.
-        return f"{self.kind.index_title}（/{self.slug}/）"
-
-
-@dataclass
-class PlannedPage:
-    """One valid line: a page built in memory and checked, ready to be written."""
-
-    line: int
-    kind: ContentKind
-    page: ContentPage
-    parent: Page | PlannedIndex
-    is_new: bool
-
-    def describe(self) -> str:
-        return f"{self.kind.model._meta.verbose_name}「{self.page.title}」（{self.page.slug}）"
-
-
-@dataclass
-class ImportResult:
-    """Everything the command reports: problems, or what was (or would be) written."""
-
-    dry_run: bool
-    problems: list[Problem] = field(default_factory=list)
-    pages: list[PlannedPage] = field(default_factory=list)
-    new_indexes: list[PlannedIndex] = field(default_factory=list)
-
-    @property
-    def created(self) -> int:
-        return sum(1 for item in self.pages if item.is_new)
-
-    @property
-    def updated(self) -> int:
-        return sum(1 for item in self.pages if not item.is_new)
-
-    def report_lines(self) -> Iterator[str]:
-        """What happened, one line per page, then the summary."""
-        would = "将" if self.dry_run else "已"
-        for index in self.new_indexes:
-            yield f"{would}新建栏目：{index.describe()}"
-        for item in self.pages:
-            action = "新建" if item.is_new else "更新"
-            yield f"line {item.line}: {would}{action} {item.describe()}"
-        if self.dry_run:
-            yield (
-                f"试运行（--dry-run），没有写入任何内容：would create {self.created}, "
-                f"would update {self.updated}（将新建 {self.created} 个，将更新 {self.updated} 个）"
-            )
-        else:
-            yield (
-                f"导入完成：created {self.created}, updated {self.updated}"
-                f"（新建 {self.created} 个，更新 {self.updated} 个）"
-            )
-
-
-# --- Reading the file ----------------------------------------------------------------
-
-
-def read_numbered_lines(path: Path) -> list[tuple[int, str]]:
-    """The file's non-blank lines with their numbers (counting from 1, blank lines included).
+def split_lines(text: str) -> list[tuple[int, str]]:
+    """The text's non-blank lines with their numbers (counting from 1, blank lines included).
 
     Blank lines are skipped rather than reported: a trailing newline or a spacer line is
     harmless, and numbers still match what an editor's text editor shows.
     """
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ImportFileError(f"找不到文件：{path}") from None
-    except IsADirectoryError:
-        raise ImportFileError(f"{path} 是一个目录，不是文件") from None
-    except PermissionError:
-        raise ImportFileError(f"没有权限读取文件：{path}") from None
-    except OSError as exc:
-        raise ImportFileError(f"无法读取文件 {path}：{exc.strerror or exc}") from None
-    try:
-        # utf-8-sig also accepts the byte order mark that Windows editors like to add.
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise ImportFileError(
-            f"文件不是 UTF-8 编码（第 {line} 行有无法识别的字节）。请把文件另存为 UTF-8 后再导入。"
-        ) from None
     numbered = [
         (number, line.rstrip("\r").lstrip("\ufeff"))
         for number, line in enumerate(text.split("\n"), start=1)
     ]
-    content = [(number, line) for number, line in numbered if line.strip()]
-    if not content:
-        raise ImportFileError(f"文件是空的：{path} 里没有任何要导入的内容")
-    return content
+    return [(number, line) for number, line in numbered if line.strip()]
 
 
 class _JsonObject(dict):
@@ -527,7 +421,40 @@ def decode_line(text: str) -> _JsonObject:
     return value
 
 
-# --- Checking lines ------------------------------------------------------------------
+# --- Checking lines: the plan of what a valid file would do -------------------------
+
+
+# Fields that only exist once a page has a place in the tree; a page that is about to
+# be created cannot have them yet, so validation before saving leaves them out.
+TREE_FIELDS = ["path", "depth", "numchild", "url_path"]
+
+
+@dataclass
+class PlannedIndex:
+    """A section page the site does not have yet, to be created under the home page."""
+
+    kind: ContentKind
+    home: Page
+    slug: str
+    page: Page | None = None  # set once written
+
+    def describe(self) -> str:
+        # The home page is the site root, so the section's address is just its slug.
+        return f"{self.kind.index_title}（/{self.slug}/）"
+
+
+@dataclass
+class PlannedPage:
+    """One valid line: a page built in memory and checked, ready to be written."""
+
+    line: int
+    kind: ContentKind
+    page: ContentPage
+    parent: Page | PlannedIndex
+    is_new: bool
+
+    def describe(self) -> str:
+        return f"{self.kind.model._meta.verbose_name}「{self.page.title}」（{self.page.slug}）"
 
 
 def _blank_value(model_field: Any) -> Any:
@@ -537,7 +464,7 @@ def _blank_value(model_field: Any) -> Any:
     return None if model_field.null else ""
 
 
-def _validation_messages(error: ValidationError) -> Iterator[tuple[str, str]]:
+def validation_messages(error: ValidationError) -> Iterator[tuple[str, str]]:
     """(field, message) pairs of a model ValidationError, named like the file's keys."""
     for field_name, errors in error.update_error_dict({}).items():
         key = {"draft_title": "title", NON_FIELD_ERRORS: "page"}.get(field_name, field_name)
@@ -565,7 +492,7 @@ class _LineProblems:
         return {problem.field for problem in self.problems}
 
 
-class _Planner:
+class Planner:
     """Checks the lines of one file in order, remembering what earlier lines claimed."""
 
     def __init__(self) -> None:
@@ -674,7 +601,7 @@ class _Planner:
         try:
             page.full_clean(exclude=None if existing else TREE_FIELDS)
         except ValidationError as exc:
-            for key, message in _validation_messages(exc):
+            for key, message in validation_messages(exc):
                 if key not in already_explained:
                     already_explained.add(key)  # one message per field is enough
                     line.report(key, message)
@@ -789,51 +716,91 @@ class _Planner:
         return page
 
 
-# --- Writing -------------------------------------------------------------------------
+# --- Writing and reporting ----------------------------------------------------------
 
 
-def _write(plan: _Planner) -> list[Problem]:
-    """Create missing sections, then create or update every page, each as a published revision."""
-    problems: list[Problem] = []
-    for index in plan.new_indexes.values():
-        index.page = index.kind.index_model(title=index.kind.index_title, slug=index.slug)
-        index.home.add_child(instance=index.page)
-        index.page.save_revision().publish()
-    for item in plan.pages:
-        try:
-            if item.is_new:
-                parent = item.parent.page if isinstance(item.parent, PlannedIndex) else item.parent
-                item.page.live = False  # as the admin does: live once the revision is published
-                parent.add_child(instance=item.page)
-            item.page.save_revision().publish()
-        except ValidationError as exc:  # e.g. someone changed the site while we were checking
-            problems.extend(
-                Problem(item.line, key, message) for key, message in _validation_messages(exc)
+@dataclass
+class ContentResult(ImportResult):
+    """Everything the command reports: problems, or what was (or would be) written."""
+
+    pages: list[PlannedPage] = field(default_factory=list)
+    new_indexes: list[PlannedIndex] = field(default_factory=list)
+
+    @property
+    def created(self) -> int:
+        return sum(1 for item in self.pages if item.is_new)
+
+    @property
+    def updated(self) -> int:
+        return sum(1 for item in self.pages if not item.is_new)
+
+    def report_lines(self) -> Iterator[str]:
+        """What happened, one line per page, then the summary."""
+        would = self.would
+        for index in self.new_indexes:
+            yield f"{would}新建栏目：{index.describe()}"
+        for item in self.pages:
+            action = "新建" if item.is_new else "更新"
+            yield f"line {item.line}: {would}{action} {item.describe()}"
+        if self.dry_run:
+            yield (
+                f"{DRY_RUN_NOTE}：would create {self.created}, "
+                f"would update {self.updated}（将新建 {self.created} 个，将更新 {self.updated} 个）"
             )
-    return problems
+        else:
+            yield (
+                f"导入完成：created {self.created}, updated {self.updated}"
+                f"（新建 {self.created} 个，更新 {self.updated} 个）"
+            )
 
 
-def import_file(path: Path | str, *, dry_run: bool = False) -> ImportResult:
+class ContentImport(FileImport[str, ContentResult]):
+    """A JSON Lines file of pages: one JSON object per line, each a page to create or update."""
+
+    def split(self, text: str) -> list[tuple[int, str]]:
+        lines = split_lines(text)
+        if not lines:
+            raise ImportFileError.empty(self.path, "没有任何要导入的内容")
+        return lines
+
+    def check(self, units: Sequence[tuple[int, str]]) -> ContentResult:
+        plan = Planner()
+        for number, text in units:
+            plan.check_line(number, text)
+        return ContentResult(
+            dry_run=self.dry_run,
+            problems=plan.problems,
+            pages=plan.pages,
+            new_indexes=list(plan.new_indexes.values()),
+        )
+
+    def write(self, result: ContentResult) -> list[Problem]:
+        """Create missing sections, then create or update each page as a published revision."""
+        problems: list[Problem] = []
+        for index in result.new_indexes:
+            index.page = index.kind.index_model(title=index.kind.index_title, slug=index.slug)
+            index.home.add_child(instance=index.page)
+            index.page.save_revision().publish()
+        for item in result.pages:
+            try:
+                if item.is_new:
+                    parent = (
+                        item.parent.page if isinstance(item.parent, PlannedIndex) else item.parent
+                    )
+                    item.page.live = False  # as the admin does: live once the revision is published
+                    parent.add_child(instance=item.page)
+                item.page.save_revision().publish()
+            except ValidationError as exc:  # e.g. someone changed the site while we were checking
+                problems.extend(
+                    Problem(item.line, key, message) for key, message in validation_messages(exc)
+                )
+        return problems
+
+
+def import_file(path: Path | str, *, dry_run: bool = False) -> ContentResult:
     """Check the whole file, then (unless dry_run or anything is wrong) write it all at once.
 
     Raises ImportFileError when the file itself cannot be used. Problems with lines are
     returned in ``result.problems``; when there are any, nothing has been written.
     """
-    lines = read_numbered_lines(Path(path))
-    result = ImportResult(dry_run=dry_run)
-    # Checking already touches the database (the tag manager creates missing tags), so
-    # checking and writing share one transaction that is rolled back unless all is well.
-    with transaction.atomic():
-        plan = _Planner()
-        for number, text in lines:
-            plan.check_line(number, text)
-        result.problems = plan.problems
-        result.pages = plan.pages
-        result.new_indexes = list(plan.new_indexes.values())
-        if result.problems or dry_run:
-            transaction.set_rollback(True)
-            return result
-        result.problems = _write(plan)
-        if result.problems:
-            transaction.set_rollback(True)
-    return result
+    return ContentImport(path, dry_run=dry_run).run()
