@@ -5,7 +5,8 @@ members, far too many to type into the admin. As with every import built on
 ``core.importing``, the whole file is checked before anything is written and everything
 is written in one transaction, so a bad file never leaves half an import behind.
 Passwords are never imported or overwritten: new members get an unusable password and a
-one-time link to set their own (``members.accounts.set_password_url``). The format is described for organisers in ``docs/members.md``.
+one-time link to set their own (``members.accounts.set_password_url``). The format is
+described for organisers in ``docs/members.md``.
 """
 
 from __future__ import annotations
