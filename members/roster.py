@@ -480,10 +480,10 @@ class RosterImport(FileImport[list[str], RosterResult]):
         return []
 
     def run(self) -> RosterResult:
+        """As FileImport.run; someone adding the same user or branch meanwhile is no traceback."""
         try:
             return super().run()
         except IntegrityError as exc:
-            # Someone added the same user or branch while we were checking.
             raise ImportFileError(
                 f"写入时与数据库里的数据冲突（可能有人同时在修改成员）：{exc}。没有导入任何内容，请重新导入。"
             ) from None
