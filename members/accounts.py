@@ -1,9 +1,11 @@
-"""Member login and logout, with failed logins rate-limited, and the set-password page.
+"""Member login and logout, with failed logins rate-limited, and setting a password.
 
 Members log in on their phones with a username and password given out by their branch;
 Django's auth views do the work, with our templates. Password guessing is stopped by
 counting failures (``core.ratelimit``) per username and per client address, and refusing
-further attempts for a while without checking the password at all.
+further attempts for a while without checking the password at all. New members get no
+password: ``import_members`` prints each a one-time link (``set_password_url``) to the
+set-password page, where they choose their own.
 """
 
 from __future__ import annotations
@@ -11,7 +13,10 @@ from __future__ import annotations
 import math
 
 from django import forms
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm, UsernameField
+from django.contrib.auth.tokens import default_token_generator
 from django.contrib.auth.views import (
     LoginView,
     LogoutView,
@@ -21,7 +26,9 @@ from django.contrib.auth.views import (
 from django.core import validators
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -214,3 +221,29 @@ class SetPasswordDoneView(PasswordResetCompleteView):
 
     template_name = "registration/set_password_done.html"
     title = _("密码已设置")
+
+
+def link_lifetime() -> str:
+    """How long a set-password link works, in words (Django's PASSWORD_RESET_TIMEOUT)."""
+    seconds = settings.PASSWORD_RESET_TIMEOUT
+    if seconds >= 86400 and seconds % 86400 == 0:
+        return f" {seconds // 86400} 天"
+    if seconds >= 3600:
+        return f" {seconds // 3600} 小时"
+    return f" {max(1, seconds // 60)} 分钟"
+
+
+def set_password_url(user: AbstractBaseUser) -> str:
+    """The full one-time link with which a member without a password sets one.
+
+    Made with Django's password-reset tokens: it stops working once the password is
+    set (the token covers the password hash) and after PASSWORD_RESET_TIMEOUT.
+    """
+    path = reverse(
+        "members:password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path

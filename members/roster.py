@@ -1,11 +1,12 @@
 """Bulk import of branch members from a CSV file (``manage.py import_members``).
 
 Organisers keep their branch lists in a spreadsheet; a university has hundreds of
-members, far too many to type into the admin. As with ``loaders.content``, the whole file
-is checked before anything is written and everything is written in one transaction, so
-a bad file never leaves half an import behind. Passwords are never imported or
-overwritten: new members get an unusable password and a one-time link to set their own
-(``set_password_url``). The format is described for organisers in ``docs/members.md``.
+members, far too many to type into the admin. As with every import built on
+``core.importing``, the whole file is checked before anything is written and everything
+is written in one transaction, so a bad file never leaves half an import behind.
+Passwords are never imported or overwritten: new members get an unusable password and a
+one-time link to set their own (``members.accounts.set_password_url``). The format is
+described for organisers in ``docs/members.md``.
 """
 
 from __future__ import annotations
@@ -13,22 +14,19 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, MaxLengthValidator
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models.functions import Lower
-from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
+from core.importing import DRY_RUN_NOTE, FileImport, ImportFileError, ImportResult, Problem
+from members.accounts import link_lifetime, set_password_url
 from members.models import Branch, MemberProfile, Role
 
 COLUMNS = ("username", "name", "branch", "role", "email")
@@ -43,24 +41,13 @@ ROLE_ALIASES = {
 ROLE_LABELS = {Role.MEMBER: "成员", Role.ORGANISER: "组织委员"}
 
 
-class MemberFileError(Exception):
-    """The file as a whole cannot be used (missing, not UTF-8, empty): no row numbers apply."""
-
-
-@dataclass(frozen=True)
-class Problem:
+def row_problem(row: int, name: str, reason: str) -> Problem:
     """One thing wrong with one field of one row, printed as ``row N: field: reason``.
 
     N is the line of the file the row starts on (the header is line 1, blank lines
     count), so it matches what a text editor shows.
     """
-
-    row: int
-    field: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"row {self.row}: {self.field}: {self.reason}"
+    return Problem(row, name, reason, unit="row")
 
 
 @dataclass
@@ -92,11 +79,9 @@ class SetPasswordLink:
 
 
 @dataclass
-class ImportResult:
+class RosterResult(ImportResult):
     """Everything the command reports: problems, or what was (or would be) written."""
 
-    dry_run: bool
-    problems: list[Problem] = field(default_factory=list)
     members: list[PlannedMember] = field(default_factory=list)
     new_branches: list[str] = field(default_factory=list)
     links: list[SetPasswordLink] = field(default_factory=list)
@@ -115,7 +100,7 @@ class ImportResult:
 
     def report_lines(self) -> Iterator[str]:
         """New branches, one line per created or updated member, the summary, then the links."""
-        would = "将" if self.dry_run else "已"
+        would = self.would
         for name in self.new_branches:
             yield f"{would}新建党支部：{name}"
         for member in self.members:
@@ -132,7 +117,7 @@ class ImportResult:
         )
         if self.dry_run:
             yield (
-                "试运行（--dry-run），没有写入任何内容："
+                f"{DRY_RUN_NOTE}："
                 f"would create {self.created}, would update {self.updated}, "
                 f"unchanged {self.unchanged}, would create branches {len(self.new_branches)}"
                 f"（将{chinese}）"
@@ -156,61 +141,16 @@ class ImportResult:
                 yield f"  {link.username}（{link.name}）：{link.url}"
 
 
-def link_lifetime() -> str:
-    """How long a set-password link works, in words (Django's PASSWORD_RESET_TIMEOUT)."""
-    seconds = settings.PASSWORD_RESET_TIMEOUT
-    if seconds >= 86400 and seconds % 86400 == 0:
-        return f" {seconds // 86400} 天"
-    if seconds >= 3600:
-        return f" {seconds // 3600} 小时"
-    return f" {max(1, seconds // 60)} 分钟"
-
-
-def set_password_url(user: AbstractBaseUser) -> str:
-    """The full one-time link with which a member without a password sets one.
-
-    Made with Django's password-reset tokens: it stops working once the password is
-    set (the token covers the password hash) and after PASSWORD_RESET_TIMEOUT.
-    """
-    path = reverse(
-        "members:password_reset_confirm",
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
-        },
-    )
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
-
-
 # --- Reading the file ----------------------------------------------------------------
 
 
-def read_rows(path: Path) -> list[tuple[int, list[str]]]:
-    """The file's non-blank CSV rows with the line each starts on (the header is line 1).
+def split_rows(text: str) -> list[tuple[int, list[str]]]:
+    """The text's non-blank CSV rows with the line each starts on (the header is line 1).
 
     A row whose cells are all empty (a blank line, or ``,,,,`` from a spreadsheet) is
-    skipped, but still counts for numbering.
+    skipped, but still counts for numbering. Raises ImportFileError when the text is not
+    CSV at all; an empty result is for the caller to refuse.
     """
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise MemberFileError(f"找不到文件：{path}") from None
-    except IsADirectoryError:
-        raise MemberFileError(f"{path} 是一个目录，不是文件") from None
-    except PermissionError:
-        raise MemberFileError(f"没有权限读取文件：{path}") from None
-    except OSError as exc:
-        raise MemberFileError(f"无法读取文件 {path}：{exc.strerror or exc}") from None
-    try:
-        # utf-8-sig also accepts the byte order mark that Excel adds to "CSV UTF-8".
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise MemberFileError(
-            f"文件不是 UTF-8 编码（第 {line} 行有无法识别的字节）。"
-            "在 Excel 里请选择“另存为 → CSV UTF-8（逗号分隔）”后再导入。"
-        ) from None
-
     reader = csv.reader(io.StringIO(text, newline=""))
     rows: list[tuple[int, list[str]]] = []
     previous_line = 0
@@ -221,12 +161,10 @@ def read_rows(path: Path) -> list[tuple[int, list[str]]]:
         except StopIteration:
             break
         except csv.Error as exc:
-            raise MemberFileError(f"第 {start} 行起无法按 CSV 读取：{exc}") from None
+            raise ImportFileError(f"第 {start} 行起无法按 CSV 读取：{exc}") from None
         previous_line = reader.line_num
         if any(cell.strip() for cell in cells):
             rows.append((start, cells))
-    if not rows:
-        raise MemberFileError(f"文件是空的：{path} 里没有表头，也没有成员")
     return rows
 
 
@@ -240,11 +178,13 @@ def _has_control_characters(text: str) -> bool:
 def _check_text(value: str, limit: int, row: int, name: str, problems: list[Problem]) -> str:
     """A required one-line text of at most ``limit`` characters."""
     if not value:
-        problems.append(Problem(row, name, "不能为空"))
+        problems.append(row_problem(row, name, "不能为空"))
     elif len(value) > limit:
-        problems.append(Problem(row, name, f"不能超过 {limit} 个字符（现在是 {len(value)} 个）"))
+        problems.append(
+            row_problem(row, name, f"不能超过 {limit} 个字符（现在是 {len(value)} 个）")
+        )
     elif _has_control_characters(value):
-        problems.append(Problem(row, name, "不能包含换行、制表符等控制字符"))
+        problems.append(row_problem(row, name, "不能包含换行、制表符等控制字符"))
     return value
 
 
@@ -254,11 +194,11 @@ def _check_username(value: str, row: int, problems: list[Problem]) -> str:
     # As Django does when saving a user, so "ｚｈａｎｇ" and "zhang" are the same name.
     username = user_model.normalize_username(value)
     if not username:
-        problems.append(Problem(row, "username", "不能为空"))
+        problems.append(row_problem(row, "username", "不能为空"))
         return username
     if len(username) > model_field.max_length:
         problems.append(
-            Problem(
+            row_problem(
                 row,
                 "username",
                 f"不能超过 {model_field.max_length} 个字符（现在是 {len(username)} 个）",
@@ -274,7 +214,7 @@ def _check_username(value: str, row: int, problems: list[Problem]) -> str:
                 reason = "只能包含字母（可以是中文）、数字和 @ . + - _，不能有空格或其他符号"
             else:
                 reason = "不是有效的用户名"
-            problems.append(Problem(row, "username", reason))
+            problems.append(row_problem(row, "username", reason))
             break
     return username
 
@@ -284,7 +224,9 @@ def _check_role(value: str, row: int, problems: list[Problem]) -> str:
     if role is None:
         shown = "（空）" if not value else f"“{value[:40]}”"
         problems.append(
-            Problem(row, "role", f"未知角色 {shown}，必须是 member（成员）或 organiser（组织委员）")
+            row_problem(
+                row, "role", f"未知角色 {shown}，必须是 member（成员）或 organiser（组织委员）"
+            )
         )
         return ""
     return role
@@ -295,12 +237,14 @@ def _check_email(value: str, row: int, problems: list[Problem]) -> str:
         return ""
     limit = get_user_model()._meta.get_field("email").max_length
     if len(value) > limit:
-        problems.append(Problem(row, "email", f"不能超过 {limit} 个字符（现在是 {len(value)} 个）"))
+        problems.append(
+            row_problem(row, "email", f"不能超过 {limit} 个字符（现在是 {len(value)} 个）")
+        )
         return ""
     try:
         EmailValidator()(value)
     except ValidationError:
-        problems.append(Problem(row, "email", "不是有效的电子邮箱地址"))
+        problems.append(row_problem(row, "email", "不是有效的电子邮箱地址"))
         return ""
     return BaseUserManager.normalize_email(value)
 
@@ -329,7 +273,7 @@ class _Planner:
             reasons.append(f"列 {', '.join(repeated)} 出现了不止一次")
         if reasons:
             self.problems.append(
-                Problem(
+                row_problem(
                     row,
                     "表头",
                     "；".join(reasons)
@@ -342,7 +286,7 @@ class _Planner:
         """Collect every problem of one row; a row without any is planned for writing."""
         if len(cells) != len(self.positions):
             self.problems.append(
-                Problem(
+                row_problem(
                     row,
                     "列数",
                     f"这一行有 {len(cells)} 列，表头有 {len(self.positions)} 列"
@@ -369,7 +313,7 @@ class _Planner:
             first_row = self.username_rows.get(username.lower())
             if first_row is not None:
                 problems.append(
-                    Problem(row, "username", f"与第 {first_row} 行的用户名重复（不区分大小写）")
+                    row_problem(row, "username", f"与第 {first_row} 行的用户名重复（不区分大小写）")
                 )
             else:
                 self.username_rows[username.lower()] = row
@@ -412,7 +356,7 @@ class _Planner:
             if exact is None and same_name:
                 others = "、".join(user.get_username() for user in same_name)
                 self.problems.append(
-                    Problem(
+                    row_problem(
                         member.row,
                         "username",
                         f"网站已有用户 {others}，与 {member.username} 只有大小写不同；"
@@ -428,7 +372,7 @@ class _Planner:
         self.members = [
             member
             for member in self.members
-            if not any(problem.row == member.row for problem in self.problems)
+            if not any(problem.number == member.row for problem in self.problems)
         ]
         return [
             name
@@ -502,36 +446,53 @@ def _links(members: list[PlannedMember]) -> list[SetPasswordLink]:
     ]
 
 
-def import_members(path: Path | str, *, dry_run: bool = False) -> ImportResult:
+class RosterImport(FileImport[list[str], RosterResult]):
+    """A CSV file of members: a header row naming the columns, then one member per row."""
+
+    utf8_hint = "在 Excel 里请选择“另存为 → CSV UTF-8（逗号分隔）”后再导入。"
+
+    def split(self, text: str) -> list[tuple[int, list[str]]]:
+        rows = split_rows(text)
+        if not rows:
+            raise ImportFileError.empty(self.path, "没有表头，也没有成员")
+        return rows
+
+    def check(self, units: Sequence[tuple[int, list[str]]]) -> RosterResult:
+        (header_row, header), data_rows = units[0], units[1:]
+        plan = _Planner(header_row, header)
+        if plan.problems:
+            return RosterResult(dry_run=self.dry_run, problems=plan.problems)
+        if not data_rows:
+            raise ImportFileError(f"文件里只有表头，没有任何成员：{self.path}")
+        for row, cells in data_rows:
+            plan.check_row(row, cells)
+        new_branches = plan.match_existing()
+        return RosterResult(
+            dry_run=self.dry_run,
+            problems=plan.problems,
+            members=plan.members,
+            new_branches=new_branches,
+        )
+
+    def write(self, result: RosterResult) -> list[Problem]:
+        _write(result.members, result.new_branches)
+        result.links = _links(result.members)
+        return []
+
+    def run(self) -> RosterResult:
+        """As FileImport.run; someone adding the same user or branch meanwhile is no traceback."""
+        try:
+            return super().run()
+        except IntegrityError as exc:
+            raise ImportFileError(
+                f"写入时与数据库里的数据冲突（可能有人同时在修改成员）：{exc}。没有导入任何内容，请重新导入。"
+            ) from None
+
+
+def import_members(path: Path | str, *, dry_run: bool = False) -> RosterResult:
     """Check the whole file, then (unless dry_run or anything is wrong) write it all at once.
 
-    Raises MemberFileError when the file itself cannot be used. Problems with rows are
+    Raises ImportFileError when the file itself cannot be used. Problems with rows are
     returned in ``result.problems``; when there are any, nothing has been written.
     """
-    rows = read_rows(Path(path))
-    (header_row, header), data_rows = rows[0], rows[1:]
-    result = ImportResult(dry_run=dry_run)
-    plan = _Planner(header_row, header)
-    if plan.problems:
-        result.problems = plan.problems
-        return result
-    if not data_rows:
-        raise MemberFileError(f"文件里只有表头，没有任何成员：{path}")
-    try:
-        with transaction.atomic():
-            for row, cells in data_rows:
-                plan.check_row(row, cells)
-            new_branches = plan.match_existing()
-            result.problems = sorted(plan.problems, key=lambda problem: problem.row)
-            result.members = plan.members
-            result.new_branches = new_branches
-            if result.problems or dry_run:
-                return result
-            _write(plan.members, new_branches)
-            result.links = _links(plan.members)
-    except IntegrityError as exc:
-        # Someone added the same user or branch while we were checking.
-        raise MemberFileError(
-            f"写入时与数据库里的数据冲突（可能有人同时在修改成员）：{exc}。没有导入任何内容，请重新导入。"
-        ) from None
-    return result
+    return RosterImport(path, dry_run=dry_run).run()

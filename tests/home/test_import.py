@@ -27,7 +27,7 @@ from events.models import EventIndexPage, ForumEventPage
 from exhibits.models import ExhibitIndexPage, RevolutionarySitePage
 from home.models import HomePage
 from lectures.models import LectureIndexPage, MicroLecturePage
-from loaders.content import plain_text_to_paragraphs
+from loaders.parsers import plain_text_to_paragraphs
 from stories.models import ExemplarStoryPage, StoryIndexPage
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,118 @@
+"""The file format's vocabulary: which types a line may have, their keys, and parsers.
+
+The kinds themselves (page model, section, label) come from the registry in
+``home.kinds``; this module adds what the import file calls each key, how its value is
+parsed and which keys a line must have.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from wagtail.models import Page
+
+from home.kinds import Kind, all_kinds
+from home.models import ContentPage
+from loaders.parsers import (
+    Parser,
+    parse_aware_datetime,
+    parse_body,
+    parse_capacity,
+    parse_coordinate,
+    parse_optional_integer,
+    parse_optional_text,
+    parse_required_text,
+    parse_slug,
+    parse_tags,
+    parse_topic,
+    parse_url,
+)
+
+# The file's field names per kind, beside those every kind has; the kinds themselves (model,
+# section, label) come from the registry in home.kinds.
+KIND_PARSERS: dict[str, dict[str, Parser]] = {
+    "lecture": {
+        "speaker": parse_optional_text,
+        "duration_seconds": parse_optional_integer,
+        "video_url": parse_url,
+        "transcript": parse_optional_text,
+    },
+    "site": {
+        "province": parse_optional_text,
+        "city": parse_optional_text,
+        "address": parse_optional_text,
+        "latitude": parse_coordinate,
+        "longitude": parse_coordinate,
+        "period": parse_optional_text,
+    },
+    "story": {
+        "person": parse_optional_text,
+        "organisation": parse_optional_text,
+        "category": parse_optional_text,
+    },
+    "event": {
+        "starts_at": parse_aware_datetime,
+        "ends_at": parse_aware_datetime,
+        "venue": parse_optional_text,
+        "online_url": parse_url,
+        "capacity": parse_capacity,
+    },
+}
+KIND_REQUIRED: dict[str, frozenset[str]] = {"event": frozenset({"starts_at"})}
+
+
+@dataclass(frozen=True)
+class ContentKind:
+    """What the file calls a kind, which page model it becomes and where it lives."""
+
+    kind: Kind
+    parsers: dict[str, Parser]
+    required: frozenset[str] = frozenset()
+
+    @property
+    def name(self) -> str:
+        return self.kind.name
+
+    @property
+    def model(self) -> type[ContentPage]:
+        return self.kind.model
+
+    @property
+    def index_model(self) -> type[Page]:
+        return self.kind.index_model
+
+    @property
+    def index_title(self) -> str:
+        return str(self.kind.label)
+
+    @property
+    def index_slug(self) -> str:
+        return self.kind.section_slug
+
+
+COMMON_PARSERS: dict[str, Parser] = {
+    "slug": parse_slug,
+    "title": parse_required_text,
+    "summary": parse_optional_text,
+    "body": parse_body,
+    "tags": parse_tags,
+    "topic": parse_topic,
+}
+COMMON_REQUIRED = frozenset({"type", "slug", "title", "body"})
+
+
+@cache
+def content_kinds() -> dict[str, ContentKind]:
+    """Every registered kind the file format knows, by name, in menu order."""
+    return {
+        kind.name: ContentKind(
+            kind, KIND_PARSERS[kind.name], KIND_REQUIRED.get(kind.name, frozenset())
+        )
+        for kind in all_kinds()
+        if kind.name in KIND_PARSERS
+    }
+
+
+def kind_names() -> str:
+    return "、".join(content_kinds())
