@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import io
-import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +25,7 @@ from django.db import IntegrityError
 from django.db.models.functions import Lower
 
 from core.importing import DRY_RUN_NOTE, FileImport, ImportFileError, ImportResult, Problem
+from core.text import has_line_controls
 from members.accounts import link_lifetime, set_password_url
 from members.models import Branch, MemberProfile, Role
 
@@ -171,10 +171,6 @@ def split_rows(text: str) -> list[tuple[int, list[str]]]:
 # --- Checking values -----------------------------------------------------------------
 
 
-def _has_control_characters(text: str) -> bool:
-    return any(unicodedata.category(char) == "Cc" for char in text)
-
-
 def _check_text(value: str, limit: int, row: int, name: str, problems: list[Problem]) -> str:
     """A required one-line text of at most ``limit`` characters."""
     if not value:
@@ -183,7 +179,7 @@ def _check_text(value: str, limit: int, row: int, name: str, problems: list[Prob
         problems.append(
             row_problem(row, name, f"不能超过 {limit} 个字符（现在是 {len(value)} 个）")
         )
-    elif _has_control_characters(value):
+    elif has_line_controls(value):
         problems.append(row_problem(row, name, "不能包含换行、制表符等控制字符"))
     return value
 
