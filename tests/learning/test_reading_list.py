@@ -13,7 +13,6 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
@@ -26,7 +25,7 @@ from learning.models import Dismissal, LearningEvent, LearningRecord, Verb
 from learning.reading_list.items import reading_list
 from learning.reading_list.ranking import TOPIC_CAP
 from learning.records import refresh_records
-from members.models import Branch, MemberProfile
+from tests.factories import BranchFactory, login, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -39,12 +38,6 @@ EXPLORE = "拓展视野"
 
 
 # --- Building histories -------------------------------------------------------------------
-
-
-def make_member(username: str, branch: Branch | None = None):
-    user = get_user_model().objects.create_user(username, password="pw-" + username)
-    MemberProfile.objects.create(user=user, display_name=username, branch=branch)
-    return user
 
 
 def study(member, pages, verb: str = "viewed", value: float | None = 120, days_ago: float = 1):
@@ -128,12 +121,12 @@ def assert_rules(member, items, limit: int = 10) -> None:
 
 @pytest.fixture
 def branch(db):
-    return Branch.objects.create(name="计算机学院学生第一党支部")
+    return BranchFactory(name="计算机学院学生第一党支部")
 
 
 @pytest.fixture
 def member(branch):
-    return make_member("xiaohong", branch)
+    return make_member("xiaohong", branch=branch)
 
 
 @pytest.fixture
@@ -147,7 +140,7 @@ def long_history(member, branch):
         else:
             study(member, [page], value=30 + number * 10, days_ago=number + 1)
     for number in range(6):
-        mate = make_member(f"mate{number}", branch)
+        mate = make_member(f"mate{number}", branch=branch)
         study(mate, pages[number : number + 12], days_ago=2)
         complete(mate, pages[20 + number : 24 + number], days_ago=1)
     return member
@@ -206,8 +199,7 @@ def test_no_exploration_label_when_every_topic_was_touched(member):
 
 
 def test_started_not_finished_is_continued(member):
-    client = Client()
-    client.force_login(member)
+    client = login(member)
     lecture = topic_pages("延安精神")[0]
     event = {
         "id": str(uuid.uuid4()),
@@ -250,7 +242,7 @@ def test_members_who_studied_a_also_studied_b(member):
     first, then = topic_pages("井冈山精神")[0], topic_pages("乡村振兴")[0]
     weak = topic_pages("乡村振兴")[1]  # so 乡村振兴 is touched: B is not the exploration item
     for number in range(3):
-        other = make_member(f"classmate{number}")
+        other = make_member(f"classmate{number}", branch=None)
         study(other, [first], days_ago=5)
         study(other, [then], days_ago=3)
     study(member, [first], value=600, days_ago=1)
@@ -265,7 +257,7 @@ def test_members_who_studied_a_also_studied_b(member):
 def test_a_pair_seen_once_points_at_nobody(member):
     first, then = topic_pages("井冈山精神")[0], topic_pages("乡村振兴")[0]
     weak = topic_pages("乡村振兴")[1]
-    other = make_member("only-one")
+    other = make_member("only-one", branch=None)
     study(other, [first, then], days_ago=3)
     study(member, [first], value=600, days_ago=1)
     study(member, [weak], value=0, days_ago=40)
@@ -321,10 +313,10 @@ def test_cold_start_shows_what_the_branch_studies_without_naming_anyone(member, 
     favourite = topic_pages("西柏坡精神")[0]
     lonely = topic_pages("青年担当")[0]
     for number in range(3):
-        study(make_member(f"mate{number}", branch), [favourite], days_ago=1)
+        study(make_member(f"mate{number}", branch=branch), [favourite], days_ago=1)
     # One member alone would be recognisable: their page is not a branch favourite.
-    study(make_member("alone", branch), [lonely], days_ago=1)
-    study(make_member("elsewhere"), [lonely], days_ago=1)
+    study(make_member("alone", branch=branch), [lonely], days_ago=1)
+    study(make_member("elsewhere", branch=None), [lonely], days_ago=1)
 
     items = reading_list(member)
     assert_rules(member, items)
@@ -349,7 +341,7 @@ def test_dismiss_through_the_api_is_idempotent_and_sticks(member):
     assert Dismissal.objects.filter(member=member, page=first).count() == 1
     listed = [item["page"] for item in client.get(API_URL).json()["items"]]
     assert first.pk not in listed
-    other = make_member("someone-else")
+    other = make_member("someone-else", branch=None)
     assert first.pk in {item.page.pk for item in reading_list(other)}  # per member
 
 
@@ -430,10 +422,9 @@ def test_anonymous_visitors_get_nothing(client):
 
 
 def test_api_serves_only_the_logged_in_members_list(member, long_history):
-    other = make_member("classmate")
+    other = make_member("classmate", branch=None)
     study(other, topic_pages("抗疫精神") + topic_pages("航天精神"), value=600)
-    client = Client()
-    client.force_login(other)
+    client = login(other)
     own = client.get(API_URL).json()
     for params in ({"user": member.pk}, {"member": member.pk}, {"user_id": member.pk}):
         assert client.get(API_URL, params).json() == own
@@ -444,8 +435,7 @@ def test_api_serves_only_the_logged_in_members_list(member, long_history):
 
 
 def test_api_items_have_the_documented_shape(long_history):
-    client = Client()
-    client.force_login(long_history)
+    client = login(long_history)
     response = client.get(API_URL)
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
