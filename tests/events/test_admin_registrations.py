@@ -17,8 +17,14 @@ from django.utils import timezone
 from events.models import Registration
 from events.registration import cancel, check_in, register
 from home.models import ContentPage
-from members.models import Branch, Role
-from tests.factories import ForumEventPageFactory, UserFactory, login, make_member
+from members.models import Role
+from tests.factories import (
+    BranchFactory,
+    ForumEventPageFactory,
+    UserFactory,
+    login,
+    make_member,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -57,8 +63,8 @@ def csv_of(response) -> list[list[str]]:
 @pytest.fixture
 def branches():
     return (
-        Branch.objects.create(name="计算机学院学生第一党支部"),
-        Branch.objects.create(name="马克思主义学院教工党支部"),
+        BranchFactory(name="计算机学院学生第一党支部"),
+        BranchFactory(name="马克思主义学院教工党支部"),
     )
 
 
