@@ -117,7 +117,8 @@ class ContentPageFactory(wagtail_factories.PageFactory):
     """A content page under the demo's section for its kind (``parent``), published through a
     revision as an editor would.
 
-    ``tags=[...]`` tags it before publishing; ``publish=False`` leaves it a draft.
+    ``tags=[...]`` tags it before publishing. ``publish=False`` only saves it, with no
+    revision: with ``live=False`` too, it is a draft.
     """
 
     class Meta:
