@@ -1,13 +1,15 @@
 """Shared fixtures: every test process builds the demo site once, in its own test database.
 
 Tests run inside a transaction that is rolled back, so each starts from the same demo tree.
+Tests that do not use the database never wait for the demo. Test data on top of the demo
+comes from ``tests/factories.py``.
 """
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
+
+from tests.factories import UserFactory
 
 
 @pytest.fixture(scope="session")
@@ -29,20 +31,11 @@ def home_page(db):
     return HomePage.objects.get()
 
 
-def make_user(username: str, group_name: str | None = None, **extra):
-    user = get_user_model().objects.create_user(
-        username=username, password="pw-" + username, **extra
-    )
-    if group_name:
-        user.groups.add(Group.objects.get(name=group_name))
-    return user
-
-
 @pytest.fixture
 def editor(db):
-    return make_user("editor1", "编辑")
+    return UserFactory(username="editor1", groups=["编辑"])
 
 
 @pytest.fixture
 def reviewer(db):
-    return make_user("reviewer1", "审核")
+    return UserFactory(username="reviewer1", groups=["审核"])

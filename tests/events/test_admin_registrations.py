@@ -17,9 +17,14 @@ from django.utils import timezone
 from events.models import Registration
 from events.registration import cancel, check_in, register
 from home.models import ContentPage
-from members.models import Branch, MemberProfile, Role
-from tests.conftest import make_user
-from tests.events.helpers import login, make_event, make_member
+from members.models import Role
+from tests.factories import (
+    BranchFactory,
+    ForumEventPageFactory,
+    UserFactory,
+    login,
+    make_member,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -55,18 +60,11 @@ def csv_of(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
 
 
-def member(username, name, branch, number=""):
-    user = make_member(username, branch=branch, name=name)
-    if number:
-        MemberProfile.objects.filter(user=user).update(student_number=number)
-    return user
-
-
 @pytest.fixture
 def branches():
     return (
-        Branch.objects.create(name="计算机学院学生第一党支部"),
-        Branch.objects.create(name="马克思主义学院教工党支部"),
+        BranchFactory(name="计算机学院学生第一党支部"),
+        BranchFactory(name="马克思主义学院教工党支部"),
     )
 
 
@@ -77,13 +75,13 @@ def forum(branches):
     钱七 cancelled while waiting, so nobody moved up; times are one minute apart.
     """
     computing, marxism = branches
-    event = make_event(slug="admin-forum", title="科技报国论坛", capacity=2)
+    event = ForumEventPageFactory(slug="admin-forum", title="科技报国论坛", capacity=2)
     people = {
-        "zhang": member("zhang", "张三", computing, "2023001"),
-        "li": member("li", "李四", marxism),
-        "qian": member("qian", "钱七", computing),
-        "wang": member("wang", "王五", computing),
-        "zhao": member("zhao", "赵六", marxism),
+        "zhang": make_member("zhang", name="张三", branch=computing, student_number="2023001"),
+        "li": make_member("li", name="李四", branch=marxism),
+        "qian": make_member("qian", name="钱七", branch=computing),
+        "wang": make_member("wang", name="王五", branch=computing),
+        "zhao": make_member("zhao", name="赵六", branch=marxism),
     }
     start = timezone.now() - timedelta(hours=1)
     for minute, username in enumerate(["zhang", "li", "qian", "wang", "zhao"]):
@@ -130,7 +128,7 @@ def test_editor_lists_registrations_with_event_member_branch_and_status(editor, 
 
 def test_editor_filters_by_event_status_and_check_in_and_searches(editor, forum):
     event, people = forum
-    other = make_event(slug="other-forum", title="红色经典读书会", capacity=None)
+    other = ForumEventPageFactory(slug="other-forum", title="红色经典读书会", capacity=None)
     register(other, make_member("sun", name="孙八"))
     zhang = Registration.objects.get(event=event, member=people["zhang"])
     Registration.objects.filter(pk=zhang.pk).update(checked_in_at=timezone.now())
@@ -205,7 +203,7 @@ def test_event_page_shows_summary_confirmed_waiting_in_order_and_cancelled(edito
     event, people = forum
     # 张三 cancels: 王五 moves up, 赵六 is first in line, then a newcomer.
     cancel(event, people["zhang"])
-    register(event, member("late", "周九", None))
+    register(event, make_member("late", name="周九"))
     html = html_of(login(editor).get(reverse(PAGE, args=[event.pk])))
 
     assert "报名名单" in html and "科技报国论坛" in html
@@ -226,7 +224,7 @@ def test_event_page_shows_summary_confirmed_waiting_in_order_and_cancelled(edito
 
 
 def test_event_page_without_capacity_or_registrations(editor):
-    event = make_event(slug="open-forum", capacity=None)
+    event = ForumEventPageFactory(slug="open-forum", capacity=None)
     html = html_of(login(editor).get(reverse(PAGE, args=[event.pk])))
     assert "不限" in html and "还没有人报名。" in html and "没有人在候补。" in html
 
@@ -234,9 +232,14 @@ def test_event_page_without_capacity_or_registrations(editor):
 def test_event_page_of_a_hundred_registrations_is_a_bounded_number_of_queries(
     editor, branches, django_assert_max_num_queries
 ):
-    event = make_event(slug="big-forum", capacity=60)
+    event = ForumEventPageFactory(slug="big-forum", capacity=60)
     for n in range(100):
-        register(event, member(f"m{n}", f"成员{n}", branches[n % 2], f"2024{n:03d}"))
+        register(
+            event,
+            make_member(
+                f"m{n}", name=f"成员{n}", branch=branches[n % 2], student_number=f"2024{n:03d}"
+            ),
+        )
     for n in range(0, 100, 10):
         cancel(event, Registration.objects.get(event=event, member__username=f"m{n}").member)
     client = login(editor)
@@ -300,8 +303,8 @@ def test_csv_times_are_beijing_time_and_the_filename_names_the_event(editor, for
 
 
 def test_csv_defuses_formulas_in_names(editor, branches):
-    event = make_event(slug="formula-forum", title="公式/测试", capacity=3)
-    register(event, member("formula", "=1+1", branches[0], "+86"))
+    event = ForumEventPageFactory(slug="formula-forum", title="公式/测试", capacity=3)
+    register(event, make_member("formula", name="=1+1", branch=branches[0], student_number="+86"))
     response = login(editor).get(reverse(CSV, args=[event.pk]))
     row = csv_of(response)[1]
     assert row[1] == "'=1+1" and row[3] == "'+86"
@@ -311,8 +314,8 @@ def test_csv_defuses_formulas_in_names(editor, branches):
 
 
 def test_member_without_profile_shows_the_username(editor):
-    event = make_event(slug="staff-forum", capacity=3)
-    register(event, make_user("staffer"))
+    event = ForumEventPageFactory(slug="staff-forum", capacity=3)
+    register(event, UserFactory(username="staffer"))
     rows = csv_of(login(editor).get(reverse(CSV, args=[event.pk])))
     assert rows[1][1:5] == ["staffer", "staffer", "", ""]
     assert "staffer" in html_of(login(editor).get(reverse(PAGE, args=[event.pk])))
@@ -323,7 +326,7 @@ def test_member_without_profile_shows_the_username(editor):
 
 def test_reviewers_and_superusers_see_it_too(reviewer, forum):
     event, _people = forum
-    boss = make_user("boss", is_superuser=True, is_staff=True)
+    boss = UserFactory(username="boss", is_superuser=True, is_staff=True)
     for user in (reviewer, boss):
         client = login(user)
         assert client.get(reverse(LIST)).status_code == 200
@@ -363,7 +366,7 @@ def test_admin_users_without_the_permission_are_refused(forum):
             content_type__app_label="events", content_type__model="registration"
         )
     )
-    user = make_user("backoffice", "其他后台用户")
+    user = UserFactory(username="backoffice", groups=["其他后台用户"])
     client = login(user)
     assert client.get(reverse("wagtailadmin_home")).status_code == 200
     for url in (
@@ -409,7 +412,7 @@ def test_event_pages_have_a_registrations_button_for_editors_only(editor, forum)
     Group.objects.get(name="编辑").permissions.remove(
         Permission.objects.get(content_type__app_label="events", codename="view_registration")
     )
-    plain_editor = make_user("editor2", "编辑")
+    plain_editor = UserFactory(username="editor2", groups=["编辑"])
     assert url not in html_of(login(plain_editor).get(edit))
 
 
@@ -422,7 +425,9 @@ def test_admin_menu_has_the_registrations_item_for_those_who_may_see_them(editor
     Group.objects.get(name="审核").permissions.remove(
         Permission.objects.get(content_type__app_label="events", codename="view_registration")
     )
-    html = html_of(login(make_user("reviewer2", "审核")).get(reverse("wagtailadmin_home")))
+    html = html_of(
+        login(UserFactory(username="reviewer2", groups=["审核"])).get(reverse("wagtailadmin_home"))
+    )
     assert "event-registrations" not in html
 
 
@@ -451,7 +456,7 @@ def test_migration_grants_view_to_editors_and_reviewers_and_check_in_to_editors(
 
 
 def test_group_editor_offers_view_and_check_in_permissions_only():
-    boss = make_user("boss", is_superuser=True, is_staff=True)
+    boss = UserFactory(username="boss", is_superuser=True, is_staff=True)
     editors = Group.objects.get(name="编辑")
     html = html_of(login(boss).get(reverse("wagtailusers_groups:edit", args=[editors.pk])))
     view, change, add, delete = (

@@ -8,7 +8,7 @@ from django.test import Client
 from icalendar import Calendar
 
 from events.models import ForumEventPage
-from tests.events.helpers import make_event
+from tests.factories import ForumEventPageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,9 @@ def download(event) -> tuple:
 
 
 def test_ics_has_start_and_end_in_the_events_zone_and_in_utc():
-    event = make_event(slug="calendar-forum", title="创新报国先锋论坛", venue="学术交流中心")
+    event = ForumEventPageFactory(
+        slug="calendar-forum", title="创新报国先锋论坛", venue="学术交流中心"
+    )
     starts = datetime(2027, 3, 5, 6, 30, tzinfo=UTC)  # 14:30 in Beijing
     ForumEventPage.objects.filter(pk=event.pk).update(
         starts_at=starts, ends_at=starts + timedelta(hours=3)
@@ -54,7 +56,7 @@ def test_ics_has_start_and_end_in_the_events_zone_and_in_utc():
 
 
 def test_an_event_without_an_end_lasts_two_hours():
-    event = make_event(slug="open-ended")
+    event = ForumEventPageFactory(slug="open-ended")
     _, calendar = download(event)
     [entry] = calendar.walk("VEVENT")
     assert entry.decoded("dtend") - entry.decoded("dtstart") == timedelta(hours=2)
@@ -62,7 +64,7 @@ def test_an_event_without_an_end_lasts_two_hours():
 
 
 def test_anyone_may_download_it_and_only_by_get():
-    event = make_event(slug="public-forum")
+    event = ForumEventPageFactory(slug="public-forum")
     assert Client().get(event.url + "ics/").status_code == 200
     assert Client().post(event.url + "ics/").status_code == 405
     assert Client().get("/events/no-such-forum/ics/").status_code == 404

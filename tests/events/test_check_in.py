@@ -15,7 +15,7 @@ from events.models import (
 from events.registration import CODE_ATTEMPT_LIMIT
 from learning.models import LearningEvent, LearningRecord, Verb
 from members.models import Role
-from tests.events.helpers import login, make_event, make_member
+from tests.factories import ForumEventPageFactory, login, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def messages_of(response) -> list[str]:
 @pytest.fixture
 def event():
     """Starts in an hour: check-in is open (it opens two hours before the start)."""
-    return make_event(starts_in=timedelta(hours=1), capacity=3, check_in_code="246810")
+    return ForumEventPageFactory(starts_in=timedelta(hours=1), capacity=3, check_in_code="246810")
 
 
 @pytest.fixture
@@ -97,7 +97,7 @@ def test_only_confirmed_registrations_can_be_checked_in(event, organiser):
 
 
 def test_tampered_desk_form_changes_nothing(event, organiser):
-    other_event = make_event(slug="other-forum", starts_in=timedelta(hours=1))
+    other_event = ForumEventPageFactory(slug="other-forum", starts_in=timedelta(hours=1))
     stranger = registered(other_event, "stranger")
     foreign = Registration.objects.get(event=other_event, member=stranger)
     desk = login(organiser)
@@ -170,7 +170,7 @@ def test_the_code_needs_a_confirmed_registration(event):
 
 
 def test_check_in_is_closed_before_the_window_and_after_the_event(organiser):
-    event = make_event(starts_in=timedelta(days=2), check_in_code="135790")
+    event = ForumEventPageFactory(starts_in=timedelta(days=2), check_in_code="135790")
     member = registered(event, "m")
     client = login(member)
     response = client.post(event.url + "check-in/code/", {"code": "135790"}, follow=True)

@@ -16,7 +16,7 @@ from django.db import connection, connections
 from events import registration as places
 from events.models import Registration, RegistrationAction, RegistrationStatus
 from learning.models import LearningEvent, Verb
-from tests.events.helpers import make_event, make_member
+from tests.factories import ForumEventPageFactory, make_member
 
 MEMBERS = 60
 CAPACITY = 10
@@ -94,7 +94,9 @@ def all_at_once(action, members) -> tuple[list, list]:
 
 def test_simultaneous_registrations_never_overbook(committed):
     event = elsewhere(
-        lambda: make_event(slug="rush-forum", starts_in=timedelta(days=2), capacity=CAPACITY)
+        lambda: ForumEventPageFactory(
+            slug="rush-forum", starts_in=timedelta(days=2), capacity=CAPACITY
+        )
     )
     committed["events"].append(event)
     members = elsewhere(lambda: [make_member(f"rush{n}") for n in range(MEMBERS)])
@@ -137,7 +139,9 @@ def test_simultaneous_registrations_never_overbook(committed):
 
 def test_one_member_tapping_twice_gets_one_registration(committed):
     event = elsewhere(
-        lambda: make_event(slug="double-tap-forum", starts_in=timedelta(days=2), capacity=CAPACITY)
+        lambda: ForumEventPageFactory(
+            slug="double-tap-forum", starts_in=timedelta(days=2), capacity=CAPACITY
+        )
     )
     committed["events"].append(event)
     member = elsewhere(lambda: make_member("double-tapper"))

@@ -14,7 +14,7 @@ from events.models import (
     RegistrationStatus,
 )
 from learning.models import LearningEvent, LearningRecord, Verb
-from tests.events.helpers import login, make_event, make_member
+from tests.factories import ForumEventPageFactory, login, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,7 @@ def registered_events(member, event) -> int:
 
 
 def test_register_confirms_a_place_and_records_it_in_learning_history():
-    event = make_event(capacity=5)
+    event = ForumEventPageFactory(capacity=5)
     member = make_member("reader", email="reader@example.edu.cn")
     response = register(member, event)
     assert response.status_code == 200
@@ -63,7 +63,7 @@ def test_register_confirms_a_place_and_records_it_in_learning_history():
 def test_full_event_puts_members_on_the_waiting_list_and_promotes_in_order(
     django_capture_on_commit_callbacks,
 ):
-    event = make_event(capacity=2)
+    event = ForumEventPageFactory(capacity=2)
     first, second, *waiting = [
         make_member(name, email=f"{name}@example.edu.cn") for name in ("a", "b", "c", "d", "e")
     ]
@@ -119,7 +119,7 @@ def test_full_event_puts_members_on_the_waiting_list_and_promotes_in_order(
 
 
 def test_registering_again_after_cancelling_joins_the_end_of_the_line():
-    event = make_event(capacity=1)
+    event = ForumEventPageFactory(capacity=1)
     a, b, c = make_member("a"), make_member("b"), make_member("c")
     register(a, event)
     register(b, event)
@@ -138,7 +138,7 @@ def test_registering_again_after_cancelling_joins_the_end_of_the_line():
 
 
 def test_a_cancellation_is_not_a_learning_event():
-    event = make_event(capacity=3)
+    event = ForumEventPageFactory(capacity=3)
     member = make_member("m")
     register(member, event)
     cancel(member, event)
@@ -147,7 +147,7 @@ def test_a_cancellation_is_not_a_learning_event():
 
 
 def test_unlimited_capacity_confirms_everyone():
-    event = make_event(capacity=None)
+    event = ForumEventPageFactory(capacity=None)
     members = [make_member(f"u{n}") for n in range(25)]
     for member in members:
         register(member, event)
@@ -157,7 +157,7 @@ def test_unlimited_capacity_confirms_everyone():
 
 
 def test_double_registration_is_refused_politely():
-    event = make_event(capacity=1)
+    event = ForumEventPageFactory(capacity=1)
     member, other = make_member("m"), make_member("o")
     register(member, event)
     response = register(member, event)
@@ -170,7 +170,7 @@ def test_double_registration_is_refused_politely():
 
 
 def test_registration_closes_at_the_time_the_editor_set():
-    event = make_event(
+    event = ForumEventPageFactory(
         starts_in=timedelta(days=2), registration_closes_at=timezone.now() - timedelta(minutes=1)
     )
     member = make_member("late")
@@ -183,7 +183,7 @@ def test_registration_closes_at_the_time_the_editor_set():
 
 
 def test_registration_closes_at_the_start_by_default():
-    event = make_event(starts_in=timedelta(hours=1))
+    event = ForumEventPageFactory(starts_in=timedelta(hours=1))
     assert event.registration_deadline == event.starts_at
     ForumEventPage.objects.filter(pk=event.pk).update(
         starts_at=timezone.now() - timedelta(minutes=5)
@@ -197,7 +197,7 @@ def test_past_event_refuses_registration_and_shows_recording_and_materials():
     from lectures.models import MicroLecturePage
 
     recording = MicroLecturePage.objects.live().first()
-    event = make_event(
+    event = ForumEventPageFactory(
         starts_in=-timedelta(days=3),
         recording=recording,
         materials=[
@@ -216,7 +216,7 @@ def test_past_event_refuses_registration_and_shows_recording_and_materials():
 
 
 def test_cancelling_after_the_start_is_refused():
-    event = make_event(capacity=2)
+    event = ForumEventPageFactory(capacity=2)
     member = make_member("m")
     register(member, event)
     ForumEventPage.objects.filter(pk=event.pk).update(
@@ -228,14 +228,14 @@ def test_cancelling_after_the_start_is_refused():
 
 
 def test_cancelling_without_a_registration_changes_nothing():
-    event = make_event()
+    event = ForumEventPageFactory()
     response = cancel(make_member("m"), event)
     assert messages_of(response) == ["你没有报名这个活动。"]
     assert not Registration.objects.exists()
 
 
 def test_anonymous_visitors_are_sent_to_log_in():
-    event = make_event()
+    event = ForumEventPageFactory()
     client = Client()
     page = client.get(event.url).content.decode()
     assert "登录后报名" in page
@@ -249,7 +249,7 @@ def test_anonymous_visitors_are_sent_to_log_in():
 
 
 def test_registering_takes_a_post():
-    event = make_event()
+    event = ForumEventPageFactory()
     client = login(make_member("m"))
     assert client.get(event.url + "register/").status_code == 405
     assert client.get(event.url + "cancel/").status_code == 405
@@ -259,7 +259,7 @@ def test_registering_takes_a_post():
 def test_unknown_or_unpublished_event_is_not_found():
     member = make_member("m")
     client = login(member)
-    event = make_event()
+    event = ForumEventPageFactory()
     assert client.post("/events/no-such-forum/register/").status_code == 404
     assert client.post(event.url + "no-such-action/").status_code == 404
     event.unpublish()
@@ -270,7 +270,7 @@ def test_unknown_or_unpublished_event_is_not_found():
 
 def test_online_link_is_shown_to_confirmed_members_only():
     link = "https://meeting.example.edu.cn/room/42"
-    event = make_event(capacity=1, online_url=link, venue="")
+    event = ForumEventPageFactory(capacity=1, online_url=link, venue="")
     first, second = make_member("first"), make_member("second")
     assert link not in Client().get(event.url).content.decode()
     register(first, event)
@@ -283,7 +283,7 @@ def test_online_link_is_shown_to_confirmed_members_only():
 
 
 def test_a_larger_capacity_published_by_an_editor_moves_the_waiting_list_up():
-    event = make_event(capacity=1)
+    event = ForumEventPageFactory(capacity=1)
     members = [make_member(name) for name in ("a", "b", "c")]
     for member in members:
         register(member, event)
@@ -295,12 +295,18 @@ def test_a_larger_capacity_published_by_an_editor_moves_the_waiting_list_up():
 
 def test_my_events_lists_upcoming_registrations_soonest_first():
     member = make_member("m")
-    later = make_event(slug="later", title="后面的论坛", starts_in=timedelta(days=9), capacity=5)
-    sooner = make_event(
+    later = ForumEventPageFactory(
+        slug="later", title="后面的论坛", starts_in=timedelta(days=9), capacity=5
+    )
+    sooner = ForumEventPageFactory(
         slug="sooner", title="最近的论坛", starts_in=timedelta(days=1), capacity=None
     )
-    full = make_event(slug="full", title="满员的论坛", starts_in=timedelta(days=4), capacity=1)
-    dropped = make_event(slug="dropped", title="取消了的论坛", starts_in=timedelta(days=2))
+    full = ForumEventPageFactory(
+        slug="full", title="满员的论坛", starts_in=timedelta(days=4), capacity=1
+    )
+    dropped = ForumEventPageFactory(
+        slug="dropped", title="取消了的论坛", starts_in=timedelta(days=2)
+    )
     register(make_member("other"), full)
     for event in (later, sooner, full, dropped):
         register(member, event)
@@ -313,7 +319,7 @@ def test_my_events_lists_upcoming_registrations_soonest_first():
 
 
 def test_the_event_page_keeps_a_bounded_number_of_queries(django_assert_max_num_queries):
-    event = make_event(capacity=10)
+    event = ForumEventPageFactory(capacity=10)
     members = [make_member(f"q{n}") for n in range(15)]
     for member in members:
         register(member, event)
@@ -325,7 +331,7 @@ def test_the_event_page_keeps_a_bounded_number_of_queries(django_assert_max_num_
 
 
 def test_studied_button_is_not_offered_for_events():
-    event = make_event()
+    event = ForumEventPageFactory()
     member = make_member("m")
     client = login(member)
     assert "学完了" not in client.get(event.url).content.decode()
@@ -337,7 +343,7 @@ def test_studied_button_is_not_offered_for_events():
 
 
 def test_members_export_includes_their_registrations_and_nobody_elses():
-    event = make_event(capacity=1)
+    event = ForumEventPageFactory(capacity=1)
     member, other = make_member("m"), make_member("o")
     register(other, event)
     register(member, event)
@@ -351,7 +357,7 @@ def test_members_export_includes_their_registrations_and_nobody_elses():
 def test_registration_cannot_close_after_the_start():
     from django.core.exceptions import ValidationError
 
-    event = make_event()
+    event = ForumEventPageFactory()
     event.registration_closes_at = event.starts_at + timedelta(minutes=30)
     with pytest.raises(ValidationError) as refused:
         event.full_clean()

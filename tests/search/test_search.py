@@ -7,7 +7,6 @@ from django.contrib.auth.models import Group
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 from wagtail.models import PageViewRestriction
 
-from core.segment import query_words, segment_for_index, segment_query
 from events.models import EventIndexPage, ForumEventPage
 from exhibits.models import ExhibitIndexPage, RevolutionarySitePage
 from lectures.models import LectureIndexPage, MicroLecturePage
@@ -63,21 +62,6 @@ def api(client, **params):
 
 def result_ids(client, **params) -> list[int]:
     return [item["page"] for item in api(client, **params)["results"]]
-
-
-class TestSegmentation:
-    def test_index_holds_the_words_inside_a_long_name(self):
-        words = segment_for_index("井冈山革命博物馆").split()
-        assert {"井冈山", "革命", "博物馆"} <= set(words)
-
-    def test_query_words_drop_operators_and_punctuation(self):
-        assert segment_query('"AND OR NOT* ^(井冈山)') == "and or not 井冈山"
-        assert query_words("南泥湾的故事") == ["南泥湾", "故事"]
-        assert query_words("%_\x00") == []
-
-    def test_mixed_chinese_english_and_digits(self):
-        assert query_words("Python课程 5G") == ["python", "课程", "5g"]
-        assert query_words("Ｐｙｔｈｏｎ") == ["python"]  # full-width typing on phones
 
 
 class TestFindingChineseWords:
@@ -382,16 +366,3 @@ def test_events_are_searchable_too(client):
         starts_at=timezone.now() + timedelta(days=3),
     )
     assert event.pk in result_ids(client, q="报告厅")
-
-
-def test_elasticsearch_backend_is_configured_for_chinese():
-    """Runs without a cluster: building the backend opens no connection."""
-    from search.backends.elasticsearch import ChineseElasticsearchBackend
-
-    backend = ChineseElasticsearchBackend(
-        {"URLS": ["http://127.0.0.1:9"], "ANALYZER": "ik_max_word"}
-    )
-    analyzers = backend.settings["settings"]["analysis"]["analyzer"]
-    assert analyzers["default"] == {"type": "ik_max_word"}
-    assert "edgengram_analyzer" in analyzers  # Wagtail's autocomplete analyzer is kept
-    assert backend._segmented("井冈山革命博物馆，AND 延安") == "井冈山革命博物馆 and 延安"

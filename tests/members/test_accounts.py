@@ -1,10 +1,10 @@
 """A member logs in and out on a phone; password guessing is stopped early."""
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
 
 from lectures.models import MicroLecturePage
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 LOGIN = "/login/"
@@ -14,12 +14,12 @@ PASSWORD = "长征精神-1935"
 
 @pytest.fixture
 def member(db):
-    return get_user_model().objects.create_user("zhangsan", password=PASSWORD)
+    return UserFactory(username="zhangsan", password=PASSWORD)
 
 
 @pytest.fixture
 def other_member(db):
-    return get_user_model().objects.create_user("lisi", password=PASSWORD)
+    return UserFactory(username="lisi", password=PASSWORD)
 
 
 def log_in(client, username, password, **extra):

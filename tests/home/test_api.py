@@ -4,8 +4,9 @@ import pytest
 
 from events.models import ForumEventPage
 from exhibits.models import RevolutionarySitePage
-from lectures.models import LectureIndexPage, MicroLecturePage
+from lectures.models import MicroLecturePage
 from stories.models import ExemplarStoryPage
+from tests.factories import MicroLecturePageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -76,9 +77,9 @@ def test_listing_by_type(client, model):
 
 
 def test_drafts_are_absent(client):
-    index = LectureIndexPage.objects.get()
-    draft = MicroLecturePage(title="草稿课程", slug="draft-lecture", topic="长征精神", live=False)
-    index.add_child(instance=draft)
+    draft = MicroLecturePageFactory(
+        title="草稿课程", slug="draft-lecture", topic="长征精神", live=False, publish=False
+    )
     assert client.get(f"/api/v2/pages/{draft.pk}/").status_code == 404
     listing = client.get(
         "/api/v2/pages/", {"type": "lectures.MicroLecturePage", "limit": 50}

@@ -7,17 +7,16 @@ from django.core.management import call_command
 from django.utils import timezone
 from wagtail.models import Page, Workflow
 
-from lectures.models import LectureIndexPage, MicroLecturePage
+from lectures.models import MicroLecturePage
+from tests.factories import MicroLecturePageFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def draft_lecture(editor) -> MicroLecturePage:
-    index = LectureIndexPage.objects.get()
-    lecture = MicroLecturePage(
-        title="待审微党课", slug="pending-lecture", topic="红船精神", live=False
+    lecture = MicroLecturePageFactory(
+        title="待审微党课", slug="pending-lecture", topic="红船精神", live=False, publish=False
     )
-    index.add_child(instance=lecture)
     lecture.save_revision(user=editor)
     return lecture
 

@@ -5,7 +5,6 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
@@ -15,6 +14,7 @@ from learning.models import LearningEvent, LearningRecord
 from learning.records import rebuild_records
 from lectures.models import MicroLecturePage
 from stories.models import ExemplarStoryPage
+from tests.factories import UserFactory, login
 
 pytestmark = pytest.mark.django_db
 ENDPOINT = "/api/learning/events/"
@@ -22,7 +22,7 @@ ENDPOINT = "/api/learning/events/"
 
 @pytest.fixture
 def member(db):
-    return get_user_model().objects.create_user("xiaoming", password="pw-xiaoming")
+    return UserFactory(username="xiaoming")
 
 
 @pytest.fixture
@@ -55,8 +55,7 @@ def post(client, events, csrf=True, raw=None):
 
 
 def test_opening_a_page_records_a_view(member):
-    client = Client()
-    client.force_login(member)
+    client = login(member)
     page = RevolutionarySitePage.objects.live().first()
     client.get(page.url)
     assert LearningEvent.objects.filter(member=member, page=page, verb="viewed").count() == 1
@@ -250,7 +249,7 @@ def test_rebuild_gives_identical_records(browser, member):
 
 
 def test_one_member_cannot_write_anothers_history(browser, member):
-    other = get_user_model().objects.create_user("xiaohong", password="pw")
+    other = UserFactory(username="xiaohong")
     lecture = MicroLecturePage.objects.live().first()
     payload = event(lecture)
     payload["member"] = other.pk

@@ -18,24 +18,13 @@ from assignments.models import Assignment, AssignmentItem
 from exhibits.models import RevolutionarySitePage
 from home.models import ContentPage
 from lectures.models import MicroLecturePage
-from members.models import Branch, MemberProfile, Role
+from members.models import MemberProfile, Role
 from stories.models import ExemplarStoryPage
+from tests.factories import BranchFactory, login, make_member
 
 pytestmark = pytest.mark.django_db
 
 NEW_URL = "/branch/assignments/new/"
-
-
-def make_member(username, branch, role=Role.MEMBER, name=None, **extra):
-    user = get_user_model().objects.create_user(username, password="pw-" + username, **extra)
-    MemberProfile.objects.create(user=user, display_name=name or username, branch=branch, role=role)
-    return user
-
-
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def today():
@@ -79,25 +68,25 @@ def pages():
 
 @pytest.fixture
 def branch():
-    return Branch.objects.create(name="计算机学院第一党支部", organisation="计算机学院党委")
+    return BranchFactory(name="计算机学院第一党支部", organisation="计算机学院党委")
 
 
 @pytest.fixture
 def other_branch():
-    return Branch.objects.create(name="物理学院党支部", organisation="物理学院党委")
+    return BranchFactory(name="物理学院党支部", organisation="物理学院党委")
 
 
 @pytest.fixture
 def organiser(branch):
-    return make_member("zuzhi", branch, Role.ORGANISER, name="王组织")
+    return make_member("zuzhi", branch=branch, role=Role.ORGANISER, name="王组织")
 
 
 @pytest.fixture
 def members(branch):
     return [
-        make_member("li", branch, name="李明", email="li@example.edu.cn"),
-        make_member("zhang", branch, name="张华", email="zhang@example.edu.cn"),
-        make_member("chen", branch, name="陈静"),
+        make_member("li", branch=branch, name="李明", email="li@example.edu.cn"),
+        make_member("zhang", branch=branch, name="张华", email="zhang@example.edu.cn"),
+        make_member("chen", branch=branch, name="陈静"),
     ]
 
 
@@ -118,8 +107,8 @@ def make_assignment(branch, pages, due_in_days=7, whole_branch=True, chosen=(), 
 @pytest.fixture
 def foreign(other_branch, pages):
     """Another branch with its organiser, a member and an assignment."""
-    other_organiser = make_member("wuli", other_branch, Role.ORGANISER)
-    other_member = make_member("zhao", other_branch, name="赵强")
+    other_organiser = make_member("wuli", branch=other_branch, role=Role.ORGANISER)
+    other_member = make_member("zhao", branch=other_branch, name="赵强")
     assignment = make_assignment(other_branch, pages[:1], title="物理支部任务")
     return other_organiser, other_member, assignment
 
@@ -333,7 +322,7 @@ def test_late_joiners_receive_open_branch_assignments(organiser, branch, pages):
     closed = make_assignment(branch, pages[:1], title="已结束任务")
     closed.closed_at = timezone.now()
     closed.save()
-    newcomer = make_member("xinlai", branch, name="新同学")
+    newcomer = make_member("xinlai", branch=branch, name="新同学")
     todo = login(newcomer).get("/learning/").context["todo"]
     assert [entry.assignment.pk for entry in todo] == [open_one.pk]
     status = login(organiser).get(f"/branch/assignments/{open_one.pk}/").context["status"]
@@ -520,7 +509,7 @@ def test_anonymous_visitors_are_sent_to_login(branch, members, pages):
 
 
 def test_organiser_without_branch_is_refused(pages):
-    lonely = make_member("gudu", None, Role.ORGANISER)
+    lonely = make_member("gudu", branch=None, role=Role.ORGANISER)
     assert login(lonely).get("/branch/").status_code == 403
 
 

@@ -14,6 +14,11 @@ from exhibits.models import ExhibitIndexPage, RevolutionarySitePage
 from home.models import ContentPage, HomePage
 from lectures.models import LectureIndexPage, MicroLecturePage
 from stories.models import ExemplarStoryPage, StoryIndexPage
+from tests.factories import (
+    ExemplarStoryPageFactory,
+    ForumEventPageFactory,
+    MicroLecturePageFactory,
+)
 
 INDEX_MODELS = [LectureIndexPage, ExhibitIndexPage, StoryIndexPage, EventIndexPage]
 CONTENT_MODELS = [MicroLecturePage, RevolutionarySitePage, ExemplarStoryPage, ForumEventPage]
@@ -68,20 +73,18 @@ def test_pages_use_responsive_webp_images_from_our_own_host(client):
 
 
 def test_topic_is_always_one_of_the_tags(home_page):
-    index = LectureIndexPage.objects.get()
-    lecture = MicroLecturePage(title="新课", slug="new-lecture", topic="  航天精神 ", body=[])
-    index.add_child(instance=lecture)
+    lecture = MicroLecturePageFactory(
+        title="新课", slug="new-lecture", topic="  航天精神 ", body=[], publish=False
+    )
     lecture.refresh_from_db()
     assert lecture.topic == "航天精神"
     assert "航天精神" in [tag.name for tag in lecture.tags.all()]
 
 
 def test_any_topic_or_tag_text_renders(client, home_page):
-    index = LectureIndexPage.objects.get()
-    lecture = MicroLecturePage(title="斜杠专题", slug="slash-topic", topic="抗疫/防疫 <b>")
-    index.add_child(instance=lecture)
-    lecture.tags.add("C++ & 党史", "?#%")
-    lecture.save_revision().publish()
+    lecture = MicroLecturePageFactory(
+        title="斜杠专题", slug="slash-topic", topic="抗疫/防疫 <b>", tags=["C++ & 党史", "?#%"]
+    )
     response = client.get(lecture.url)
     assert response.status_code == 200
     assert "抗疫/防疫 &lt;b&gt;" in response.content.decode()
@@ -167,15 +170,13 @@ class TestIndexListing:
         index = EventIndexPage.objects.get()
         now = timezone.now()
         for offset, slug in ((5, "soon"), (40, "later"), (-3, "recent"), (-60, "old")):
-            event = ForumEventPage(
+            ForumEventPageFactory(
                 title=f"测试活动{slug}",
                 slug=f"test-{slug}",
                 topic="党史学习",
                 starts_at=now + timedelta(days=offset),
                 ends_at=now + timedelta(days=offset, hours=2),
             )
-            index.add_child(instance=event)
-            event.save_revision().publish()
         response = client.get(index.url)
         upcoming = list(response.context["upcoming"])
         past = list(response.context["items"])
@@ -274,15 +275,13 @@ def test_query_count_does_not_grow_with_items(client, django_assert_max_num_quer
     index = StoryIndexPage.objects.get()
     template = ExemplarStoryPage.objects.child_of(index).live().first()
     for number in range(15):
-        story = ExemplarStoryPage(
+        ExemplarStoryPageFactory(
             title=f"加测人物{number}",
             slug=f"extra-{number}",
             topic=template.topic,
             cover_image=template.cover_image,
+            tags=["志愿服务", f"临时标签{number}"],
         )
-        index.add_child(instance=story)
-        story.tags.add("志愿服务", f"临时标签{number}")
-        story.save_revision().publish()
     client.get(index.url)
     with django_assert_max_num_queries(MAX_QUERIES_PER_PAGE):
         assert client.get(index.url).status_code == 200

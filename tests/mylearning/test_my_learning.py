@@ -18,9 +18,9 @@ from home.models import ContentPage
 from learning.models import Dismissal, LearningEvent, LearningRecord
 from learning.records import refresh_records
 from lectures.models import MicroLecturePage
-from members.models import MemberProfile
 from mylearning.history import WEEKS_SHOWN, topic_time, week_starts
 from stories.models import ExemplarStoryPage
+from tests.factories import MemberProfileFactory, UserFactory, login
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -29,12 +29,12 @@ MY_LEARNING, EXPORT, DELETE = "/learning/", "/learning/export/", "/learning/dele
 
 @pytest.fixture
 def member(db):
-    return get_user_model().objects.create_user("xiaoming", password="pw-xiaoming")
+    return UserFactory(username="xiaoming")
 
 
 @pytest.fixture
 def other(db):
-    return get_user_model().objects.create_user("xiaohong", password="pw-xiaohong")
+    return UserFactory(username="xiaohong")
 
 
 def browser_for(user) -> Client:
@@ -209,7 +209,9 @@ class TestTopicTime:
 
 class TestExport:
     def test_export_has_exactly_the_members_own_history(self, browser, member, other):
-        MemberProfile.objects.create(user=member, display_name="小明", student_number="2026001")
+        MemberProfileFactory(
+            user=member, display_name="小明", student_number="2026001", branch=None
+        )
         lecture, story = live(MicroLecturePage, 1)[0], live(ExemplarStoryPage, 1)[0]
         post_events(browser, event(lecture, "progressed", 0.5), event(story, value=80))
         Dismissal.objects.create(member=member, page=lecture)
@@ -246,7 +248,7 @@ class TestExport:
         assert data["events"][0]["at"].endswith("+08:00")
 
     def test_unicode_usernames_get_a_safe_filename(self, db):
-        user = get_user_model().objects.create_user("小红", password="pw")
+        user = UserFactory(username="小红")
         response = browser_for(user).get(EXPORT)
         assert "filename*=utf-8''hongke-learning-" in response["Content-Disposition"]
         assert json.loads(response.content)["events"] == []
@@ -351,8 +353,7 @@ class TestQueryBudget:
         self.history_on(other, pages[:3])
         counts = {}
         for user, show in ((member, ""), (member, "?all=1"), (other, "")):
-            client = Client()
-            client.force_login(user)
+            client = login(user)
             client.get(MY_LEARNING + show)  # warm-up: content types, site root paths, menu
             with django_assert_max_num_queries(15) as captured:
                 response = client.get(MY_LEARNING + show)

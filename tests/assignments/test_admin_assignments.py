@@ -8,7 +8,6 @@ from django.apps import apps
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -17,8 +16,8 @@ from assignments.models import Assignment, AssignmentItem
 from core.migration_ops import _move_content_types
 from home.models import ContentPage
 from learning.models import LearningRecord
-from members.models import Branch, MemberProfile, Role
-from tests.conftest import make_user
+from members.models import Branch, Role
+from tests.factories import BranchFactory, UserFactory, login, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -28,18 +27,6 @@ EDIT = "wagtailsnippets_learning_assignment:edit"
 ADD = "wagtailsnippets_learning_assignment:add"
 BRANCHES = "wagtailsnippets_learning_branch:list"
 MEMBERS = "wagtailsnippets_learning_memberprofile:list"
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def member_of(branch: Branch, username: str, name: str, role: str = Role.MEMBER):
-    user = make_user(username)
-    MemberProfile.objects.create(user=user, display_name=name, branch=branch, role=role)
-    return user
 
 
 def assign(branch: Branch, title: str, pages=(), **fields) -> Assignment:
@@ -52,7 +39,7 @@ def assign(branch: Branch, title: str, pages=(), **fields) -> Assignment:
 
 @pytest.fixture
 def superuser(db):
-    return make_user("boss", is_superuser=True, is_staff=True)
+    return UserFactory(username="boss", is_superuser=True, is_staff=True)
 
 
 @pytest.fixture
@@ -63,13 +50,9 @@ def pages(db):
 @pytest.fixture
 def setup(pages):
     """Two branches, each with an assignment: one open, one closed."""
-    computing = Branch.objects.create(
-        name="计算机学院学生第一党支部", organisation="计算机学院党委"
-    )
-    marxism = Branch.objects.create(
-        name="马克思主义学院教工党支部", organisation="马克思主义学院党委"
-    )
-    organiser = member_of(computing, "zuzhi", "组织委员甲", Role.ORGANISER)
+    computing = BranchFactory(name="计算机学院学生第一党支部", organisation="计算机学院党委")
+    marxism = BranchFactory(name="马克思主义学院教工党支部", organisation="马克思主义学院党委")
+    organiser = make_member("zuzhi", name="组织委员甲", branch=computing, role=Role.ORGANISER)
     open_one = assign(
         computing,
         "学习党的二十大报告",
@@ -85,7 +68,7 @@ def setup(pages):
         whole_branch=False,
         closed_at=timezone.now(),
     )
-    closed_one.chosen_members.add(member_of(marxism, "ma1", "马一"))
+    closed_one.chosen_members.add(make_member("ma1", name="马一", branch=marxism))
     return computing, marxism, open_one, closed_one
 
 
@@ -96,7 +79,7 @@ def rows(response) -> str:
 
 @pytest.mark.parametrize("who", ["superuser", "editor"])
 def test_superusers_and_editors_list_assignments_of_every_branch(request, setup, who):
-    client = logged_in(request.getfixturevalue(who))
+    client = login(request.getfixturevalue(who))
     html = rows(client.get(reverse(LIST)))
     assert "学习党的二十大报告" in html and "重温入党誓词" in html
     assert "进行中" in html and "已结束" in html
@@ -107,7 +90,7 @@ def test_superusers_and_editors_list_assignments_of_every_branch(request, setup,
 @pytest.mark.parametrize("who", ["superuser", "editor"])
 def test_filters_by_branch_status_due_date_and_search(request, setup, who):
     computing, marxism, _open, _closed = setup
-    client = logged_in(request.getfixturevalue(who))
+    client = login(request.getfixturevalue(who))
     url = reverse(LIST)
 
     def titles(**params) -> set[str]:
@@ -131,8 +114,9 @@ def test_filters_by_branch_status_due_date_and_search(request, setup, who):
 
 def test_inspect_shows_pages_in_order_and_counts_but_no_names(editor, setup, pages):
     computing, _marxism, open_one, _closed = setup
-    done, started = member_of(computing, "wan", "完成者"), member_of(computing, "kai", "开始者")
-    member_of(computing, "wei", "未开始者")
+    done = make_member("wan", name="完成者", branch=computing)
+    started = make_member("kai", name="开始者", branch=computing)
+    make_member("wei", name="未开始者", branch=computing)
     now = timezone.now()
     for page in pages[:2]:
         LearningRecord.objects.create(
@@ -142,7 +126,7 @@ def test_inspect_shows_pages_in_order_and_counts_but_no_names(editor, setup, pag
         member=started, page=pages[0], first_seen_at=now, last_seen_at=now
     )
 
-    html = rows(logged_in(editor).get(reverse(INSPECT, args=[open_one.pk])))
+    html = rows(login(editor).get(reverse(INSPECT, args=[open_one.pk])))
     first, second = (html.index(page.title) for page in pages[:2])
     assert first < second
     assert pages[2].title not in html
@@ -152,12 +136,12 @@ def test_inspect_shows_pages_in_order_and_counts_but_no_names(editor, setup, pag
     assert "完成者" not in html and "开始者" not in html and "未开始者" not in html
     # An editor only looks: no edit link, and the edit form is refused.
     assert reverse(EDIT, args=[open_one.pk]) not in html
-    assert logged_in(editor).get(reverse(EDIT, args=[open_one.pk])).status_code in (302, 403)
+    assert login(editor).get(reverse(EDIT, args=[open_one.pk])).status_code in (302, 403)
 
 
 def test_inspect_of_an_assignment_for_chosen_members(superuser, setup):
     _computing, _marxism, _open, closed_one = setup
-    html = rows(logged_in(superuser).get(reverse(INSPECT, args=[closed_one.pk])))
+    html = rows(login(superuser).get(reverse(INSPECT, args=[closed_one.pk])))
     assert "已结束" in html and "指定成员 1 人" in html
     assert "未开始：1 人" in html and "共 1 人" in html
     assert reverse(EDIT, args=[closed_one.pk]) in html  # superusers may edit
@@ -165,7 +149,7 @@ def test_inspect_of_an_assignment_for_chosen_members(superuser, setup):
 
 def test_superuser_creates_an_assignment_as_its_setter(superuser, setup):
     computing = setup[0]
-    client = logged_in(superuser)
+    client = login(superuser)
     assert client.get(reverse(ADD)).status_code == 200
     response = client.post(
         reverse(ADD),
@@ -185,10 +169,10 @@ def test_superuser_creates_an_assignment_as_its_setter(superuser, setup):
 @pytest.mark.parametrize("who", ["reviewer", "plain"])
 def test_reviewers_and_members_cannot_see_assignments(request, setup, who):
     if who == "plain":
-        user = member_of(setup[0], "putong", "普通成员")
+        user = make_member("putong", name="普通成员", branch=setup[0])
     else:
         user = request.getfixturevalue(who)
-    client = logged_in(user)
+    client = login(user)
     for url in (reverse(LIST), reverse(INSPECT, args=[setup[2].pk]), reverse(BRANCHES)):
         response = client.get(url)
         assert response.status_code in (302, 403), url
@@ -196,7 +180,7 @@ def test_reviewers_and_members_cannot_see_assignments(request, setup, who):
 
 
 def test_editors_see_branches_filtered_by_organisation_and_members(editor, setup):
-    client = logged_in(editor)
+    client = login(editor)
     html = rows(client.get(reverse(BRANCHES)))
     assert "计算机学院学生第一党支部" in html and "马克思主义学院教工党支部" in html
     filtered = rows(client.get(reverse(BRANCHES), {"organisation": "计算机学院党委"}))
@@ -207,8 +191,8 @@ def test_editors_see_branches_filtered_by_organisation_and_members(editor, setup
 
 
 def test_listing_queries_do_not_grow_with_assignments(superuser, editor, pages):
-    branches = [Branch.objects.create(name=f"第{n}党支部") for n in range(3)]
-    members = [member_of(branches[0], f"m{n}", f"成员{n}") for n in range(3)]
+    branches = [BranchFactory(name=f"第{n}党支部") for n in range(3)]
+    members = [make_member(f"m{n}", name=f"成员{n}", branch=branches[0]) for n in range(3)]
 
     def make(count: int) -> None:
         for n in range(count):
@@ -223,7 +207,7 @@ def test_listing_queries_do_not_grow_with_assignments(superuser, editor, pages):
             assignment.chosen_members.add(*members[:2])
 
     for user in (superuser, editor):
-        client = logged_in(user)
+        client = login(user)
         client.get(reverse(LIST))  # warm caches (content types, site root)
         Assignment.objects.all().delete()
         make(3)
@@ -239,10 +223,15 @@ def test_listing_queries_do_not_grow_with_assignments(superuser, editor, pages):
 def test_listing_of_thirty_assignments_is_a_bounded_number_of_queries(
     editor, pages, django_assert_max_num_queries
 ):
-    branch = Branch.objects.create(name="第一党支部")
+    branch = BranchFactory(name="第一党支部")
     for n in range(30):
-        assign(branch, f"任务{n}", pages, created_by=member_of(branch, f"s{n}", f"布置人{n}"))
-    client = logged_in(editor)
+        assign(
+            branch,
+            f"任务{n}",
+            pages,
+            created_by=make_member(f"s{n}", name=f"布置人{n}", branch=branch),
+        )
+    client = login(editor)
     client.get(reverse(LIST))
     with django_assert_max_num_queries(20):
         html = rows(client.get(reverse(LIST)))

@@ -19,9 +19,8 @@ from exhibits.models import RevolutionarySitePage
 from learning.event_log import record_server_event
 from learning.models import Verb
 from lectures.models import MicroLecturePage
-from members.models import Branch, MemberProfile
 from stories.models import ExemplarStoryPage
-from tests.conftest import make_user
+from tests.factories import BranchFactory, make_member
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -30,26 +29,19 @@ SUMMARY = re.compile(
 )
 
 
-def make_member(username: str, name: str, branch: Branch, email: str | None = None):
-    email = f"{username}@example.edu.cn" if email is None else email
-    user = make_user(username, email=email)
-    MemberProfile.objects.create(user=user, display_name=name, branch=branch)
-    return user
-
-
 @pytest.fixture
 def branch(db):
-    return Branch.objects.create(name="计算机学院学生第一党支部")
+    return BranchFactory(name="计算机学院学生第一党支部")
 
 
 @pytest.fixture
 def zhang(branch):
-    return make_member("zhangsan", "张三", branch)
+    return make_member("zhangsan", name="张三", branch=branch, email="zhangsan@example.edu.cn")
 
 
 @pytest.fixture
 def li(branch):
-    return make_member("lisi", "李四", branch)
+    return make_member("lisi", name="李四", branch=branch, email="lisi@example.edu.cn")
 
 
 @pytest.fixture
@@ -193,8 +185,9 @@ def test_window_is_the_next_48_hours(branch, zhang, pages, mailoutbox, monkeypat
 
 
 def test_chosen_members_only_are_reminded(branch, zhang, li, pages, mailoutbox):
-    other_branch = Branch.objects.create(name="马克思主义学院教工党支部")
-    moved = make_member("wangwu", "王五", other_branch)  # chosen, then left the branch
+    other_branch = BranchFactory(name="马克思主义学院教工党支部")
+    # Chosen, then left the branch.
+    moved = make_member("wangwu", name="王五", branch=other_branch, email="wangwu@example.edu.cn")
     assign(branch, pages, chosen=[li, moved])
 
     run()
@@ -205,7 +198,8 @@ def test_chosen_members_only_are_reminded(branch, zhang, li, pages, mailoutbox):
 def test_inactive_members_and_other_branches_are_not_reminded(branch, zhang, pages, mailoutbox):
     zhang.is_active = False
     zhang.save()
-    make_member("wangwu", "王五", Branch.objects.create(name="马克思主义学院教工党支部"))
+    elsewhere = BranchFactory(name="马克思主义学院教工党支部")
+    make_member("wangwu", name="王五", branch=elsewhere, email="wangwu@example.edu.cn")
     assign(branch, pages)
 
     assert counts(run()) == (0, 0, 0, 0)
@@ -213,7 +207,7 @@ def test_inactive_members_and_other_branches_are_not_reminded(branch, zhang, pag
 
 
 def test_member_without_email_is_listed_not_recorded(branch, zhang, pages, mailoutbox):
-    nomail = make_member("zhaoliu", "赵六", branch, email="")
+    nomail = make_member("zhaoliu", name="赵六", branch=branch, email="")
     assign(branch, pages)
 
     output = run()
@@ -253,7 +247,7 @@ def test_failed_send_is_reported_not_recorded_and_others_still_go(
     branch, zhang, li, pages, mailoutbox, settings
 ):
     settings.EMAIL_BACKEND = f"{__name__}.RefusesLisi"
-    make_member("wangwu", "王五", branch)
+    make_member("wangwu", name="王五", branch=branch, email="wangwu@example.edu.cn")
     assign(branch, pages)
     out, err = StringIO(), StringIO()
 
@@ -273,10 +267,14 @@ def test_queries_do_not_grow_with_members(branch, pages, mailoutbox):
     """Seven queries per run (assignments, items, chosen members, visible pages in two,
     reminders so far, the default site), plus the sites' root paths unless cached, two per
     branch (members, records) and one per email sent (its ReminderSent)."""
-    other = Branch.objects.create(name="马克思主义学院教工党支部")
+    other = BranchFactory(name="马克思主义学院教工党支部")
     for number in range(3):
-        make_member(f"a{number}", f"甲{number}", branch)
-        make_member(f"b{number}", f"乙{number}", other)
+        make_member(
+            f"a{number}", name=f"甲{number}", branch=branch, email=f"a{number}@example.edu.cn"
+        )
+        make_member(
+            f"b{number}", name=f"乙{number}", branch=other, email=f"b{number}@example.edu.cn"
+        )
     assign(branch, pages, title="任务一")
     assign(branch, pages[:1], title="任务二", due_in_days=0)
     assign(other, pages, title="任务三")
