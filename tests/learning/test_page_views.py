@@ -2,22 +2,20 @@
 hook: the content base never calls learning (docs/architecture.md)."""
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.test import Client
 from wagtail.models import PageViewRestriction
 
 from events.models import ForumEventPage
 from learning.models import LearningEvent, Verb
 from lectures.models import MicroLecturePage
+from tests.factories import UserFactory, login
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def member_client():
-    member = get_user_model().objects.create_user("kanye", password="pw-kanye")
-    client = Client()
-    client.force_login(member)
+    member = UserFactory(username="kanye")
+    client = login(member)
     client.member = member
     return client
 
