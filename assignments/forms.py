@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assignments.models import Assignment, AssignmentItem
 from assignments.progress import branch_members
+from core.text import parse_id
 from home.models import ContentPage
 from members.models import Branch
 
@@ -95,11 +96,10 @@ class AssignmentForm(forms.Form):
         values = self.cleaned_data["pages"] or []
         if not values:
             raise forms.ValidationError(_("请至少选择一项学习内容。"))
-        if not all(
-            isinstance(value, str) and value.isascii() and value.isdigit() for value in values
-        ):
+        ids = [parse_id(value) if isinstance(value, str) else None for value in values]
+        if None in ids:
             raise forms.ValidationError(_("所选内容不存在或未发布。"))
-        chosen = list(dict.fromkeys(int(value) for value in values))  # de-duplicated, in order
+        chosen = list(dict.fromkeys(ids))  # de-duplicated, in order
         if len(chosen) > MAX_ITEMS:
             raise forms.ValidationError(_("一个任务最多 %(count)d 项内容。") % {"count": MAX_ITEMS})
         published = set(
@@ -126,7 +126,7 @@ class AssignmentForm(forms.Form):
         """The ticked pages as sent (for showing the form again), whole numbers only."""
         if self.is_bound:
             values = self.data.getlist(self.add_prefix("pages"))
-            return [int(value) for value in values if value.isascii() and value.isdigit()][:50]
+            return [pk for pk in map(parse_id, values) if pk is not None][:50]
         return list(self.initial.get("pages", []))
 
     def selected_pages(self) -> list[ContentPage]:
@@ -138,7 +138,7 @@ class AssignmentForm(forms.Form):
     def selected_member_ids(self) -> set[int]:
         if self.is_bound:
             values = self.data.getlist(self.add_prefix("members"))
-            return {int(value) for value in values if value.isascii() and value.isdigit()}
+            return {pk for pk in map(parse_id, values) if pk is not None}
         return set(self.initial.get("members", []))
 
     @transaction.atomic

@@ -37,3 +37,7 @@ def read_json_body(request: HttpRequest, *, require_content_type: bool = False) 
         return json.loads(request.body.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise BadJsonBody(f"body: 不是合法的 JSON（{error.__class__.__name__}）") from None
+    except RecursionError:  # "[[[[…" nested deeper than the decoder can follow
+        raise BadJsonBody("body: JSON 嵌套层数太多") from None
+    except ValueError:  # a number of more than 4,300 digits
+        raise BadJsonBody("body: JSON 中的数字太长") from None

@@ -48,3 +48,17 @@ def fold_identifier(text: str | None) -> str:
 def fold_code(text: str | None) -> str:
     """A short code typed on a phone: width folded, spaces removed (１２ ３４ → 1234)."""
     return "".join(fold_width(text).split())
+
+
+# Database ids fit in 63 bits: at most 19 digits; 18 keeps every value in range.
+MAX_ID_DIGITS = 18
+
+
+def parse_id(value: str | None) -> int | None:
+    """An id typed into a form or URL: ASCII digits only (not １２ or ١٢), positive, and
+    short enough for the id column; anything else is None, never an exception."""
+    value = (value or "").strip()
+    if not (value.isascii() and value.isdigit()) or len(value) > MAX_ID_DIGITS:
+        return None
+    number = int(value)
+    return number if number > 0 else None

@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from core.text import parse_id
 from events import registration as places
 from events.models import (
     ACTIVE_STATUSES,
@@ -118,12 +119,14 @@ def check_in_from_desk(request: HttpRequest, event: ForumEventPage) -> HttpRespo
     desk_url = event.get_url(request) + event.reverse_subpage("check_in")
     if query:
         desk_url += "?" + urlencode({"q": query})
-    registration_id = request.POST.get("registration", "")
+    registration_id = parse_id(request.POST.get("registration"))
     registration = (
-        Registration.objects.filter(event=event, pk=registration_id).select_related("member")
-        if registration_id.isdigit()
-        else Registration.objects.none()
-    ).first()
+        Registration.objects.filter(event=event, pk=registration_id)
+        .select_related("member")
+        .first()
+        if registration_id
+        else None
+    )
     if registration is None:
         messages.error(request, _("找不到这条报名，请刷新名单后再试。"))
         return redirect(desk_url)

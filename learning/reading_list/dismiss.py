@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils.translation import gettext as _
 
+from core.text import parse_id
 from home.models import ContentPage
 from learning.event_log import as_page_id
 from learning.models import Dismissal
@@ -31,8 +32,7 @@ def page_id_from_body(body: object) -> int:
 
 def page_id_from_form(value: str | None) -> int:
     """The page id posted by the 不感兴趣 button."""
-    value = (value or "").strip()
-    page_id = as_page_id(int(value)) if value.isascii() and value.isdigit() else None
+    page_id = parse_id(value)
     if page_id is None:
         raise DismissError("page", _("必须是页面编号（正整数）"))
     return page_id

@@ -217,12 +217,29 @@ def test_tampered_choices_are_refused(organiser, pages, foreign):
             "所选成员不在本支部",
         ),
         ({"title": "x" * 101}, "title", "标题最多 100 个字"),
+        ({"pages": ["9" * 5000]}, "pages", "所选内容不存在或未发布"),  # int() refuses > 4300 digits
+        ({"pages": ["9" * 30]}, "pages", "所选内容不存在或未发布"),  # beyond the id column
+        ({"pages": ["１２"]}, "pages", "所选内容不存在或未发布"),  # full-width digits
+        (
+            {"audience": "chosen", "members": ["9" * 5000]},
+            "members",
+            "所选成员不在本支部",
+        ),
     ]
     for overrides, field, message in cases:
         response = login(organiser).post(NEW_URL, form_data(pages[:1], **overrides))
         assert response.status_code == 200
         assert message in " ".join(response.context["form"].errors[field])
     assert Assignment.objects.filter(branch__name="计算机学院第一党支部").count() == 0
+
+
+def test_a_search_round_trip_with_huge_ids_shows_the_form(organiser, pages):
+    data = form_data(pages[:1], action="search", q="井冈山")
+    data["pages"] = ["9" * 5000, str(pages[0].pk)]
+    data["members"] = ["9" * 5000]
+    response = login(organiser).post(NEW_URL, data)
+    assert response.status_code == 200
+    assert [page.pk for page in response.context["selected_pages"]] == [pages[0].pk]
 
 
 def test_html_in_fields_is_escaped(organiser, pages):

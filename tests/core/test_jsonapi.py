@@ -64,3 +64,10 @@ def test_responses_may_be_lists():
     response = json_response([{"title": "井冈山"}], status=201)
     assert response.status_code == 201
     assert json.loads(response.content) == [{"title": "井冈山"}]
+
+
+def test_deeply_nested_json_is_a_400_not_a_recursion_error(rf):
+    with pytest.raises(BadJsonBody) as error:
+        read_json_body(post(rf, "[" * 200_000))
+    assert error.value.status == 400
+    assert error.value.message.startswith("body:")

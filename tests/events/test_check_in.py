@@ -212,3 +212,12 @@ def test_rebuilt_records_agree_after_attendance(event):
     after = LearningRecord.objects.get(member=member, page=event)
     assert (after.completed_at, after.first_seen_at) == (before.completed_at, before.first_seen_at)
     assert after.completed_at is not None
+
+
+@pytest.mark.parametrize("registration", ["9" * 5000, "9" * 30, "١٢", "12\x00", ""])
+def test_the_desk_answers_a_hostile_registration_id_with_a_message(event, organiser, registration):
+    response = login(organiser).post(
+        event.url + "check-in/", {"registration": registration}, follow=True
+    )
+    assert response.status_code == 200
+    assert "找不到这条报名" in " ".join(messages_of(response))

@@ -138,6 +138,8 @@ def test_server_only_verbs_refused_from_clients(browser, verb):
         ('{"events": [], "x": 1}', 400),
         ('{"events": [{"page": 1e400}]}', 400),
         ('{"events": [{"page": 9223372036854775808}]}', 400),
+        ("[" * 200_000, 400),  # RecursionError in the decoder
+        ('{"events": [{"page": ' + "9" * 5000 + "}]}", 400),  # more than 4300 digits
     ],
 )
 def test_malformed_bodies_get_400(browser, raw, status):

@@ -372,6 +372,8 @@ def test_dismiss_button_works_without_javascript(member):
         ('{"page": true}', "page"),
         ('{"page": 1.5}', "page"),
         ('{"page": 999999}', "page"),
+        ("[" * 200_000, "body"),  # RecursionError in the decoder
+        ('{"page": ' + "9" * 5000 + "}", "body"),  # int() refuses more than 4300 digits
     ],
 )
 def test_dismiss_rejects_bad_bodies_and_stores_nothing(member, raw, field):
@@ -385,7 +387,7 @@ def test_dismiss_rejects_bad_bodies_and_stores_nothing(member, raw, field):
 def test_dismiss_form_with_a_bad_page_changes_nothing(member):
     client = logged_in(member)
     token = client.cookies[settings.CSRF_COOKIE_NAME].value
-    for value in ("abc", "999999", ""):
+    for value in ("abc", "999999", "", "9" * 5000, "9" * 30, "１２"):
         response = client.post(FORM_URL, {"page": value, "csrfmiddlewaretoken": token})
         assert response.status_code == 302
     assert not Dismissal.objects.exists()
