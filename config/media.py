@@ -1,0 +1,22 @@
+"""Uploads served by Django itself (``SERVE_MEDIA=1``, one machine): images only.
+
+Documents can sit in private collections, so they are only ever served by Wagtail's
+document view (``/documents/<id>/<name>``), which applies collection privacy; their files
+under ``media/documents/`` answer 404 here, however the path is written. Behind nginx
+(``SERVE_MEDIA=0``) the same rule is a ``location`` block (README, 安全).
+"""
+
+import posixpath
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.views.static import serve
+
+PRIVATE_FOLDERS = ("documents",)
+
+
+def serve_public_media(request: HttpRequest, path: str) -> HttpResponse:
+    normalised = posixpath.normpath(path.replace("\\", "/")).lstrip("/")
+    if normalised.split("/", 1)[0] in PRIVATE_FOLDERS:
+        raise Http404
+    return serve(request, normalised, document_root=settings.MEDIA_ROOT)
