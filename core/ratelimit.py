@@ -12,6 +12,12 @@ import math
 import time
 
 from django.core.cache import cache
+from django.http import HttpRequest
+
+
+def client_address(request: HttpRequest) -> str:
+    """The address the request came from; behind a proxy, the proxy must set REMOTE_ADDR."""
+    return request.META.get("REMOTE_ADDR") or "unknown"
 
 
 def cache_key(prefix: str, *parts: str) -> str:

@@ -44,11 +44,6 @@ LOCKOUT_SECONDS = 15 * 60
 CACHE_PREFIX = "hongke-login"
 
 
-def client_address(request: HttpRequest) -> str:
-    """The address the request came from; behind a proxy, the proxy must set REMOTE_ADDR."""
-    return request.META.get("REMOTE_ADDR") or "unknown"
-
-
 class LoginThrottle:
     """Counts login attempts per username and per address, and locks either out.
 
@@ -149,7 +144,9 @@ class MemberLoginView(LoginView):
     template_name = "registration/login.html"
 
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        throttle = LoginThrottle(request.POST.get("username", ""), client_address(request))
+        throttle = LoginThrottle(
+            request.POST.get("username", ""), ratelimit.client_address(request)
+        )
         wait = throttle.retry_after()
         if wait is None and not throttle.reserve():
             wait = throttle.retry_after() or LOCKOUT_SECONDS

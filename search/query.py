@@ -16,12 +16,15 @@ from django.core.paginator import Paginator
 from django.utils.safestring import SafeString, mark_safe
 from taggit.models import Tag
 from wagtail.contrib.search_promotions.models import Query
+from wagtail.search.utils import normalise_query_string
 
+from core import ratelimit
 from core.segment import query_words
 from core.text import clean_param, fold_for_matching
 from home.kinds import all_kinds, kind_by_content_type
 from home.models import ContentPage, filter_by_tag, tags_by_use, with_listing_data
 from search.candidates import database_candidates
+from search.models import ZeroResultQuery
 
 RESULTS_PER_PAGE = 10
 # How many backend matches we rank and facet; enough for any human, bounded for speed.
@@ -29,6 +32,10 @@ MAX_CANDIDATES = 500
 MAX_QUERY_LENGTH = 200
 MAX_FILTERS = 5
 TOP_TAGS = 12
+# One address adds at most this many searches an hour to the editors' reports.
+SEARCH_LOG_BUDGET = 20
+SEARCH_LOG_WINDOW_SECONDS = 60 * 60
+SEARCH_LOG_PREFIX = "hongke-search-log"
 
 
 class BadSearchRequest(ValueError):
@@ -123,13 +130,34 @@ def ranked_candidates(words: list[str]) -> tuple[list[int], bool]:
     return [pk for _, pk in sorted(enumerate(hits), key=rank)], capped
 
 
-def promoted_page_ids(query_record: Query) -> list[int]:
+def search_record(query: str) -> Query | None:
+    """The editors' record of this search term, if it has one; looking never creates it."""
+    if not query:
+        return None
+    return Query.objects.filter(query_string=normalise_query_string(query)).first()
+
+
+def log_search(query: str, found: bool, client: str) -> None:
+    """Count the term for editors (搜索词, 无结果搜索词), within the client's hourly budget:
+    searches beyond it are answered, not logged, so nobody fills the reports with junk."""
+    budget_key = ratelimit.cache_key(SEARCH_LOG_PREFIX, client)
+    if ratelimit.increment(budget_key, SEARCH_LOG_WINDOW_SECONDS) > SEARCH_LOG_BUDGET:
+        return
+    Query.get(query).add_hit()
+    if not found:
+        ZeroResultQuery.record(query)
+
+
+def promoted_page_ids(query_record: Query | None) -> list[int]:
     """Pages editors promoted for this query in the admin (搜索推荐), in their order."""
+    if query_record is None:
+        return []
     picks = query_record.editors_picks.all().order_by("sort_order")
     return [pick.page_id for pick in picks if pick.page_id]
 
 
-def run_search(request: SearchRequest, log_query: bool = False) -> SearchOutcome:
+def run_search(request: SearchRequest, log_client: str | None = None) -> SearchOutcome:
+    """Search; with ``log_client`` (the searcher's address) page 1 is logged for editors."""
     words = query_words(request.query)
     if request.is_empty or (request.query and not words and not request.tags):
         return SearchOutcome(request, words, None, 0, {}, [], set())
@@ -141,7 +169,7 @@ def run_search(request: SearchRequest, log_query: bool = False) -> SearchOutcome
 
     capped = False
     promoted: list[int] = []
-    query_record = Query.get(request.query) if request.query else None
+    query_record = search_record(request.query)
     if words:
         ranked, capped = ranked_candidates(words)
         promoted = promoted_page_ids(query_record)
@@ -163,12 +191,8 @@ def run_search(request: SearchRequest, log_query: bool = False) -> SearchOutcome
     if request.types:
         ranked = [pk for pk in ranked if kind_of[pk] in request.types]
 
-    if log_query and query_record is not None and request.page == 1:
-        query_record.add_hit()
-        if not ranked:
-            from search.models import ZeroResultQuery
-
-            ZeroResultQuery.record(request.query)
+    if log_client and request.query and request.page == 1:
+        log_search(request.query, found=bool(ranked), client=log_client)
 
     paginator = Paginator(ranked, RESULTS_PER_PAGE)
     page = paginator.get_page(request.page)

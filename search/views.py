@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from taggit.models import Tag
 
+from core import ratelimit
 from core.jsonapi import json_error, json_response
 from core.text import fold_for_matching
 from home.models import ContentPage
@@ -48,7 +49,7 @@ def filter_links(search: SearchRequest) -> dict:
 @require_GET
 def search(request):
     search_request = SearchRequest.from_params(request.GET)
-    outcome = run_search(search_request, log_query=True)
+    outcome = run_search(search_request, log_client=ratelimit.client_address(request))
     links = filter_links(search_request)
     results = []
     if outcome.results is not None:
@@ -111,7 +112,7 @@ def search_api(request):
         search_request = SearchRequest.from_params(request.GET, strict=True)
     except BadSearchRequest as error:
         return json_error(str(error), 400)
-    outcome = run_search(search_request, log_query=True)
+    outcome = run_search(search_request, log_client=ratelimit.client_address(request))
     results = list(outcome.results) if outcome.results is not None else []
     paginator = outcome.results.paginator if outcome.results is not None else None
     return json_response(
