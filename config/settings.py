@@ -139,6 +139,22 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rate limits (login attempts, check-in codes, search logging) must be counted in a store
+# every worker shares: Redis when there is one, otherwise a table in the database
+# (created by core's migration). Never per-process memory.
+CACHES["ratelimit"] = (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "hongke_ratelimit",
+    }
+)
+# Addresses (or networks) of reverse proxies in front of the site, comma separated: the
+# client is the last X-Forwarded-For hop that is not one of them. Empty: the peer address.
+TRUSTED_PROXIES = [
+    proxy.strip() for proxy in os.environ.get("TRUSTED_PROXIES", "").split(",") if proxy.strip()
+]
 
 # Search: Elasticsearch when ELASTICSEARCH_URL is set, otherwise the database.
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
@@ -157,6 +173,9 @@ else:
     WAGTAILSEARCH_BACKENDS = {
         "default": {"BACKEND": "search.backends.database", "SEARCH_CONFIG": "simple"}
     }
+
+# Every path that checks a password goes through the login throttle (members.throttle).
+AUTHENTICATION_BACKENDS = ["members.backends.ThrottledModelBackend"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

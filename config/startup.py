@@ -39,3 +39,18 @@ def refuse_unsafe_production(environ=os.environ) -> None:
         raise ImproperlyConfigured(
             "DEBUG must be off to serve the site (or ALLOW_INSECURE_KEY=1 locally)."
         )
+
+
+PER_PROCESS_CACHES = {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+}
+
+
+def refuse_unshared_ratelimit(caches_setting: dict) -> None:
+    """Login throttling must count across workers: no per-process store for ``ratelimit``."""
+    backend = caches_setting.get("ratelimit", {}).get("BACKEND", "")
+    if not backend or backend in PER_PROCESS_CACHES:
+        raise ImproperlyConfigured(
+            "CACHES['ratelimit'] must be a store every worker shares (Redis or the database)."
+        )

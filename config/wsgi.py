@@ -6,12 +6,18 @@ test server opts out explicitly with ALLOW_INSECURE_KEY=1.
 
 import os
 
+from django.conf import settings
 from django.core.wsgi import get_wsgi_application
 
-from config.startup import refuse_unsafe_production, settle_for_serving
+from config.startup import (
+    refuse_unsafe_production,
+    refuse_unshared_ratelimit,
+    settle_for_serving,
+)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 refuse_unsafe_production()
 application = get_wsgi_application()
+refuse_unshared_ratelimit(settings.CACHES)
 settle_for_serving()

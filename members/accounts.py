@@ -1,9 +1,9 @@
 """Member login and logout, with failed logins rate-limited, and setting a password.
 
 Members log in on their phones with a username and password given out by their branch;
-Django's auth views do the work, with our templates. Password guessing is stopped by
-counting failures (``core.ratelimit``) per username and per client address, and refusing
-further attempts for a while without checking the password at all. New members get no
+Django's auth views do the work, with our templates. Password guessing is stopped for
+every login path by ``members.backends`` (``members.throttle``); this view turns a locked
+attempt into a 429 that says how long to wait. New members get no
 password: ``import_members`` prints each a one-time link (``set_password_url``) to the
 set-password page, where they choose their own.
 """
@@ -32,71 +32,8 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core import ratelimit
-from core.text import fold_identifier
-
-# Five wrong passwords for one username, or twenty from one address, within the window
-# lock that username or address out for LOCKOUT_SECONDS.
-USERNAME_FAILURE_LIMIT = 5
-ADDRESS_FAILURE_LIMIT = 20
-FAILURE_WINDOW_SECONDS = 15 * 60
-LOCKOUT_SECONDS = 15 * 60
-CACHE_PREFIX = "hongke-login"
-
-
-class LoginThrottle:
-    """Counts login attempts per username and per address, and locks either out.
-
-    An attempt is counted *before* the password is checked and given back if it
-    succeeds or never reached the password check, so a burst of parallel guesses
-    cannot slip past the limit. Counters live for FAILURE_WINDOW_SECONDS from the
-    first attempt; reaching a limit sets a lock that lasts LOCKOUT_SECONDS.
-    """
-
-    def __init__(self, username: str, address: str) -> None:
-        # Folded as Django normalises usernames, so "Zhang" and "zhang" share one counter;
-        # counted whether or not the user exists.
-        user = fold_identifier(username)
-        self.user_counter = ratelimit.cache_key(f"{CACHE_PREFIX}:user", user)
-        self.user_lock = ratelimit.cache_key(f"{CACHE_PREFIX}:user-lock", user)
-        self.address_counter = ratelimit.cache_key(f"{CACHE_PREFIX}:addr", address)
-        self.address_lock = ratelimit.cache_key(f"{CACHE_PREFIX}:addr-lock", address)
-        self.user_count = 0
-        self.address_count = 0
-
-    def retry_after(self) -> int | None:
-        """Seconds until attempts are allowed again, or None when they are allowed now."""
-        return ratelimit.seconds_locked(self.user_lock, self.address_lock)
-
-    def reserve(self) -> bool:
-        """Count this attempt; False (and locked) when it is one too many."""
-        self.user_count = ratelimit.increment(self.user_counter, FAILURE_WINDOW_SECONDS)
-        self.address_count = ratelimit.increment(self.address_counter, FAILURE_WINDOW_SECONDS)
-        allowed = True
-        if self.user_count > USERNAME_FAILURE_LIMIT:
-            ratelimit.lock(self.user_lock, LOCKOUT_SECONDS)
-            allowed = False
-        if self.address_count > ADDRESS_FAILURE_LIMIT:
-            ratelimit.lock(self.address_lock, LOCKOUT_SECONDS)
-            allowed = False
-        return allowed
-
-    def failed(self) -> None:
-        """The password was wrong: the attempt stays counted; lock once a limit is reached."""
-        if self.user_count >= USERNAME_FAILURE_LIMIT:
-            ratelimit.lock(self.user_lock, LOCKOUT_SECONDS)
-        if self.address_count >= ADDRESS_FAILURE_LIMIT:
-            ratelimit.lock(self.address_lock, LOCKOUT_SECONDS)
-
-    def succeeded(self) -> None:
-        """A correct login clears the username's failures; the address keeps its others."""
-        ratelimit.reset(self.user_counter)
-        ratelimit.decrement(self.address_counter)
-
-    def release(self) -> None:
-        """The form was incomplete or invalid, so no password was checked: not a failure."""
-        ratelimit.decrement(self.user_counter)
-        ratelimit.decrement(self.address_counter)
+from core.ratelimit import client_address
+from members.throttle import LOCKOUT_SECONDS, REFUSED_ATTRIBUTE, LoginThrottle
 
 
 class MemberLoginForm(AuthenticationForm):
@@ -144,22 +81,17 @@ class MemberLoginView(LoginView):
     template_name = "registration/login.html"
 
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        throttle = LoginThrottle(
-            request.POST.get("username", ""), ratelimit.client_address(request)
-        )
+        # The counting happens in authenticate() (members.backends), for every login path;
+        # here a locked attempt gets a clear 429 instead of the form's general message.
+        throttle = LoginThrottle(request.POST.get("username", ""), client_address(request))
         wait = throttle.retry_after()
-        if wait is None and not throttle.reserve():
-            wait = throttle.retry_after() or LOCKOUT_SECONDS
         if wait is not None:
             return self.refuse(wait)
         form = self.get_form()
         if form.is_valid():
-            throttle.succeeded()
             return self.form_valid(form)
-        if form.authentication_failed:
-            throttle.failed()
-        else:
-            throttle.release()
+        if getattr(request, REFUSED_ATTRIBUTE, False):  # one attempt too many: now locked
+            return self.refuse(throttle.retry_after() or LOCKOUT_SECONDS)
         return self.form_invalid(form)
 
     def refuse(self, wait_seconds: int) -> HttpResponse:

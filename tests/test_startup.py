@@ -14,3 +14,17 @@ def test_settling_freezes_the_start_up_objects():
         assert frozen > 50_000
     finally:
         gc.unfreeze()
+
+
+def test_the_web_server_refuses_a_throttle_store_per_process():
+    import pytest
+    from django.core.exceptions import ImproperlyConfigured
+
+    from config.startup import refuse_unshared_ratelimit
+
+    locmem = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    for caches in ({}, {"ratelimit": locmem}):
+        with pytest.raises(ImproperlyConfigured):
+            refuse_unshared_ratelimit(caches)
+    database = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "t"}
+    refuse_unshared_ratelimit({"ratelimit": database})  # shared: no complaint

@@ -54,7 +54,7 @@ def server_url(tmp_path_factory):
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
-            "2",
+            "3",  # counters shared between workers are part of what is tested
         ],
         env=env,
         cwd=PROJECT_DIR,

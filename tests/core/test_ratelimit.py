@@ -1,8 +1,9 @@
-"""core.ratelimit: counters and locks in Django's cache (local memory here), no database."""
+"""core.ratelimit: counters and locks in the shared ``ratelimit`` store (a database table
+without Redis, so these tests use the database)."""
 
 import time
 
-from django.core.cache import cache
+import pytest
 
 from core.ratelimit import (
     cache_key,
@@ -12,7 +13,10 @@ from core.ratelimit import (
     lock,
     reset,
     seconds_locked,
+    store,
 )
+
+pytestmark = pytest.mark.django_db
 
 
 def test_keys_are_stable_prefixed_and_safe_for_any_text():
@@ -23,8 +27,8 @@ def test_keys_are_stable_prefixed_and_safe_for_any_text():
     assert key != cache_key("check-in", "zhangsan", "10.0.0.1")
     hostile = cache_key("login", "\x00" * 5000, "\ud800 井冈山")  # NUL, a lone surrogate
     assert len(hostile) < 100
-    cache.set(hostile, 1)  # a valid key for every backend: no warning, no error
-    assert cache.get(hostile) == 1
+    store().set(hostile, 1)  # a valid key for every backend: no warning, no error
+    assert store().get(hostile) == 1
 
 
 def test_attempts_are_counted_given_back_and_reset():
@@ -75,5 +79,5 @@ def test_a_lock_says_how_long_and_is_not_extended():
 
 def test_a_lock_about_to_end_still_says_one_second():
     key = cache_key("lock", "almost-over")
-    cache.set(key, time.time() + 0.2, timeout=5)
+    store().set(key, time.time() + 0.2, timeout=5)
     assert seconds_locked(key) == 1

@@ -190,3 +190,51 @@ def test_header_logout_form_posts_with_csrf(member):
     token = phone.cookies["csrftoken"].value
     assert phone.post(LOGOUT, HTTP_X_CSRFTOKEN=token).status_code == 200
     assert logged_in_as(phone) is None
+
+
+def test_a_stranger_cannot_lock_the_member_out(member):
+    guesser = Client(REMOTE_ADDR="198.51.100.66")
+    for _attempt in range(5):
+        log_in(guesser, "zhangsan", "guess")
+    assert log_in(guesser, "zhangsan", PASSWORD).status_code == 429  # the guesser is stopped
+    at_home = Client(REMOTE_ADDR="203.0.113.20")
+    assert log_in(at_home, "zhangsan", PASSWORD).status_code == 302  # the member is not
+
+
+def test_guessing_one_account_from_many_addresses_locks_the_account(member):
+    for number in range(50):
+        log_in(Client(REMOTE_ADDR=f"198.51.100.{number + 1}"), "zhangsan", "guess")
+    assert log_in(Client(REMOTE_ADDR="203.0.113.20"), "zhangsan", PASSWORD).status_code == 429
+
+
+def test_the_admin_login_is_throttled_too(member):
+    member.is_superuser = member.is_staff = True
+    member.save()
+    client = Client()
+    for _attempt in range(10):
+        client.post("/admin/login/", {"username": "zhangsan", "password": "guess"})
+    response = client.post("/admin/login/", {"username": "zhangsan", "password": PASSWORD})
+    assert response.status_code == 200  # the form again, not a redirect into the admin
+    assert logged_in_as(client) is None
+
+
+def test_behind_a_trusted_proxy_each_client_has_its_own_counter(member, settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+
+    def via_proxy(forwarded: str) -> Client:
+        return Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded)
+
+    for number in range(20):
+        log_in(via_proxy(f"198.51.100.{number % 5}"), f"guess{number}", "guess")
+    # Twenty failures came through the proxy, from five clients: nobody else is locked out,
+    # and a forged first hop does not move the counter to another address.
+    assert log_in(via_proxy("203.0.113.20"), "zhangsan", PASSWORD).status_code == 302
+    assert log_in(via_proxy("6.6.6.6, 198.51.100.1"), "x", "guess").status_code == 200
+
+
+def test_without_trusted_proxies_forwarded_headers_are_ignored(member):
+    for number in range(20):
+        forged = Client(REMOTE_ADDR="192.0.2.9", HTTP_X_FORWARDED_FOR=f"198.51.100.{number}")
+        log_in(forged, f"guess{number}", "guess")
+    locked = Client(REMOTE_ADDR="192.0.2.9", HTTP_X_FORWARDED_FOR="203.0.113.20")
+    assert log_in(locked, "zhangsan", PASSWORD).status_code == 429
