@@ -45,3 +45,41 @@ def test_web_server_refuses_unsafe_production(environ, refused):
             refuse_unsafe_production(environ)
     else:
         refuse_unsafe_production(environ)
+
+
+def production_environment() -> dict:
+    """README's production deploy: a real key, DEBUG off, a host name, HTTPS."""
+    return {
+        **bare_environment(),
+        "SECRET_KEY": "k7Q2-production-like-secret-key-9xZr4WmPq8Ls3Nd6Hf1Tb5Yc0Vj2Ge7Ua",
+        "DEBUG": "0",
+        "ALLOWED_HOSTS": "hongke.example.edu.cn",
+        "HTTPS": "1",
+    }
+
+
+def test_check_deploy_is_clean_with_the_documented_production_settings():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=PROJECT_DIR,
+        env=production_environment(),
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_https_turns_on_hsts_secure_cookies_and_redirects():
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_SSL_REDIRECT, "
+        "s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django, os; django.setup(); {code}"],
+        cwd=PROJECT_DIR,
+        env={**production_environment(), "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True,
+        text=True,
+    )
+    assert result.stdout.split() == ["31536000", "True", "True", "True", "True"], result.stderr

@@ -203,8 +203,8 @@ class TestTopicTime:
         assert cells[lecture.topic][-2:] == ["30", "30"]  # this week, and the total
         assert cells[site.topic][-2:] == ["10", "10"]
         assert cells["合计"][-1] == "40"
-        assert 'class="topic-bars__bar" style="width: 100%"' in html
-        assert 'style="width: 33%"' in html
+        assert '<rect class="topic-bars__bar" width="100"' in html
+        assert 'width="33"' in html
 
 
 class TestExport:
