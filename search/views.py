@@ -155,7 +155,10 @@ def suggest_api(request):
     )
     tags = (
         Tag.objects.filter(
-            name__icontains=typed, home_contentpagetag_items__content_object__live=True
+            name__icontains=typed,
+            home_contentpagetag_items__content_object__in=ContentPage.objects.visible().values(
+                "pk"
+            ),
         )
         .distinct()
         .annotate(prefix_rank=tag_starts_first)
