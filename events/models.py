@@ -1,6 +1,7 @@
 import secrets
 from datetime import timedelta
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
@@ -8,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, PageChooserPanel
 from wagtail.api import APIField
@@ -109,6 +111,13 @@ class ForumEventPage(RoutablePageMixin, ContentPage):
         validators=[RegexValidator(r"^[0-9]{6}$", _("签到码是 6 位数字。"))],
         help_text=_("现场公布给参加者，在手机上输入即可签到。只有报名成功的成员能用它签到。"),
     )
+    check_in_branches = ParentalManyToManyField(
+        "members.Branch",
+        verbose_name=_("签到工作人员"),
+        blank=True,
+        related_name="+",
+        help_text=_("这些党支部的组织委员可以使用现场签到台；有报名管理权限的编辑也可以。"),
+    )
     recording = models.ForeignKey(
         "lectures.MicroLecturePage",
         verbose_name=_("活动录像"),
@@ -140,6 +149,7 @@ class ForumEventPage(RoutablePageMixin, ContentPage):
                 FieldPanel("capacity"),
                 FieldPanel("registration_closes_at"),
                 FieldPanel("check_in_code"),
+                FieldPanel("check_in_branches", widget=forms.CheckboxSelectMultiple),
             ],
             heading=_("报名与签到"),
         ),

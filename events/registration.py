@@ -35,7 +35,7 @@ from events.models import (
 )
 from learning.event_log import record_server_event
 from learning.models import Verb
-from members.models import is_organiser
+from members.models import organiser_branch
 
 logger = logging.getLogger(__name__)
 
@@ -226,13 +226,15 @@ def log(registration: Registration, action: str, by) -> None:
 # ---------------------------------------------------------------- checking in
 
 
-def can_check_in_others(user) -> bool:
-    """Organisers (of any branch: the door serves everyone) and editors with the permission."""
+def can_check_in_others(user, event: ForumEventPage) -> bool:
+    """Editors with the registration permission, and organisers of the branches the event
+    names as its check-in staff; nobody else sees the registrants or marks them present."""
     if not getattr(user, "is_authenticated", False):
         return False
     if user.is_superuser or user.has_perm("events.change_registration"):
         return True
-    return is_organiser(user)
+    branch = organiser_branch(user)
+    return branch is not None and event.check_in_branches.filter(pk=branch.pk).exists()
 
 
 def check_in(registration: Registration, by) -> Outcome:
@@ -332,5 +334,5 @@ def registration_panel(event: ForumEventPage, user) -> RegistrationPanel:
         panel.registration = Registration.objects.filter(event=event, member=user).first()
         if panel.is_waiting:
             panel.position = waiting_position(panel.registration)
-        panel.can_check_in_others = can_check_in_others(user)
+        panel.can_check_in_others = can_check_in_others(user, event)
     return panel

@@ -79,8 +79,11 @@ def check_in_desk(request: HttpRequest, event: ForumEventPage) -> HttpResponse:
     """The door: confirmed registrations found by name, each checked in with one tap."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if not can_check_in_others(request.user):
+    if not can_check_in_others(request.user, event):
         raise PermissionDenied
+    if not event.check_in_is_open:
+        # Names and student numbers are shown only while people are at the door.
+        raise PermissionDenied(places.check_in_closed_message(event))
     if request.method == "POST":
         return check_in_from_desk(request, event)
     if request.method not in ("GET", "HEAD"):
@@ -109,7 +112,6 @@ def check_in_desk(request: HttpRequest, event: ForumEventPage) -> HttpResponse:
         "confirmed_total": counts["confirmed"],
         "checked_in_total": counts["checked_in"],
         "waiting_total": counts["waiting"],
-        "check_in_open": event.check_in_is_open,
     }
     return render(request, "events/check_in_desk.html", context)
 

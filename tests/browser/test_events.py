@@ -41,6 +41,8 @@ event = index.add_child(instance=ForumEventPage(
     capacity=1,
     check_in_code={code!r},
 ))
+from members.models import Branch
+event.check_in_branches.add(Branch.objects.get(pk={branch_id}))  # the organiser's branch staffs the desk
 event.save_revision().publish()
 event = ForumEventPage.objects.get(pk=event.pk)
 print(json.dumps({{"path": event.get_url(), "check_in_open": event.check_in_is_open}}))
@@ -62,7 +64,7 @@ def event(server_url, tmp_path_factory):
     people = branch_with_people(tmp_path_factory, "物理学院第二党支部")
     suffix = people["suffix"]
     names = {"title": f"科技报国青年论坛{suffix}", "slug": f"keji-baoguo-{suffix}"}
-    created = in_server(people["env"], SETUP.format(code=CODE, **names))
+    created = in_server(people["env"], SETUP.format(code=CODE, branch_id=people["id"], **names))
     assert created["check_in_open"], "check-in should open two hours before the start"
     path = urlparse(created["path"]).path
     assert path.endswith("/"), path

@@ -15,7 +15,7 @@ from events.models import (
 from events.registration import CODE_ATTEMPT_LIMIT
 from learning.models import LearningEvent, LearningRecord, Verb
 from members.models import Role
-from tests.factories import ForumEventPageFactory, login, make_member
+from tests.factories import BranchFactory, ForumEventPageFactory, login, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -25,14 +25,22 @@ def messages_of(response) -> list[str]:
 
 
 @pytest.fixture
-def event():
-    """Starts in an hour: check-in is open (it opens two hours before the start)."""
-    return ForumEventPageFactory(starts_in=timedelta(hours=1), capacity=3, check_in_code="246810")
+def organiser():
+    return make_member("organiser", role=Role.ORGANISER, name="王书记")
+
+
+def staffed_by(event, organiser):
+    """The event names the organiser's branch as its check-in staff."""
+    event.check_in_branches.add(organiser.member_profile.branch)
+    event.save()
+    return event
 
 
 @pytest.fixture
-def organiser():
-    return make_member("organiser", role=Role.ORGANISER, name="王书记")
+def event(organiser):
+    """Starts in an hour: check-in is open (it opens two hours before the start)."""
+    event = ForumEventPageFactory(starts_in=timedelta(hours=1), capacity=3, check_in_code="246810")
+    return staffed_by(event, organiser)
 
 
 def registered(event, username, name=None):
@@ -110,8 +118,12 @@ def test_tampered_desk_form_changes_nothing(event, organiser):
     assert not LearningEvent.objects.filter(verb=Verb.ATTENDED).exists()
 
 
-def test_the_desk_is_for_organisers_and_editors_only(event, editor):
+def test_the_desk_is_for_its_staff_and_editors_only(event, editor):
     member = registered(event, "member")
+    # An organiser of a branch the event does not name is not its staff.
+    stranger = make_member("other-organiser", role=Role.ORGANISER, branch=BranchFactory())
+    assert login(stranger).get(event.url + "check-in/").status_code == 403
+    assert "现场签到台" not in login(stranger).get(event.url).content.decode()
     registration = Registration.objects.get(event=event, member=member)
     assert login(member).get(event.url + "check-in/").status_code == 403
     assert (
@@ -171,15 +183,16 @@ def test_the_code_needs_a_confirmed_registration(event):
 
 def test_check_in_is_closed_before_the_window_and_after_the_event(organiser):
     event = ForumEventPageFactory(starts_in=timedelta(days=2), check_in_code="135790")
+    staffed_by(event, organiser)
     member = registered(event, "m")
     client = login(member)
     response = client.post(event.url + "check-in/code/", {"code": "135790"}, follow=True)
     assert "签到还没开始" in messages_of(response)[0]
     registration = Registration.objects.get(event=event, member=member)
-    response = login(organiser).post(
-        event.url + "check-in/", {"registration": registration.pk}, follow=True
-    )
-    assert "签到还没开始" in messages_of(response)[0]
+    # Outside the window the desk (names, student numbers) is closed to its staff too.
+    desk = login(organiser)
+    assert desk.get(event.url + "check-in/").status_code == 403
+    assert desk.post(event.url + "check-in/", {"registration": registration.pk}).status_code == 403
 
     ForumEventPage.objects.filter(pk=event.pk).update(
         starts_at=timezone.now() - timedelta(days=1), ends_at=timezone.now() - timedelta(hours=20)
