@@ -174,7 +174,8 @@ def read_model(label: str, table: str, before: dict, report: Report, new_layout:
             links[name] += len(getattr(row, name).all())
     for field in many:
         through = field.remote_field.through._meta.db_table
-        if links[field.name] != before["tables"].get(through, {}).get("count"):
+        # A relation added after the base has no table before: it starts with no links.
+        if links[field.name] != before["tables"].get(through, {}).get("count", 0):
             report.fail(
                 f"{label}.{field.name}: {links[field.name]} links, table {through} had other"
             )
