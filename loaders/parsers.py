@@ -21,9 +21,12 @@ from django.core.validators import (
     URLValidator,
     validate_unicode_slug,
 )
+from django.db import models
 from django.utils.html import escape
 from taggit.models import Tag
 from wagtail.rich_text import RichText
+
+from core.text import has_line_controls
 
 DATETIME_EXAMPLE = "2025-07-01T09:00:00+08:00"
 # A blank line (possibly holding spaces) between two paragraphs of the body.
@@ -60,6 +63,18 @@ def describe_json_type(value: Any) -> str:
     return type(value).__name__
 
 
+# Line breaks and tabs belong in text of several lines (a summary, a transcript, the body);
+# every other control character (NUL breaks PostgreSQL) belongs nowhere.
+MULTILINE_ALLOWED = "\n\r\t"
+CONTROL_REASON = "不能包含控制字符（如 NUL、ESC）；单行字段也不能有换行或制表符"
+
+
+def _check_controls(text: str, multiline: bool) -> None:
+    allowed = MULTILINE_ALLOWED if multiline else ""
+    if has_line_controls("".join(char for char in text if char not in allowed)):
+        raise InvalidValue(CONTROL_REASON)
+
+
 def _check_length(text: str, model_field: Any) -> None:
     limit = getattr(model_field, "max_length", None)
     if limit is not None and len(text) > limit:
@@ -73,6 +88,7 @@ def parse_optional_text(value: Any, model_field: Any) -> str:
     if not isinstance(value, str):
         raise InvalidValue(f"必须是字符串，不能是{describe_json_type(value)}")
     text = value.strip()
+    _check_controls(text, multiline=isinstance(model_field, models.TextField))
     _check_length(text, model_field)
     return text
 
@@ -140,6 +156,7 @@ def parse_body(value: Any, model_field: Any) -> list[tuple[str, RichText]]:
         raise InvalidValue(
             f"必须是字符串（纯文本，段落之间空一行），不能是{describe_json_type(value)}"
         )
+    _check_controls(value, multiline=True)
     paragraphs = plain_text_to_paragraphs(value)
     if not paragraphs:
         raise InvalidValue("不能为空")
@@ -163,7 +180,9 @@ def parse_tags(value: Any, model_field: Any) -> list[str]:
             reasons.append(f"第 {position} 个标签必须是字符串，不能是{describe_json_type(item)}")
             continue
         name = item.strip()
-        if not name:
+        if has_line_controls(name):
+            reasons.append(f"第 {position} 个标签{CONTROL_REASON}")
+        elif not name:
             reasons.append(f"第 {position} 个标签不能为空")
         elif len(name) > limit:
             reasons.append(f"第 {position} 个标签不能超过 {limit} 个字符（现在是 {len(name)} 个）")

@@ -25,7 +25,7 @@ from wagtail.models import Page, Revision, Site
 
 from events.models import EventIndexPage, ForumEventPage
 from exhibits.models import ExhibitIndexPage, RevolutionarySitePage
-from home.models import HomePage
+from home.models import ContentPage, HomePage
 from lectures.models import LectureIndexPage, MicroLecturePage
 from loaders.parsers import plain_text_to_paragraphs
 from stories.models import ExemplarStoryPage, StoryIndexPage
@@ -581,3 +581,28 @@ def test_plain_text_becomes_escaped_paragraphs():
         "<p>第二段 &lt;b&gt;不是标签&lt;/b&gt;</p>",
         "<p>第三段</p>",
     ]
+
+
+def test_control_characters_are_refused_with_the_line_and_field(tmp_path):
+    """NUL breaks PostgreSQL and a newline breaks a title: refused, named, nothing written."""
+    lines = [
+        {**LECTURE, "slug": "kongzhi-1", "title": "长征\x00精神"},
+        {**LECTURE, "slug": "kongzhi-2", "speaker": "王老师\n李老师"},
+        {**LECTURE, "slug": "kongzhi-3", "tags": ["长征精神\x07"]},
+        {**LECTURE, "slug": "kongzhi-4", "summary": "摘要\x00"},
+        {**LECTURE, "slug": "kongzhi-5", "body": "正文\x1b[31m"},
+        # Line breaks and tabs are fine where the text has several lines.
+        {**LECTURE, "slug": "kongzhi-6", "summary": "第一行\n第二行", "transcript": "甲\t乙\r\n丙"},
+    ]
+    before = ContentPage.objects.count()
+    _out, err, error = run_import(write_jsonl(tmp_path / "c.jsonl", lines))
+    assert error is not None
+    assert problem_prefixes(err) == [
+        "line 1: title:",
+        "line 2: speaker:",
+        "line 3: tags:",
+        "line 4: summary:",
+        "line 5: body:",
+    ]
+    assert "控制字符" in err
+    assert ContentPage.objects.count() == before
