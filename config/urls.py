@@ -1,15 +1,29 @@
 from django.conf import settings
 from django.urls import include, path, re_path
+from django.views.decorators.cache import never_cache
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.auth import require_admin_access
 from wagtail.documents import urls as wagtaildocs_urls
 
 from config.api import api_router
 from config.media import serve_public_media
+from members.admin_accounts import ThrottledAccountView, ThrottledPasswordResetView
 from search import tag_views
 from search import views as search_views
 
 urlpatterns = [
+    # The admin's password paths, throttled (members.admin_accounts): ahead of Wagtail's own.
+    path(
+        "admin/account/",
+        never_cache(require_admin_access(ThrottledAccountView.as_view())),
+        name="wagtailadmin_account",
+    ),
+    path(
+        "admin/password_reset/",
+        never_cache(ThrottledPasswordResetView.as_view()),
+        name="wagtailadmin_password_reset",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_router.urls),

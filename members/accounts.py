@@ -36,6 +36,15 @@ from core.ratelimit import client_address
 from members.throttle import LOCKOUT_SECONDS, REFUSED_ATTRIBUTE, LoginThrottle
 
 
+def too_many_attempts_message(wait_seconds: int) -> str:
+    """What every throttled password path says: how long to wait, and whom to ask."""
+    minutes = max(1, math.ceil(wait_seconds / 60))
+    return gettext(
+        "登录失败的次数太多，为保护账号安全，请 %(minutes)d 分钟后再试。"
+        "如果忘记了密码，请联系本支部的组织委员。"
+    ) % {"minutes": minutes}
+
+
 class MemberLoginForm(AuthenticationForm):
     """Django's login form with phone-friendly inputs and one message for every failure.
 
@@ -96,11 +105,7 @@ class MemberLoginView(LoginView):
 
     def refuse(self, wait_seconds: int) -> HttpResponse:
         """429 with the login page and a clear message; the password is not looked at."""
-        minutes = max(1, math.ceil(wait_seconds / 60))
-        message = gettext(
-            "登录失败的次数太多，为保护账号安全，请 %(minutes)d 分钟后再试。"
-            "如果忘记了密码，请联系本支部的组织委员。"
-        ) % {"minutes": minutes}
+        message = too_many_attempts_message(wait_seconds)
         form = self.get_form_class()(request=self.request)
         response = self.render_to_response(
             self.get_context_data(form=form, locked_message=message), status=429

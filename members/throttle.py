@@ -1,5 +1,7 @@
 """One throttle for every path that checks a password (``/login/``, ``/admin/login/``, any
-future one): ``members.backends.ThrottledModelBackend`` applies it inside ``authenticate``.
+future one): ``members.backends.ThrottledModelBackend`` applies it inside ``authenticate``,
+and ``check_password`` applies the same counters where a password is checked without
+logging in (the admin's "change password", ``members.admin_accounts``).
 
 Attempts are counted in ``core.ratelimit``'s store, which every worker shares (Redis, or
 the database), by three keys, so a stranger cannot keep a member out:
@@ -71,3 +73,54 @@ class LoginThrottle:
         ratelimit.reset(self.limits["pair"][0])
         ratelimit.reset(self.limits["user"][0])
         ratelimit.decrement(self.limits["addr"][0])
+
+
+class Locked(Exception):
+    """Too many attempts: nothing was checked. ``seconds`` until attempts are allowed again."""
+
+    def __init__(self, seconds: int) -> None:
+        super().__init__(seconds)
+        self.seconds = seconds
+
+
+def check_password(user, password: str, address: str) -> bool:
+    """Whether ``password`` is the user's, counted on the login counters (raises Locked).
+
+    Changing one's password checks the old one: a borrowed or stolen session must not be
+    a way round the login throttle to guess it.
+    """
+    throttle = LoginThrottle(user.get_username(), address)
+    wait = throttle.retry_after()
+    if wait is not None:
+        raise Locked(wait)
+    if not throttle.reserve():
+        raise Locked(throttle.retry_after() or LOCKOUT_SECONDS)
+    if user.check_password(password):
+        throttle.succeeded()
+        return True
+    throttle.failed()
+    return False
+
+
+# Password-reset e-mails: a few per hour per address and per e-mail address, so the form
+# cannot be used to flood someone's mailbox or to keep the mail server busy.
+RESET_ADDRESS_LIMIT = 5
+RESET_EMAIL_LIMIT = 3
+RESET_WINDOW_SECONDS = 60 * 60
+RESET_PREFIX = "hongke-reset"
+
+
+def reset_request_wait(email: str, address: str) -> int | None:
+    """Count one password-reset request; seconds to wait when it is one too many, else None."""
+    limits = [
+        (ratelimit.cache_key(RESET_PREFIX, "addr", address), RESET_ADDRESS_LIMIT),
+        (ratelimit.cache_key(RESET_PREFIX, "email", fold_identifier(email)), RESET_EMAIL_LIMIT),
+    ]
+    locks = [counter + ":lock" for counter, _limit in limits]
+    wait = ratelimit.seconds_locked(*locks)
+    if wait is not None:
+        return wait
+    for (counter, limit), lock_key in zip(limits, locks, strict=True):
+        if ratelimit.increment(counter, RESET_WINDOW_SECONDS) > limit:
+            ratelimit.lock(lock_key, RESET_WINDOW_SECONDS)
+    return ratelimit.seconds_locked(*locks)
