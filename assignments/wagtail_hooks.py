@@ -1,7 +1,8 @@
 """Assignments in the Wagtail admin, beside branches and members under one "党支部与成员" menu.
 
-Editors (编辑) may view branches and assignments of every branch (``learning`` migration
-0003); an assignment's inspect view shows its pages and how many members are done, never who.
+The organisation department (组织部) may view branches, members and the assignments of every
+branch (``members`` and ``assignments`` migrations 0002); editors (编辑) see only the branches.
+An assignment's inspect view shows its pages and how many members are done, never who.
 """
 
 import django_filters

@@ -3,7 +3,8 @@
 ``/admin/events/<page_id>/registrations/`` shows the numbers, the confirmed members, the
 waiting list in order (position 1 moves up first) and the cancelled ones;
 ``registrations.csv`` is the same list for Excel. Both need ``events.view_registration``
-(editors and reviewers get it in ``events`` migration 0004); the admin's own check
+(the 活动管理 group has it, ``events`` migration 0006; editors and reviewers do not).
+The admin's own check
 (``wagtailadmin.access_admin``) comes first, so members and organisers without admin
 access are sent to the admin login.
 

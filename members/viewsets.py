@@ -2,7 +2,8 @@
 
 Bulk changes come through ``manage.py import_members``; the admin is for looking members
 up and for the occasional single change. Permissions are Wagtail's defaults for snippets
-(superusers, or groups given the model permissions), because member data is personal.
+(superusers, or groups given the model permissions: 组织部, ``members`` migration 0002),
+because member data is personal; editors see the branches, never the members.
 The viewsets are registered under one "党支部与成员" menu by ``assignments.wagtail_hooks``,
 which adds the branches' assignments beside them.
 """

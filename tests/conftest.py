@@ -39,3 +39,15 @@ def editor(db):
 @pytest.fixture
 def reviewer(db):
     return UserFactory(username="reviewer1", groups=["审核"])
+
+
+@pytest.fixture
+def event_manager(db):
+    """活动管理: sees registrations and checks people in; edits no pages."""
+    return UserFactory(username="huodong1", groups=["活动管理"])
+
+
+@pytest.fixture
+def member_officer(db):
+    """组织部: looks up branches, members and assignments in the admin."""
+    return UserFactory(username="zuzhibu1", groups=["组织部"])

@@ -1,4 +1,5 @@
-"""Editors and superusers see every branch's assignments in the Wagtail admin."""
+"""The organisation department (组织部) and superusers see every branch's assignments in the
+Wagtail admin; editors and reviewers do not."""
 
 import importlib
 from datetime import date, timedelta
@@ -77,8 +78,10 @@ def rows(response) -> str:
     return response.content.decode()
 
 
-@pytest.mark.parametrize("who", ["superuser", "editor"])
-def test_superusers_and_editors_list_assignments_of_every_branch(request, setup, who):
+@pytest.mark.parametrize("who", ["superuser", "member_officer"])
+def test_superusers_and_the_organisation_department_list_assignments_of_every_branch(
+    request, setup, who
+):
     client = login(request.getfixturevalue(who))
     html = rows(client.get(reverse(LIST)))
     assert "学习党的二十大报告" in html and "重温入党誓词" in html
@@ -87,7 +90,7 @@ def test_superusers_and_editors_list_assignments_of_every_branch(request, setup,
     assert "组织委员甲（zuzhi）" in html  # who set it
 
 
-@pytest.mark.parametrize("who", ["superuser", "editor"])
+@pytest.mark.parametrize("who", ["superuser", "member_officer"])
 def test_filters_by_branch_status_due_date_and_search(request, setup, who):
     computing, marxism, _open, _closed = setup
     client = login(request.getfixturevalue(who))
@@ -112,7 +115,7 @@ def test_filters_by_branch_status_due_date_and_search(request, setup, who):
     assert client.get(url, {"branch": "junk", "status": "x", "due_on_from": "y"}).status_code == 200
 
 
-def test_inspect_shows_pages_in_order_and_counts_but_no_names(editor, setup, pages):
+def test_inspect_shows_pages_in_order_and_counts_but_no_names(member_officer, setup, pages):
     computing, _marxism, open_one, _closed = setup
     done = make_member("wan", name="完成者", branch=computing)
     started = make_member("kai", name="开始者", branch=computing)
@@ -126,7 +129,7 @@ def test_inspect_shows_pages_in_order_and_counts_but_no_names(editor, setup, pag
         member=started, page=pages[0], first_seen_at=now, last_seen_at=now
     )
 
-    html = rows(login(editor).get(reverse(INSPECT, args=[open_one.pk])))
+    html = rows(login(member_officer).get(reverse(INSPECT, args=[open_one.pk])))
     first, second = (html.index(page.title) for page in pages[:2])
     assert first < second
     assert pages[2].title not in html
@@ -134,9 +137,9 @@ def test_inspect_shows_pages_in_order_and_counts_but_no_names(editor, setup, pag
     assert "已完成：1 人" in html and "学习中：1 人" in html and "未开始：2 人" in html
     assert "共 4 人，完成 25%" in html
     assert "完成者" not in html and "开始者" not in html and "未开始者" not in html
-    # An editor only looks: no edit link, and the edit form is refused.
+    # 组织部 only looks: no edit link, and the edit form is refused.
     assert reverse(EDIT, args=[open_one.pk]) not in html
-    assert login(editor).get(reverse(EDIT, args=[open_one.pk])).status_code in (302, 403)
+    assert login(member_officer).get(reverse(EDIT, args=[open_one.pk])).status_code in (302, 403)
 
 
 def test_inspect_of_an_assignment_for_chosen_members(superuser, setup):
@@ -166,31 +169,42 @@ def test_superuser_creates_an_assignment_as_its_setter(superuser, setup):
     assert created.created_by == superuser and created.branch == computing
 
 
-@pytest.mark.parametrize("who", ["reviewer", "plain"])
-def test_reviewers_and_members_cannot_see_assignments(request, setup, who):
+@pytest.mark.parametrize("who", ["editor", "reviewer", "plain"])
+def test_editors_reviewers_and_members_cannot_see_assignments(request, setup, who):
     if who == "plain":
         user = make_member("putong", name="普通成员", branch=setup[0])
     else:
         user = request.getfixturevalue(who)
     client = login(user)
-    for url in (reverse(LIST), reverse(INSPECT, args=[setup[2].pk]), reverse(BRANCHES)):
+    urls = [reverse(LIST), reverse(INSPECT, args=[setup[2].pk]), reverse(MEMBERS)]
+    if who != "editor":  # editors see the branches (names and sizes) to name check-in staff
+        urls.append(reverse(BRANCHES))
+    for url in urls:
         response = client.get(url)
         assert response.status_code in (302, 403), url
         assert "学习党的二十大报告" not in response.content.decode()
 
 
-def test_editors_see_branches_filtered_by_organisation_and_members(editor, setup):
-    client = login(editor)
+def test_the_organisation_department_sees_branches_and_members(member_officer, setup):
+    client = login(member_officer)
     html = rows(client.get(reverse(BRANCHES)))
     assert "计算机学院学生第一党支部" in html and "马克思主义学院教工党支部" in html
     filtered = rows(client.get(reverse(BRANCHES), {"organisation": "计算机学院党委"}))
     assert "计算机学院学生第一党支部" in filtered
     assert "马克思主义学院教工党支部" not in filtered
-    # Editors see who is in which branch (never learning history: that has no admin view).
+    # 组织部 sees who is in which branch (never learning history: that has no admin view).
     assert client.get(reverse(MEMBERS)).status_code == 200
 
 
-def test_listing_queries_do_not_grow_with_assignments(superuser, editor, pages):
+def test_editors_see_branch_names_and_sizes_only(editor, setup):
+    client = login(editor)
+    html = rows(client.get(reverse(BRANCHES)))
+    assert "计算机学院学生第一党支部" in html
+    assert client.get(reverse(MEMBERS)).status_code in (302, 403)
+    assert "组织委员甲" not in html
+
+
+def test_listing_queries_do_not_grow_with_assignments(superuser, member_officer, pages):
     branches = [BranchFactory(name=f"第{n}党支部") for n in range(3)]
     members = [make_member(f"m{n}", name=f"成员{n}", branch=branches[0]) for n in range(3)]
 
@@ -206,7 +220,7 @@ def test_listing_queries_do_not_grow_with_assignments(superuser, editor, pages):
             )
             assignment.chosen_members.add(*members[:2])
 
-    for user in (superuser, editor):
+    for user in (superuser, member_officer):
         client = login(user)
         client.get(reverse(LIST))  # warm caches (content types, site root)
         Assignment.objects.all().delete()
@@ -221,7 +235,7 @@ def test_listing_queries_do_not_grow_with_assignments(superuser, editor, pages):
 
 
 def test_listing_of_thirty_assignments_is_a_bounded_number_of_queries(
-    editor, pages, django_assert_max_num_queries
+    member_officer, pages, django_assert_max_num_queries
 ):
     branch = BranchFactory(name="第一党支部")
     for n in range(30):
@@ -231,7 +245,7 @@ def test_listing_of_thirty_assignments_is_a_bounded_number_of_queries(
             pages,
             created_by=make_member(f"s{n}", name=f"布置人{n}", branch=branch),
         )
-    client = login(editor)
+    client = login(member_officer)
     client.get(reverse(LIST))
     with django_assert_max_num_queries(20):
         html = rows(client.get(reverse(LIST)))
@@ -271,12 +285,26 @@ def move_to_learning_and_back(action) -> None:
     )
 
 
-def test_migration_gives_editors_view_permissions_only_and_reverses():
-    migration = importlib.import_module("learning.migrations.0003_editors_see_branches")
-    editors, reviewers = Group.objects.get(name="编辑"), Group.objects.get(name="审核")
+ORGANISATION_DEPARTMENT = {
+    ("wagtailadmin", "access_admin"),
+    ("members", "view_branch"),
+    ("members", "change_branch"),
+    ("members", "view_memberprofile"),
+    ("members", "change_memberprofile"),
+    ("assignments", "view_assignment"),
+}
 
-    assert view_permissions(editors) == MOVED
-    assert view_permissions(reviewers) == set()
+
+def rights(group_name: str) -> set[tuple[str, str]]:
+    group = Group.objects.filter(name=group_name).first()
+    if group is None:
+        return set()
+    return set(group.permissions.values_list("content_type__app_label", "codename"))
+
+
+def test_migration_0003_gave_editors_view_permissions_only_and_reverses():
+    migration = importlib.import_module("learning.migrations.0003_editors_see_branches")
+    editors = Group.objects.get(name="编辑")
     move_to_learning_and_back(lambda: migration.revoke(apps, None))
     assert view_permissions(editors) == set()
     move_to_learning_and_back(lambda: migration.grant(apps, None))
@@ -284,11 +312,42 @@ def test_migration_gives_editors_view_permissions_only_and_reverses():
     assert view_permissions(editors) == MOVED
 
 
+def test_member_data_is_left_to_the_organisation_department_and_reverses():
+    members_step = importlib.import_module("members.migrations.0002_organisation_department")
+    assignments_step = importlib.import_module(
+        "assignments.migrations.0002_organisation_department"
+    )
+    steps = [members_step.Migration.operations[0], assignments_step.Migration.operations[0]]
+
+    # As migrated: editors keep the branch list only; reviewers have nothing.
+    assert view_permissions(Group.objects.get(name="编辑")) == {("members", "view_branch")}
+    assert view_permissions(Group.objects.get(name="审核")) == set()
+    assert rights("组织部") == ORGANISATION_DEPARTMENT
+
+    for step in reversed(steps):
+        step.reverse_code(apps, None)
+    assert view_permissions(Group.objects.get(name="编辑")) == MOVED
+    assert not Group.objects.filter(name="组织部").exists()  # no permissions, no users
+    for _twice in range(2):
+        for step in steps:
+            step.code(apps, None)
+    assert view_permissions(Group.objects.get(name="编辑")) == {("members", "view_branch")}
+    assert rights("组织部") == ORGANISATION_DEPARTMENT
+
+
 def test_moving_content_types_keeps_permissions_both_ways():
     """The models moved out of ``learning``; their permissions follow (core.migration_ops)."""
-    editors = Group.objects.get(name="编辑")
+    department = Group.objects.get(name="组织部")
     seen = []
-    move_to_learning_and_back(lambda: seen.append(view_permissions(editors)))
-    assert seen == [{("learning", codename) for _app, codename in MOVED}]
-    assert view_permissions(editors) == MOVED
+    move_to_learning_and_back(lambda: seen.append(view_permissions(department)))
+    assert seen == [
+        {
+            ("learning", codename)
+            for _app, codename in ORGANISATION_DEPARTMENT
+            if _app != "wagtailadmin"
+        }
+    ]
+    assert view_permissions(department) == ORGANISATION_DEPARTMENT - {
+        ("wagtailadmin", "access_admin")
+    }
     assert not ContentType.objects.filter(app_label="learning", model="branch").exists()

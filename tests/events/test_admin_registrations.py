@@ -1,4 +1,4 @@
-"""Editors see event registrations in the Wagtail admin, per event with the waiting list in
+"""Event managers (活动管理) see event registrations in the Wagtail admin, per event with the waiting list in
 order, and export them as CSV."""
 
 import csv
@@ -112,8 +112,10 @@ def test_the_fixture_went_through_the_real_rules(forum):
 # --- the listing --------------------------------------------------------------------------
 
 
-def test_editor_lists_registrations_with_event_member_branch_and_status(editor, forum):
-    html = html_of(login(editor).get(reverse(LIST)))
+def test_event_manager_lists_registrations_with_event_member_branch_and_status(
+    event_manager, forum
+):
+    html = html_of(login(event_manager).get(reverse(LIST)))
     for text in ("科技报国论坛", "张三", "李四", "王五", "赵六", "钱七"):
         assert text in html
     assert "计算机学院学生第一党支部" in html and "马克思主义学院教工党支部" in html
@@ -126,13 +128,13 @@ def test_editor_lists_registrations_with_event_member_branch_and_status(editor, 
             reverse(f"event_registrations:{name}", args=[registration.pk])
 
 
-def test_editor_filters_by_event_status_and_check_in_and_searches(editor, forum):
+def test_event_manager_filters_by_event_status_and_check_in_and_searches(event_manager, forum):
     event, people = forum
     other = ForumEventPageFactory(slug="other-forum", title="红色经典读书会", capacity=None)
     register(other, make_member("sun", name="孙八"))
     zhang = Registration.objects.get(event=event, member=people["zhang"])
     Registration.objects.filter(pk=zhang.pk).update(checked_in_at=timezone.now())
-    client = login(editor)
+    client = login(event_manager)
 
     def names(**params) -> set[str]:
         html = html_of(client.get(reverse(LIST), params))
@@ -157,25 +159,27 @@ def test_editor_filters_by_event_status_and_check_in_and_searches(editor, forum)
     assert client.get(reverse(LIST), junk).status_code == 200
 
 
-def test_listing_is_a_bounded_number_of_queries(editor, forum, django_assert_max_num_queries):
+def test_listing_is_a_bounded_number_of_queries(
+    event_manager, forum, django_assert_max_num_queries
+):
     event, _people = forum
     for n in range(60):
         register(event, make_member(f"extra{n}", name=f"候补{n}"))
-    client = login(editor)
+    client = login(event_manager)
     client.get(reverse(LIST))  # warm caches (content types, site root)
     with django_assert_max_num_queries(20):
         html = html_of(client.get(reverse(LIST)))
     assert html.count("科技报国论坛") >= 50
 
 
-def test_inspect_shows_the_history_of_a_registration(editor, forum):
+def test_inspect_shows_the_history_of_a_registration(event_manager, forum):
     event, people = forum
     zhang = Registration.objects.get(event=event, member=people["zhang"])
     check_in_by = make_member("zuzhi", role=Role.ORGANISER, name="组织委员甲")
     # Check-in opens two hours before the start: pretend the event is about to start.
     type(event).objects.filter(pk=event.pk).update(starts_at=timezone.now() + timedelta(hours=1))
     check_in(zhang, check_in_by)
-    client = login(editor)
+    client = login(event_manager)
 
     html = html_of(client.get(reverse(INSPECT, args=[zhang.pk])))
     assert "张三（zhang）" in html and "科技报国论坛" in html
@@ -199,12 +203,12 @@ def section(html: str, name: str) -> str:
     return html[start : html.index("</section>", start)]
 
 
-def test_event_page_shows_summary_confirmed_waiting_in_order_and_cancelled(editor, forum):
+def test_event_page_shows_summary_confirmed_waiting_in_order_and_cancelled(event_manager, forum):
     event, people = forum
     # 张三 cancels: 王五 moves up, 赵六 is first in line, then a newcomer.
     cancel(event, people["zhang"])
     register(event, make_member("late", name="周九"))
-    html = html_of(login(editor).get(reverse(PAGE, args=[event.pk])))
+    html = html_of(login(event_manager).get(reverse(PAGE, args=[event.pk])))
 
     assert "报名名单" in html and "科技报国论坛" in html
     start = html.index("data-registrations-summary")
@@ -223,14 +227,14 @@ def test_event_page_shows_summary_confirmed_waiting_in_order_and_cancelled(edito
     assert reverse(CSV, args=[event.pk]) in html and "导出 CSV" in html
 
 
-def test_event_page_without_capacity_or_registrations(editor):
+def test_event_page_without_capacity_or_registrations(event_manager):
     event = ForumEventPageFactory(slug="open-forum", capacity=None)
-    html = html_of(login(editor).get(reverse(PAGE, args=[event.pk])))
+    html = html_of(login(event_manager).get(reverse(PAGE, args=[event.pk])))
     assert "不限" in html and "还没有人报名。" in html and "没有人在候补。" in html
 
 
 def test_event_page_of_a_hundred_registrations_is_a_bounded_number_of_queries(
-    editor, branches, django_assert_max_num_queries
+    event_manager, branches, django_assert_max_num_queries
 ):
     event = ForumEventPageFactory(slug="big-forum", capacity=60)
     for n in range(100):
@@ -242,7 +246,7 @@ def test_event_page_of_a_hundred_registrations_is_a_bounded_number_of_queries(
         )
     for n in range(0, 100, 10):
         cancel(event, Registration.objects.get(event=event, member__username=f"m{n}").member)
-    client = login(editor)
+    client = login(event_manager)
     client.get(reverse(PAGE, args=[event.pk]))
     with django_assert_max_num_queries(15):
         html = html_of(client.get(reverse(PAGE, args=[event.pk])))
@@ -260,9 +264,9 @@ def local(value) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
 
 
-def test_csv_has_bom_header_and_rows_in_order(editor, forum):
+def test_csv_has_bom_header_and_rows_in_order(event_manager, forum):
     event, people = forum
-    rows = csv_of(login(editor).get(reverse(CSV, args=[event.pk])))
+    rows = csv_of(login(event_manager).get(reverse(CSV, args=[event.pk])))
     assert rows[0] == CSV_HEADER
     body = rows[1:]
     assert [row[0] for row in body] == ["1", "2", "3", "4", "5"]
@@ -290,9 +294,9 @@ def test_csv_has_bom_header_and_rows_in_order(editor, forum):
     assert body[1][4] == "马克思主义学院教工党支部"
 
 
-def test_csv_times_are_beijing_time_and_the_filename_names_the_event(editor, forum):
+def test_csv_times_are_beijing_time_and_the_filename_names_the_event(event_manager, forum):
     event, people = forum
-    response = login(editor).get(reverse(CSV, args=[event.pk]))
+    response = login(event_manager).get(reverse(CSV, args=[event.pk]))
     today = timezone.localtime(timezone.now(), timezone.get_fixed_timezone(8 * 60))
     expected = f"科技报国论坛-报名名单-{today:%Y%m%d}.csv"
     disposition = response["Content-Disposition"]
@@ -302,10 +306,10 @@ def test_csv_times_are_beijing_time_and_the_filename_names_the_event(editor, for
     assert csv_of(response)[1][7] == beijing
 
 
-def test_csv_defuses_formulas_in_names(editor, branches):
+def test_csv_defuses_formulas_in_names(event_manager, branches):
     event = ForumEventPageFactory(slug="formula-forum", title="公式/测试", capacity=3)
     register(event, make_member("formula", name="=1+1", branch=branches[0], student_number="+86"))
-    response = login(editor).get(reverse(CSV, args=[event.pk]))
+    response = login(event_manager).get(reverse(CSV, args=[event.pk]))
     row = csv_of(response)[1]
     assert row[1] == "'=1+1" and row[3] == "'+86"
     # A slash in the title would make a path of the file name.
@@ -313,25 +317,45 @@ def test_csv_defuses_formulas_in_names(editor, branches):
     assert quote("公式_测试-报名名单-") in disposition and "%2F" not in disposition
 
 
-def test_member_without_profile_shows_the_username(editor):
+def test_member_without_profile_shows_the_username(event_manager):
     event = ForumEventPageFactory(slug="staff-forum", capacity=3)
     register(event, UserFactory(username="staffer"))
-    rows = csv_of(login(editor).get(reverse(CSV, args=[event.pk])))
+    rows = csv_of(login(event_manager).get(reverse(CSV, args=[event.pk])))
     assert rows[1][1:5] == ["staffer", "staffer", "", ""]
-    assert "staffer" in html_of(login(editor).get(reverse(PAGE, args=[event.pk])))
+    assert "staffer" in html_of(login(event_manager).get(reverse(PAGE, args=[event.pk])))
 
 
 # --- who may see it -----------------------------------------------------------------------
 
 
-def test_reviewers_and_superusers_see_it_too(reviewer, forum):
+def test_superusers_see_it_too(forum):
     event, _people = forum
     boss = UserFactory(username="boss", is_superuser=True, is_staff=True)
-    for user in (reviewer, boss):
-        client = login(user)
-        assert client.get(reverse(LIST)).status_code == 200
-        assert client.get(reverse(PAGE, args=[event.pk])).status_code == 200
-        assert client.get(reverse(CSV, args=[event.pk])).status_code == 200
+    client = login(boss)
+    assert client.get(reverse(LIST)).status_code == 200
+    assert client.get(reverse(PAGE, args=[event.pk])).status_code == 200
+    assert client.get(reverse(CSV, args=[event.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("who", ["editor", "reviewer", "member_officer"])
+def test_editors_reviewers_and_the_organisation_department_see_no_registrations(
+    request, who, forum
+):
+    """Least privilege: editing pages, reviewing them or keeping the member lists gives no
+    sight of who registered for what."""
+    event, people = forum
+    registration = Registration.objects.get(event=event, member=people["zhang"])
+    client = login(request.getfixturevalue(who))
+    for url in (
+        reverse(LIST),
+        reverse(INSPECT, args=[registration.pk]),
+        reverse(PAGE, args=[event.pk]),
+        reverse(CSV, args=[event.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code in (302, 403), url
+        assert "张三" not in response.content.decode()
+    assert "event-registrations" not in html_of(client.get(reverse("wagtailadmin_home")))
 
 
 @pytest.mark.parametrize("who", ["plain", "organiser", "anonymous"])
@@ -383,8 +407,8 @@ def test_admin_users_without_the_permission_are_refused(forum):
     assert client.get(reverse(PAGE, args=[999999])).status_code in (302, 403)
 
 
-def test_unknown_page_and_a_page_that_is_not_an_event_are_404(editor, forum):
-    client = login(editor)
+def test_unknown_page_and_a_page_that_is_not_an_event_are_404(event_manager, forum):
+    client = login(event_manager)
     not_an_event = ContentPage.objects.live().first()
     for page_id in (999999, not_an_event.pk):
         assert client.get(reverse(PAGE, args=[page_id])).status_code == 404
@@ -395,8 +419,9 @@ def test_unknown_page_and_a_page_that_is_not_an_event_are_404(editor, forum):
 # --- reaching it from the event page ------------------------------------------------------
 
 
-def test_event_pages_have_a_registrations_button_for_editors_only(editor, forum):
+def test_event_pages_have_a_registrations_button_for_those_who_may_see_them(editor, forum):
     event, _people = forum
+    editor.groups.add(Group.objects.get(name="活动管理"))  # edits pages and runs events
     url = reverse(PAGE, args=[event.pk])
     edit = reverse("wagtailadmin_pages:edit", args=[event.pk])
     assert url in html_of(login(editor).get(edit))
@@ -409,56 +434,61 @@ def test_event_pages_have_a_registrations_button_for_editors_only(editor, forum)
     assert reverse(PAGE, args=[page.pk]) not in html and "报名名单" not in html
 
     # Not for someone who may edit pages but not see registrations.
-    Group.objects.get(name="编辑").permissions.remove(
-        Permission.objects.get(content_type__app_label="events", codename="view_registration")
-    )
     plain_editor = UserFactory(username="editor2", groups=["编辑"])
     assert url not in html_of(login(plain_editor).get(edit))
 
 
-def test_admin_menu_has_the_registrations_item_for_those_who_may_see_them(editor, reviewer):
+def test_admin_menu_has_the_registrations_item_for_those_who_may_see_them(event_manager, reviewer):
     # The sidebar is JSON for the admin's JavaScript: Chinese comes \u-escaped.
     item = '"name": "event-registrations", "label": "\\u6d3b\\u52a8\\u62a5\\u540d"'
-    for user in (editor, reviewer):
-        html = html_of(login(user).get(reverse("wagtailadmin_home")))
-        assert item in html and f'"url": "{reverse(LIST)}"' in html
-    Group.objects.get(name="审核").permissions.remove(
-        Permission.objects.get(content_type__app_label="events", codename="view_registration")
-    )
-    html = html_of(
-        login(UserFactory(username="reviewer2", groups=["审核"])).get(reverse("wagtailadmin_home"))
-    )
+    html = html_of(login(event_manager).get(reverse("wagtailadmin_home")))
+    assert item in html and f'"url": "{reverse(LIST)}"' in html
+    html = html_of(login(reviewer).get(reverse("wagtailadmin_home")))
     assert "event-registrations" not in html
 
 
 # --- the permissions migration ------------------------------------------------------------
 
 
-def test_migration_grants_view_to_editors_and_reviewers_and_check_in_to_editors():
-    migration = importlib.import_module("events.migrations.0004_editor_registration_permissions")
-    editors, reviewers = Group.objects.get(name="编辑"), Group.objects.get(name="审核")
-
-    def codenames(group) -> set[str]:
-        return set(
-            group.permissions.filter(content_type__app_label="events").values_list(
-                "codename", flat=True
-            )
+def registration_codenames(group_name: str) -> set[str]:
+    group = Group.objects.filter(name=group_name).first()
+    if group is None:
+        return set()
+    return set(
+        group.permissions.filter(content_type__app_label="events").values_list(
+            "codename", flat=True
         )
+    )
 
-    assert codenames(editors) == {"view_registration", "change_registration"}
-    assert codenames(reviewers) == {"view_registration"}
-    migration.revoke(apps, None)
-    assert codenames(editors) == codenames(reviewers) == set()
-    migration.grant(apps, None)
-    migration.grant(apps, None)  # running it twice changes nothing
-    assert codenames(editors) == {"view_registration", "change_registration"}
-    assert codenames(reviewers) == {"view_registration"}
+
+def test_migrations_leave_registrations_to_event_managers_only_and_reverse():
+    earlier = importlib.import_module("events.migrations.0004_editor_registration_permissions")
+    later = importlib.import_module("events.migrations.0006_event_managers")
+    regroup = later.Migration.operations[0]
+    both = {"view_registration", "change_registration"}
+
+    # As migrated: 活动管理 has both; editors and reviewers nothing.
+    assert registration_codenames("活动管理") == both
+    assert registration_codenames("编辑") == registration_codenames("审核") == set()
+
+    regroup.reverse_code(apps, None)  # back to 0004's grants; the empty group goes
+    assert registration_codenames("编辑") == both
+    assert registration_codenames("审核") == {"view_registration"}
+    assert not Group.objects.filter(name="活动管理").exists()
+    earlier.revoke(apps, None)
+    assert registration_codenames("编辑") == registration_codenames("审核") == set()
+    earlier.grant(apps, None)
+
+    regroup.code(apps, None)
+    regroup.code(apps, None)  # running it twice changes nothing
+    assert registration_codenames("活动管理") == both
+    assert registration_codenames("编辑") == registration_codenames("审核") == set()
 
 
 def test_group_editor_offers_view_and_check_in_permissions_only():
     boss = UserFactory(username="boss", is_superuser=True, is_staff=True)
-    editors = Group.objects.get(name="编辑")
-    html = html_of(login(boss).get(reverse("wagtailusers_groups:edit", args=[editors.pk])))
+    managers = Group.objects.get(name="活动管理")
+    html = html_of(login(boss).get(reverse("wagtailusers_groups:edit", args=[managers.pk])))
     view, change, add, delete = (
         Permission.objects.get(content_type__app_label="events", codename=f"{action}_registration")
         for action in ("view", "change", "add", "delete")

@@ -118,7 +118,7 @@ def test_tampered_desk_form_changes_nothing(event, organiser):
     assert not LearningEvent.objects.filter(verb=Verb.ATTENDED).exists()
 
 
-def test_the_desk_is_for_its_staff_and_editors_only(event, editor):
+def test_the_desk_is_for_its_staff_and_event_managers_only(event, event_manager, editor, reviewer):
     member = registered(event, "member")
     # An organiser of a branch the event does not name is not its staff.
     stranger = make_member("other-organiser", role=Role.ORGANISER, branch=BranchFactory())
@@ -132,7 +132,14 @@ def test_the_desk_is_for_its_staff_and_editors_only(event, editor):
     )
     anonymous = Client().get(event.url + "check-in/")
     assert anonymous.status_code == 302 and anonymous["Location"].startswith("/login/")
-    assert login(editor).get(event.url + "check-in/").status_code == 200
+    assert login(event_manager).get(event.url + "check-in/").status_code == 200
+    # Editing and reviewing pages gives no access to the people who registered.
+    for user in (editor, reviewer):
+        assert login(user).get(event.url + "check-in/").status_code == 403
+        assert (
+            login(user).post(event.url + "check-in/", {"registration": registration.pk}).status_code
+            == 403
+        )
     registration.refresh_from_db()
     assert registration.checked_in_at is None
 

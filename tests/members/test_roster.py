@@ -301,16 +301,31 @@ def test_admin_lists_searches_and_filters_members(admin_client):
     assert admin_client.get(members, {"branch": "junk", "q": "\x00"}).status_code == 200
 
 
-def test_editors_see_members_but_cannot_change_them(editor, django_user_model):
+def test_only_the_organisation_department_sees_members(
+    editor, reviewer, member_officer, django_user_model
+):
     member = django_user_model.objects.create_user("kanjian")
-    profile = MemberProfile.objects.create(user=member, display_name="看得见")
-    client = Client()
-    client.force_login(editor)
-    assert "看得见" in client.get("/admin/snippets/learning/memberprofile/").content.decode()
+    profile = MemberProfile.objects.create(
+        user=member, display_name="看得见", student_number="20260001"
+    )
+    listing = "/admin/snippets/learning/memberprofile/"
     edit = f"/admin/snippets/learning/memberprofile/edit/{profile.pk}/"
-    response = client.post(edit, {"user": member.pk, "display_name": "改名", "role": "member"})
-    assert response.status_code in (302, 403)
+    for user in (editor, reviewer):
+        client = Client()
+        client.force_login(user)
+        for url in (listing, edit):
+            response = client.get(url)
+            assert response.status_code in (302, 403), url
+            assert "看得见" not in response.content.decode()
+            assert "20260001" not in response.content.decode()
+        response = client.post(edit, {"user": member.pk, "display_name": "改名", "role": "member"})
+        assert response.status_code in (302, 403)
     profile.refresh_from_db()
     assert profile.display_name == "看得见"
+
+    client = Client()
+    client.force_login(member_officer)
+    html = client.get(listing).content.decode()
+    assert "看得见" in html and "20260001" in html
     # Learning history has no admin view for anyone.
     assert client.get("/admin/snippets/learning/learningevent/").status_code == 404
