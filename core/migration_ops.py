@@ -85,8 +85,6 @@ def regroup_permissions(
     def backwards(apps, schema_editor):
         _regroup(apps, take, give)
         Group = apps.get_model("auth", "Group")
-        Group.objects.filter(
-            name__in=give, permissions__isnull=True, user__isnull=True
-        ).delete()
+        Group.objects.filter(name__in=give, permissions__isnull=True, user__isnull=True).delete()
 
     return migrations.RunPython(forwards, backwards)

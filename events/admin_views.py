@@ -4,9 +4,8 @@
 waiting list in order (position 1 moves up first) and the cancelled ones;
 ``registrations.csv`` is the same list for Excel. Both need ``events.view_registration``
 (the 活动管理 group has it, ``events`` migration 0006; editors and reviewers do not).
-The admin's own check
-(``wagtailadmin.access_admin``) comes first, so members and organisers without admin
-access are sent to the admin login.
+The admin's own check (``wagtailadmin.access_admin``) comes first, so members and
+organisers without admin access are sent to the admin login.
 
 Times are shown in the site's zone (settings.TIME_ZONE, Beijing time) whatever time zone an editor chose in
 their admin profile: the list is read and printed in China.
