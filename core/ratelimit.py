@@ -3,6 +3,7 @@
 Counters and locks live in the ``ratelimit`` cache, which every worker and server shares
 (Redis, or a table in the database: config/settings.py), so two workers never split a
 count. Keys are hashed, so any submitted text (very long, NUL bytes) makes a valid key.
+Pages that must stay cheap spend from ``core.allowance`` instead (one query per use).
 """
 
 from __future__ import annotations
@@ -20,10 +21,10 @@ from django.http import HttpRequest
 SHARED = "ratelimit"
 
 
-def store(alias: str = SHARED):
-    """The cache counters live in: by default the shared ``ratelimit`` store (looked up per
-    call: cache handles are per thread). A soft limit may pass ``alias="default"``."""
-    return caches[alias]
+def store():
+    """The cache counters live in: the shared ``ratelimit`` store (looked up per call:
+    cache handles are per thread)."""
+    return caches[SHARED]
 
 
 @memoise
@@ -57,13 +58,13 @@ def cache_key(prefix: str, *parts: str) -> str:
     return f"{prefix}:{digest}"
 
 
-def count(key: str, alias: str = SHARED) -> int:
-    return store(alias).get(key, 0)
+def count(key: str) -> int:
+    return store().get(key, 0)
 
 
-def increment(key: str, window_seconds: int, alias: str = SHARED) -> int:
+def increment(key: str, window_seconds: int) -> int:
     """Add one to a counter that lives ``window_seconds`` from its first attempt."""
-    counters = store(alias)
+    counters = store()
     counters.add(key, 0, timeout=window_seconds)
     try:
         return counters.incr(key)

@@ -18,7 +18,7 @@ from taggit.models import Tag
 from wagtail.contrib.search_promotions.models import Query
 from wagtail.search.utils import normalise_query_string
 
-from core import ratelimit
+from core import allowance
 from core.segment import query_words
 from core.text import clean_param, fold_for_matching
 from home.kinds import all_kinds, kind_by_content_type
@@ -137,16 +137,13 @@ def search_record(query: str) -> Query | None:
     return Query.objects.filter(query_string=normalise_query_string(query)).first()
 
 
-def log_search(query: str, found: bool, client: str) -> None:
+def log_search(query: str, found: bool, client: str, record: Query | None = None) -> None:
     """Count the term for editors (搜索词, 无结果搜索词), within the client's hourly budget:
     searches beyond it are answered, not logged, so nobody fills the reports with junk."""
-    budget_key = ratelimit.cache_key(SEARCH_LOG_PREFIX, client)
-    # A soft limit against junk, counted in the default cache (Redis when configured):
-    # it must not cost the search page the shared store's extra queries.
-    used = ratelimit.increment(budget_key, SEARCH_LOG_WINDOW_SECONDS, alias="default")
-    if used > SEARCH_LOG_BUDGET:
+    # Counted in the database every worker shares, so three workers are not three budgets.
+    if not allowance.spend(SEARCH_LOG_PREFIX, client, SEARCH_LOG_BUDGET, SEARCH_LOG_WINDOW_SECONDS):
         return
-    Query.get(query).add_hit()
+    (record or Query.get(query)).add_hit()  # the record already looked up, if there is one
     if not found:
         ZeroResultQuery.record(query)
 
@@ -195,7 +192,7 @@ def run_search(request: SearchRequest, log_client: str | None = None) -> SearchO
         ranked = [pk for pk in ranked if kind_of[pk] in request.types]
 
     if log_client and request.query and request.page == 1:
-        log_search(request.query, found=bool(ranked), client=log_client)
+        log_search(request.query, found=bool(ranked), client=log_client, record=query_record)
 
     paginator = Paginator(ranked, RESULTS_PER_PAGE)
     page = paginator.get_page(request.page)

@@ -42,3 +42,17 @@ def test_other_pages_of_a_search_and_picking_pages_log_nothing():
 def test_an_ordinary_search_is_counted_for_editors():
     Client(REMOTE_ADDR="203.0.113.9").get("/search/", {"q": "井冈山"})
     assert Query.objects.get(query_string="井冈山").hits == 1
+
+
+def test_the_budget_is_shared_by_every_worker():
+    """Another worker has its own memory: the budget must not live there."""
+    from django.core.cache import caches
+
+    client = Client(REMOTE_ADDR="203.0.113.10")
+    before = row_counts()
+    for number in range(100):
+        if number % 10 == 0:
+            caches["default"].clear()  # as if the next request reached a fresh worker
+        client.get("/search/", {"q": f"乱码{uuid.uuid4().hex}"})
+    added = {table: row_counts()[table] - before[table] for table in before}
+    assert all(count <= 25 for count in added.values()), added
