@@ -3,7 +3,8 @@
 Every view starts from the organiser's own branch (``organiser_branch``): objects are looked
 up *within* that branch, so another branch's assignment or member answers 404, and anyone
 who is not an organiser gets 403. Organisers see statuses (done / in progress / not
-started), never events or reading times.
+started), never events or reading times. Every page and CSV that lists members is
+written to the audit trail (``audit.record``).
 """
 
 from __future__ import annotations
@@ -29,9 +30,10 @@ from assignments.progress import (
     load_progress,
     with_items,
 )
+from audit.models import Access, record
 from core.privacy import private
 from core.spreadsheet import csv_response
-from members.models import organiser_branch
+from members.models import organiser_branch, person_label
 from search.query import SearchRequest, run_search
 
 SEARCH_RESULTS = 10
@@ -59,6 +61,7 @@ def branch_assignment(branch, assignment_id: int) -> Assignment:
 @organiser_only
 def dashboard(request: HttpRequest, branch) -> HttpResponse:
     overview = BranchOverview(branch)
+    record(request, Access.BRANCH_PROGRESS, branch.name)
     return render(request, "assignments/branch/dashboard.html", {"overview": overview})
 
 
@@ -67,6 +70,7 @@ def dashboard(request: HttpRequest, branch) -> HttpResponse:
 def print_view(request: HttpRequest, branch) -> HttpResponse:
     """The branch's record on paper: every member against every listed assignment."""
     overview = BranchOverview(branch)
+    record(request, Access.BRANCH_PROGRESS, _("%(branch)s（打印）") % {"branch": branch.name})
     return render(
         request,
         "assignments/branch/print.html",
@@ -172,6 +176,7 @@ def status_rows(branch, assignment: Assignment):
 def assignment_detail(request: HttpRequest, branch, assignment_id: int) -> HttpResponse:
     assignment = branch_assignment(branch, assignment_id)
     status, rows = status_rows(branch, assignment)
+    record(request, Access.ASSIGNMENT_STATUS, f"{branch.name}《{assignment.title}》")
     context = {
         "assignment": assignment,
         "status": status,
@@ -200,6 +205,7 @@ def assignment_csv(request: HttpRequest, branch, assignment_id: int) -> HttpResp
         for member, _status, label, done in rows
     )
     filename = f"{branch.name}-{assignment.title}-{timezone.localdate():%Y%m%d}.csv"
+    record(request, Access.ASSIGNMENT_CSV, f"{branch.name}《{assignment.title}》")
     return csv_response(filename, header, lines)
 
 
@@ -223,5 +229,6 @@ def member_detail(request: HttpRequest, branch, member_id: int) -> HttpResponse:
         for status in overview.assignments
         if status.assignment.pk in row.statuses
     ]
+    record(request, Access.MEMBER_PROGRESS, f"{branch.name} · {person_label(member)}")
     context = {"row": row, "assignments": assignments}
     return render(request, "assignments/branch/member_detail.html", context)

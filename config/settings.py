@@ -39,6 +39,7 @@ CSRF_TRUSTED_ORIGINS = [
 # First-party apps from the bottom layer up (docs/architecture.md).
 INSTALLED_APPS = [
     "core",
+    "audit",
     "members",
     "home",
     "lectures",

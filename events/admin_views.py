@@ -3,7 +3,8 @@
 ``/admin/events/<page_id>/registrations/`` shows the numbers, the confirmed members, the
 waiting list in order (position 1 moves up first) and the cancelled ones;
 ``registrations.csv`` is the same list for Excel. Both need ``events.view_registration``
-(the 活动管理 group has it, ``events`` migration 0006; editors and reviewers do not).
+(the 活动管理 group has it, ``events`` migration 0006; editors and reviewers do not);
+each showing and each export is written to the audit trail (``audit.record``).
 The admin's own check (``wagtailadmin.access_admin``) comes first, so members and
 organisers without admin access are sent to the admin login.
 
@@ -26,6 +27,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
 
+from audit.models import Access, record
 from core.spreadsheet import csv_response
 from events.models import ForumEventPage, Registration, RegistrationStatus
 from members.models import member_name
@@ -207,6 +209,7 @@ class EventRegistrationsView(WagtailAdminTemplateMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         roster = Roster.of(self.event)
+        record(self.request, Access.REGISTRATION_LIST, self.event.title)
         context.update(
             event=self.event,
             roster=roster,
@@ -257,4 +260,5 @@ def csv_filename(event: ForumEventPage) -> str:
 
 def registrations_csv(request, page_id: int):
     event = event_or_404(request, page_id)
+    record(request, Access.REGISTRATION_CSV, event.title)
     return csv_response(csv_filename(event), CSV_HEADER, csv_rows(Roster.of(event)))

@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from audit.models import Access, record
 from core.text import parse_id
 from events import registration as places
 from events.models import (
@@ -103,6 +104,7 @@ def check_in_desk(request: HttpRequest, event: ForumEventPage) -> HttpResponse:
         )
     page = Paginator(registrations, DESK_PAGE_SIZE).get_page(request.GET.get("page"))
     counts = places.registration_counts(event)
+    record(request, Access.CHECK_IN_DESK, event.title)
     context = {
         "page": event,
         "event": event,

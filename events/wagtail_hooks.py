@@ -33,6 +33,7 @@ from wagtail.admin.widgets.button import Button
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from audit.models import Access, record
 from events import admin_views
 from events.admin_views import (
     can_view_registrations,
@@ -118,6 +119,10 @@ class RegistrationIndexView(IndexView):
     def get_base_queryset(self):
         return registrations_for_admin()
 
+    def get(self, request, *args, **kwargs):
+        record(request, Access.REGISTRATION_LIST, _("全部活动"))
+        return super().get(request, *args, **kwargs)
+
     def _get_title_column(self, field_name, column_class=TitleColumn, **kwargs):
         # The event's title, linked to the registration's inspect view (there is no edit).
         return self._get_title_column_class(column_class)(
@@ -142,6 +147,10 @@ class RegistrationInspectView(InspectView):
 
     def get_object(self, queryset=None):
         return get_object_or_404(registrations_for_admin(), pk=unquote(str(self.pk)))
+
+    def get(self, request, *args, **kwargs):
+        record(request, Access.REGISTRATION_LIST, self.get_page_subtitle())
+        return super().get(request, *args, **kwargs)
 
     def get_page_subtitle(self):
         return f"{member_name(self.object.member)} · {self.object.event.title}"

@@ -3,7 +3,8 @@
 Bulk changes come through ``manage.py import_members``; the admin is for looking members
 up and for the occasional single change. Permissions are Wagtail's defaults for snippets
 (superusers, or groups given the model permissions: 组织部, ``members`` migration 0002),
-because member data is personal; editors see the branches, never the members.
+because member data is personal; editors see the branches, never the members. Every
+showing of the member list or of one member is written to the audit trail.
 The viewsets are registered under one "党支部与成员" menu by ``assignments.wagtail_hooks``,
 which adds the branches' assignments beside them.
 """
@@ -15,9 +16,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.tables import Column, DateColumn
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views.snippets import EditView, IndexView, SnippetViewSet
 
-from members.models import Branch, MemberProfile
+from audit.models import Access, record
+from members.models import Branch, MemberProfile, person_label
 
 
 class KeptAdminUrls:
@@ -92,9 +94,23 @@ class BranchViewSet(KeptAdminUrls, SnippetViewSet):
 # --- members ----------------------------------------------------------------------------
 
 
+class MemberIndexView(IndexView):
+    def get(self, request, *args, **kwargs):
+        record(request, Access.MEMBER_LIST, _("成员名单"))
+        return super().get(request, *args, **kwargs)
+
+
+class MemberEditView(EditView):
+    def get(self, request, *args, **kwargs):
+        record(request, Access.MEMBER_PROFILE, person_label(self.object.user))
+        return super().get(request, *args, **kwargs)
+
+
 class MemberProfileViewSet(KeptAdminUrls, SnippetViewSet):
     model = MemberProfile
     legacy_model_name = "memberprofile"
+    index_view_class = MemberIndexView
+    edit_view_class = MemberEditView
     icon = "user"
     menu_label = _("成员")
     # A profile belongs to one person: copying one would only invite mistakes.
