@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "mylearning",
     "loaders",
     "demo",
+    "recovery",
     "wagtail.contrib.forms",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
@@ -208,6 +209,8 @@ STORAGES = {
 }
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Where ``manage.py backup`` writes its archives unless told otherwise (--output).
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "backups"))
 # On one machine Django serves uploads itself; behind object storage turn this off.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
 

@@ -1,0 +1,168 @@
+"""Backing up, restoring and verifying, whatever the database (``sqlite`` or ``postgres``).
+
+``create_backup`` writes one archive; ``restore`` checks the whole archive before it touches
+anything, refuses a database that already holds data unless forced, and compares every
+table's row count afterwards; ``verify`` restores into a scratch database and compares,
+touching neither the live database nor the media files.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import django
+import wagtail
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import postgres, sqlite
+from .archive import FORMAT, VERSION, Archive, media_files, read_archive, write_archive
+from .errors import BackupError
+from .tables import count_differences
+
+VENDORS = {"sqlite": sqlite, "postgresql": postgres}
+
+
+def vendor_module(vendor: str):
+    try:
+        return VENDORS[vendor]
+    except KeyError:
+        raise BackupError(
+            _("不支持的数据库类型：%(vendor)s（只支持 SQLite 和 PostgreSQL）") % {"vendor": vendor}
+        ) from None
+
+
+@dataclass
+class BackupResult:
+    path: Path
+    tables: int
+    rows: int
+    media: int
+
+
+def create_backup(directory: Path) -> BackupResult:
+    """Dump the database and copy MEDIA_ROOT into one new archive in ``directory``."""
+    vendor = vendor_module(connection.vendor)
+    now = timezone.localtime()
+    media = media_files(Path(settings.MEDIA_ROOT))
+    with tempfile.TemporaryDirectory(prefix="hongke-backup-") as work:
+        dump, counts, migrations = vendor.dump(connection, Path(work))
+        manifest = {
+            "format": FORMAT,
+            "version": VERSION,
+            "created_at": now.isoformat(),
+            "django": django.get_version(),
+            "wagtail": wagtail.__version__,
+            "database": {
+                "vendor": connection.vendor,
+                "file": vendor.DUMP_NAME,
+                "format": vendor.DUMP_FORMAT,
+            },
+            "migrations": migrations,
+            "tables": counts,
+        }
+        files = [(dump, vendor.DUMP_NAME), *media]
+        path = write_archive(
+            directory, now.strftime("hongke-backup-%Y%m%d-%H%M%S"), files, manifest
+        )
+    return BackupResult(path, len(counts), sum(counts.values()), len(media))
+
+
+def _checked_vendor(archive: Archive):
+    """The vendor module for the archive, which must be the configured database's kind."""
+    vendor = archive.manifest["database"]["vendor"]
+    if vendor != connection.vendor:
+        raise BackupError(
+            _("备份来自 %(archive)s 数据库，当前配置的是 %(configured)s：不支持跨数据库类型恢复")
+            % {"archive": vendor, "configured": connection.vendor}
+        )
+    return vendor_module(vendor)
+
+
+def _refuse_data(vendor) -> None:
+    holding = {table: rows for table, rows in vendor.live_counts(connection).items() if rows}
+    if holding:
+        sample = "、".join(f"{table}（{rows} 行）" for table, rows in list(holding.items())[:5])
+        raise BackupError(
+            _(
+                "数据库不是空的：%(count)d 个表有数据，例如 %(sample)s。"
+                "恢复会覆盖这些数据；确定要覆盖请加 --force。"
+            )
+            % {"count": len(holding), "sample": sample}
+        )
+
+
+def _put_file(source: Path, target: Path) -> None:
+    """Copy to a temporary name beside ``target``, then rename: never a half-written upload."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}-")
+    os.close(handle)
+    try:
+        shutil.copyfile(source, temporary)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+@dataclass
+class RestoreResult:
+    tables: int
+    rows: int
+    media: int
+    manifest: dict = field(repr=False)
+
+
+def restore(path: Path, *, force: bool = False) -> RestoreResult:
+    """Check the archive, then replace the configured database and write the media files."""
+    with tempfile.TemporaryDirectory(prefix="hongke-restore-") as staging:
+        archive = read_archive(path, Path(staging))
+        vendor = _checked_vendor(archive)
+        if not force:
+            _refuse_data(vendor)
+        vendor.restore(connection, archive.database)
+        media_root = Path(settings.MEDIA_ROOT)
+        for staged, name in archive.media:
+            _put_file(staged, media_root / name)
+    expected = archive.manifest["tables"]
+    differences = count_differences(expected, vendor.live_counts(connection))
+    if differences:
+        raise BackupError(
+            _("恢复后的行数与备份清单不符：\n%(lines)s") % {"lines": "\n".join(differences)}
+        )
+    return RestoreResult(
+        len(expected), sum(expected.values()), len(archive.media), archive.manifest
+    )
+
+
+@dataclass
+class VerifyResult:
+    tables: int
+    rows: int
+    files: int
+    manifest: dict = field(repr=False)
+    differences: list[str] = field(default_factory=list)
+
+
+def verify(path: Path) -> VerifyResult:
+    """Check every checksum, restore into a scratch database and compare every row count."""
+    with tempfile.TemporaryDirectory(prefix="hongke-verify-") as staging:
+        archive = read_archive(path, Path(staging))
+        vendor = vendor_module(archive.manifest["database"]["vendor"])
+        if vendor is postgres and connection.vendor != "postgresql":
+            raise BackupError(_("校验 PostgreSQL 备份需要配置 PostgreSQL 数据库（DATABASE_URL）"))
+        counts = vendor.scratch_counts(connection, archive.database)
+    expected = archive.manifest["tables"]
+    return VerifyResult(
+        tables=len(expected),
+        rows=sum(expected.values()),
+        files=len(archive.manifest["files"]),
+        manifest=archive.manifest,
+        differences=count_differences(expected, counts, extra=True),
+    )
