@@ -96,6 +96,7 @@ def test_deleting_a_page_in_the_admin_keeps_the_history(
     client = login(member)
     page = client.get("/learning/").content.decode()
     assert "已删除的内容：《要删除的故事》" in page and "留下的故事" in page
+    assert "原始事件保留 18 个月" in page
 
     export = json.loads(client.get("/learning/export/").content)
     titles = {event["page_title"] for event in export["events"]}
