@@ -6,3 +6,6 @@ class AssignmentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "assignments"
     verbose_name = _("支部学习任务")
+
+    def ready(self) -> None:
+        from assignments import signal_handlers  # noqa: F401

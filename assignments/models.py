@@ -14,6 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from home.deleted import title_or_deleted
 from home.models import ContentPage
 from members.models import Branch
 
@@ -87,9 +88,15 @@ class AssignmentItem(models.Model):
     """One content page of an assignment, in the organiser's order."""
 
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="items")
+    # A deleted page leaves the item with its title: shown as deleted, not counted as to-do.
     page = models.ForeignKey(
-        ContentPage, verbose_name=_("内容"), on_delete=models.CASCADE, related_name="+"
+        ContentPage,
+        verbose_name=_("内容"),
+        null=True,  # chosen pages are required; only deleting the page empties the link
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
+    page_title = models.CharField(_("页面标题"), max_length=255, blank=True)
     sort_order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -103,6 +110,11 @@ class AssignmentItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assignment_id} {self.page_id}"
+
+    @property
+    def title(self) -> str:
+        """The page's title, or the kept one marked "已删除的内容" once the page is gone."""
+        return title_or_deleted(self.page, self.page_title)
 
 
 class ReminderSent(models.Model):

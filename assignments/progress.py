@@ -45,7 +45,13 @@ def branch_members(branch: Branch) -> QuerySet:
 def with_items(assignments: QuerySet[Assignment]) -> QuerySet[Assignment]:
     """Items with their pages' titles and URLs, and the chosen members' ids: three queries."""
     items = AssignmentItem.objects.select_related("page").only(
-        "assignment_id", "sort_order", "page__title", "page__url_path", "page__live", "page__topic"
+        "assignment_id",
+        "sort_order",
+        "page_title",
+        "page__title",
+        "page__url_path",
+        "page__live",
+        "page__topic",
     )
     chosen = get_user_model().objects.only("pk")
     return assignments.prefetch_related(
@@ -54,7 +60,9 @@ def with_items(assignments: QuerySet[Assignment]) -> QuerySet[Assignment]:
 
 
 def item_page_ids(assignment: Assignment) -> list[int]:
-    return [item.page_id for item in assignment.items.all()]
+    """The assignment's pages that still exist: an item whose page was deleted is kept (with
+    its title) but is no longer something to study."""
+    return [item.page_id for item in assignment.items.all() if item.page_id is not None]
 
 
 def audience_ids(assignment: Assignment, member_ids: Sequence[int]) -> list[int]:
@@ -137,7 +145,7 @@ class AssignmentStatus:
 
     @property
     def item_count(self) -> int:
-        return len(self.assignment.items.all())
+        return len(item_page_ids(self.assignment))
 
 
 def assignment_status(

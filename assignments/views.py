@@ -27,6 +27,7 @@ from assignments.progress import (
     BranchOverview,
     assignment_status,
     branch_members,
+    item_page_ids,
     load_progress,
     with_items,
 )
@@ -156,7 +157,7 @@ def status_rows(branch, assignment: Assignment):
     """(member, status, items done) for the assignment's audience, in roster order."""
     members = list(branch_members(branch))
     member_ids = [member.pk for member in members]
-    progress = load_progress(member_ids, [item.page_id for item in assignment.items.all()])
+    progress = load_progress(member_ids, item_page_ids(assignment))
     status = assignment_status(assignment, member_ids, progress)
     by_id = {member.pk: member for member in members}
     rows = [

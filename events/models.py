@@ -18,6 +18,7 @@ from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.fields import StreamField
 from wagtail.search import index
 
+from home.deleted import title_or_deleted
 from home.kinds import Completion, register_kind
 from home.models import (
     ContentIndexPage,
@@ -336,9 +337,13 @@ class Registration(models.Model):
     event = models.ForeignKey(
         ForumEventPage,
         verbose_name=_("活动"),
-        on_delete=models.CASCADE,
+        # A deleted event keeps its registrations (the member's history) and its title.
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="registrations",
     )
+    event_title = models.CharField(_("活动标题"), max_length=255, blank=True)
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("成员"),
@@ -379,6 +384,11 @@ class Registration(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
+
+    @property
+    def event_label(self) -> str:
+        """The event's title, or the kept one marked "已删除的内容" once the event is gone."""
+        return title_or_deleted(self.event, self.event_title)
 
     @property
     def is_confirmed(self) -> bool:

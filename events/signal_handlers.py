@@ -1,9 +1,10 @@
 """Events' reactions to editors' work, wired in ``EventsConfig.ready``."""
 
+from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 from wagtail.signals import page_published
 
-from events.models import ForumEventPage
+from events.models import ForumEventPage, Registration
 from events.registration import refill_after_publish
 
 
@@ -11,3 +12,9 @@ from events.registration import refill_after_publish
 def refill_on_publish(sender, instance, **kwargs) -> None:
     """An editor may have raised the capacity: the waiting list moves up at once."""
     refill_after_publish(instance)
+
+
+@receiver(pre_delete, sender=ForumEventPage, dispatch_uid="events-keep-event-title")
+def keep_event_title(sender, instance, **kwargs) -> None:
+    """A deleted event keeps its registrations (``on_delete=SET_NULL``) and they its title."""
+    Registration.objects.filter(event_id=instance.pk).update(event_title=instance.title)

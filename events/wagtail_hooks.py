@@ -128,7 +128,7 @@ class RegistrationIndexView(IndexView):
         return self._get_title_column_class(column_class)(
             "event",
             label=_("活动"),
-            accessor=lambda registration: registration.event.title,
+            accessor=lambda registration: registration.event_label,
             sort_key="event__starts_at",
             get_url=self.get_inspect_url,
         )
@@ -153,7 +153,7 @@ class RegistrationInspectView(InspectView):
         return super().get(request, *args, **kwargs)
 
     def get_page_subtitle(self):
-        return f"{member_name(self.object.member)} · {self.object.event.title}"
+        return f"{member_name(self.object.member)} · {self.object.event_label}"
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)  # sets self.fields, then self.object
@@ -167,6 +167,8 @@ class RegistrationInspectView(InspectView):
 
     def get_event_display_value(self):
         event = self.object.event
+        if event is None:
+            return self.object.event_label
         return format_html(
             '{} · <a href="{}">{}</a>',
             event.title,

@@ -15,6 +15,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from home.deleted import title_or_deleted
 from home.models import ContentPage
 
 
@@ -31,12 +32,18 @@ SERVER_ONLY_VERBS = frozenset({Verb.REGISTERED, Verb.ATTENDED})
 
 
 class LearningEvent(models.Model):
-    """One thing a member did with one page. Never edited; deleted only with the member's history."""
+    """One thing a member did with one page. Never edited; deleted only with the member's
+    history or, once folded into the record, by ``prune_learning_events``."""
 
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="learning_events"
     )
-    page = models.ForeignKey(ContentPage, on_delete=models.CASCADE, related_name="+")
+    # Kept when the page is deleted (the history outlives it): the link becomes empty and
+    # page_title keeps the title the page had (written just before deletion).
+    page = models.ForeignKey(
+        ContentPage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    page_title = models.CharField(_("页面标题"), max_length=255, blank=True)
     verb = models.CharField(_("动作"), max_length=12, choices=Verb.choices)
     value = models.FloatField(_("数值"), null=True, blank=True)
     occurred_at = models.DateTimeField(_("发生时间"))
@@ -65,12 +72,23 @@ class LearningRecord(models.Model):
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="learning_records"
     )
-    page = models.ForeignKey(ContentPage, on_delete=models.CASCADE, related_name="+")
+    # Kept when the page is deleted (the history outlives it): the link becomes empty and
+    # page_title keeps the title the page had (written just before deletion).
+    page = models.ForeignKey(
+        ContentPage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    page_title = models.CharField(_("页面标题"), max_length=255, blank=True)
     first_seen_at = models.DateTimeField(_("首次学习"))
     last_seen_at = models.DateTimeField(_("最近学习"))
     total_seconds = models.PositiveIntegerField(_("累计时长（秒）"), default=0)
     best_progress = models.FloatField(_("最佳进度"), default=0)
     completed_at = models.DateTimeField(_("学完时间"), null=True, blank=True)
+    # What pruned raw events contributed (prune_learning_events): the rebuild starts here.
+    folded_first_seen_at = models.DateTimeField(null=True, blank=True)
+    folded_last_seen_at = models.DateTimeField(null=True, blank=True)
+    folded_seconds = models.FloatField(default=0)
+    folded_progress = models.FloatField(default=0)
+    folded_completed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("学习记录")
@@ -86,6 +104,11 @@ class LearningRecord(models.Model):
     @property
     def is_completed(self) -> bool:
         return self.completed_at is not None
+
+    @property
+    def title(self) -> str:
+        """The page's title, or the kept one marked "已删除的内容" once the page is gone."""
+        return title_or_deleted(self.page, self.page_title)
 
 
 class Dismissal(models.Model):

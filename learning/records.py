@@ -1,7 +1,13 @@
 """Turning a member's learning events into per-page records.
 
 The same function serves live updates and the full rebuild, so a rebuild gives identical
-rows: a record is always recomputed from all of that member's events on that page.
+rows: a record is always recomputed from that member's events on that page, starting from
+what pruned events left folded into the record (``folded_*``, see ``learning.retention``).
+
+Every write for a member happens in one transaction holding a lock on the member's user
+row, so two requests for one member wait for each other (each then sees the other's
+events), and records are written as upserts: the first record for a page is never
+inserted twice. Records of deleted pages (no page any more) are kept as they were.
 """
 
 from __future__ import annotations
@@ -9,7 +15,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Max, Min, Q, Sum
 
@@ -25,17 +33,50 @@ READING_SECONDS_TO_COMPLETE = 60
 
 @dataclass
 class PageSummary:
+    """What a member's events (and the fold of pruned ones) say about one page."""
+
     first_seen_at: datetime
     last_seen_at: datetime
-    total_seconds: int
+    seconds: float
     best_progress: float
     completed_at: datetime | None
 
+    def as_record(self) -> dict[str, Any]:
+        return {
+            "first_seen_at": self.first_seen_at,
+            "last_seen_at": self.last_seen_at,
+            "total_seconds": int(self.seconds),
+            "best_progress": min(max(self.best_progress, 0.0), 1.0),
+            "completed_at": self.completed_at,
+        }
 
-def reading_completion_time(member_id: int, page_id: int) -> datetime | None:
-    """When the member's reading time on the page first reached the threshold."""
-    total = 0.0
+    def as_fold(self) -> dict[str, Any]:
+        return {
+            "folded_first_seen_at": self.first_seen_at,
+            "folded_last_seen_at": self.last_seen_at,
+            "folded_seconds": self.seconds,
+            "folded_progress": self.best_progress,
+            "folded_completed_at": self.completed_at,
+        }
+
+
+RECORD_FIELDS = ["first_seen_at", "last_seen_at", "total_seconds", "best_progress", "completed_at"]
+
+
+def earliest(*moments: datetime | None) -> datetime | None:
+    present = [moment for moment in moments if moment is not None]
+    return min(present) if present else None
+
+
+def reading_completion_time(
+    member_id: int, page_id: int, start: float = 0, before: datetime | None = None
+) -> datetime | None:
+    """When the member's reading time on the page (from ``start`` seconds already folded)
+    first reached the threshold."""
+    total = start
     views = LearningEvent.objects.filter(member_id=member_id, page_id=page_id, verb=Verb.VIEWED)
+    if before is not None:
+        views = views.filter(occurred_at__lt=before)
     for seconds, occurred_at in views.order_by("occurred_at", "pk").values_list(
         "value", "occurred_at"
     ):
@@ -51,24 +92,83 @@ def accepts_marked_done(policy: Completion | None) -> bool:
     return policy != Completion.ATTENDED
 
 
-def completion_moments(
-    member_id: int, page_id: int, policy: Completion | None, row: dict, seconds: int
-) -> list[datetime | None]:
-    """The moments each way of completing the page under its policy was reached, if ever."""
+def completion_moments(policy: Completion | None, row: dict, reading) -> list[datetime | None]:
+    """The moments each way of completing the page under its policy was reached, if ever;
+    ``reading()`` finds when enough reading time was reached (called only when it was)."""
     if not accepts_marked_done(policy):
         return [row["attended"]]
     moments = [row["marked_done"]]
     if policy == Completion.PLAYED:
         moments.append(row["played_through"])
-    if policy == Completion.READ and seconds >= READING_SECONDS_TO_COMPLETE:
-        moments.append(reading_completion_time(member_id, page_id))
+    if policy == Completion.READ and row["total"] >= READING_SECONDS_TO_COMPLETE:
+        moments.append(reading())
     return moments
 
 
-def summarise(member_id: int, page_ids: Iterable[int]) -> dict[int, PageSummary]:
-    """Summaries for one member's pages, from their events: one aggregate query, plus one
-    page read to completion (Completion.READ) whose reading time crossed the threshold."""
-    page_ids = list(set(page_ids))
+def event_rows(member_id: int, page_ids: list[int], before: datetime | None) -> dict[int, dict]:
+    """One aggregate query: per page, the figures a record is made of."""
+    events = LearningEvent.objects.filter(member_id=member_id, page_id__in=page_ids)
+    if before is not None:
+        events = events.filter(occurred_at__lt=before)
+    rows = events.values("page_id").annotate(
+        first=Min("occurred_at"),
+        last=Max("occurred_at"),
+        seconds=Sum("value", filter=Q(verb=Verb.VIEWED)),
+        progress=Max("value", filter=Q(verb=Verb.PROGRESSED)),
+        marked_done=Min("occurred_at", filter=Q(verb=Verb.COMPLETED)),
+        attended=Min("occurred_at", filter=Q(verb=Verb.ATTENDED)),
+        played_through=Min(
+            "occurred_at",
+            filter=Q(verb=Verb.PROGRESSED, value__gte=LECTURE_COMPLETION_PROGRESS),
+        ),
+    )
+    return {row["page_id"]: row for row in rows.order_by()}
+
+
+def folded(member_id: int, page_ids: Iterable[int]) -> dict[int, PageSummary]:
+    """What pruned events left in the member's records for these pages."""
+    rows = LearningRecord.objects.filter(
+        member_id=member_id, page_id__in=list(page_ids), folded_first_seen_at__isnull=False
+    ).values_list(
+        "page_id",
+        "folded_first_seen_at",
+        "folded_last_seen_at",
+        "folded_seconds",
+        "folded_progress",
+        "folded_completed_at",
+    )
+    return {page_id: PageSummary(*values) for page_id, *values in rows}
+
+
+def combine(row: dict | None, base: PageSummary | None, policy, reading) -> PageSummary:
+    """The fold of pruned events (if any) followed by the events still kept (if any)."""
+    if row is None:
+        return base
+    start = base.seconds if base else 0.0
+    row["total"] = start + (row["seconds"] or 0)
+    done = earliest(*completion_moments(policy, row, lambda: reading(start)))
+    if base is None:
+        return PageSummary(row["first"], row["last"], row["total"], row["progress"] or 0.0, done)
+    return PageSummary(
+        first_seen_at=min(base.first_seen_at, row["first"]),
+        last_seen_at=max(base.last_seen_at, row["last"]),
+        seconds=row["total"],
+        best_progress=max(base.best_progress, row["progress"] or 0.0),
+        completed_at=earliest(base.completed_at, done),
+    )
+
+
+def summarise(
+    member_id: int,
+    page_ids: Iterable[int],
+    before: datetime | None = None,
+    base: dict[int, PageSummary] | None = None,
+) -> dict[int, PageSummary]:
+    """Summaries for one member's pages from their events (only those before ``before``, if
+    given) on top of ``base``: one aggregate query, plus one for a page read to completion
+    (Completion.READ) whose reading time crossed the threshold."""
+    page_ids = [page_id for page_id in set(page_ids) if page_id is not None]
+    base = base or {}
     kinds = kind_by_content_type()
     policies = {
         pk: completion_of(kinds.get(content_type))
@@ -76,73 +176,72 @@ def summarise(member_id: int, page_ids: Iterable[int]) -> dict[int, PageSummary]
             "pk", "content_type"
         )
     }
-    rows = (
-        LearningEvent.objects.filter(member_id=member_id, page_id__in=page_ids)
-        .values("page_id")
-        .annotate(
-            first=Min("occurred_at"),
-            last=Max("occurred_at"),
-            seconds=Sum("value", filter=Q(verb=Verb.VIEWED)),
-            progress=Max("value", filter=Q(verb=Verb.PROGRESSED)),
-            marked_done=Min("occurred_at", filter=Q(verb=Verb.COMPLETED)),
-            attended=Min("occurred_at", filter=Q(verb=Verb.ATTENDED)),
-            played_through=Min(
-                "occurred_at",
-                filter=Q(verb=Verb.PROGRESSED, value__gte=LECTURE_COMPLETION_PROGRESS),
+    rows = event_rows(member_id, page_ids, before)
+    summaries = {}
+    for page_id in set(rows) | set(base):
+        summaries[page_id] = combine(
+            rows.get(page_id),
+            base.get(page_id),
+            policies.get(page_id),
+            lambda start, page_id=page_id: reading_completion_time(
+                member_id, page_id, start, before
             ),
         )
-    )
-    summaries = {}
-    for row in rows:
-        page_id, policy = row["page_id"], policies.get(row["page_id"])
-        seconds = int(row["seconds"] or 0)
-        done = [
-            moment
-            for moment in completion_moments(member_id, page_id, policy, row, seconds)
-            if moment is not None
-        ]
-        summaries[page_id] = PageSummary(
-            first_seen_at=row["first"],
-            last_seen_at=row["last"],
-            total_seconds=seconds,
-            best_progress=min(max(row["progress"] or 0.0, 0.0), 1.0),
-            completed_at=min(done) if done else None,
-        )
     return summaries
+
+
+def lock_member(member_id: int) -> None:
+    """Serialise record writes for one member (a no-op on SQLite, which has one writer)."""
+    list(get_user_model().objects.select_for_update().filter(pk=member_id).values_list("pk"))
+
+
+def write_records(member_id: int, summaries: dict[int, PageSummary]) -> None:
+    """Insert or update the records in one statement; folded figures are left alone."""
+    LearningRecord.objects.bulk_create(
+        [
+            LearningRecord(member_id=member_id, page_id=page_id, **summary.as_record())
+            for page_id, summary in summaries.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["member", "page"],
+        update_fields=RECORD_FIELDS,
+    )
 
 
 @transaction.atomic
 def refresh_records(member_id: int, page_ids: Iterable[int]) -> None:
     """Bring the member's records for these pages in line with their events."""
-    summaries = summarise(member_id, page_ids)
-    existing = {
-        record.page_id: record
-        for record in LearningRecord.objects.filter(
-            member_id=member_id, page_id__in=list(summaries)
-        )
-    }
-    to_create, to_update = [], []
-    for page_id, summary in summaries.items():
-        record = existing.get(page_id) or LearningRecord(member_id=member_id, page_id=page_id)
-        for field, value in vars(summary).items():
-            setattr(record, field, value)
-        (to_update if record.pk else to_create).append(record)
-    LearningRecord.objects.bulk_create(to_create)
-    LearningRecord.objects.bulk_update(to_update, list(PageSummary.__dataclass_fields__))
+    lock_member(member_id)
+    page_ids = [page_id for page_id in set(page_ids) if page_id is not None]
+    write_records(member_id, summarise(member_id, page_ids, base=folded(member_id, page_ids)))
+
+
+@transaction.atomic
+def rebuild_member(member_id: int) -> int:
+    """Recompute one member's records in one transaction: a reader sees the old records or
+    the new ones, never none. Records of deleted pages are kept as they are."""
+    lock_member(member_id)
+    live = LearningRecord.objects.filter(member_id=member_id, page__isnull=False)
+    page_ids = set(
+        LearningEvent.objects.filter(member_id=member_id, page__isnull=False)
+        .values_list("page_id", flat=True)
+        .distinct()
+    )
+    page_ids |= set(
+        live.filter(folded_first_seen_at__isnull=False).values_list("page_id", flat=True)
+    )
+    summaries = summarise(member_id, page_ids, base=folded(member_id, page_ids))
+    live.exclude(page_id__in=list(summaries)).delete()
+    write_records(member_id, summaries)
+    return len(summaries)
 
 
 def rebuild_records(member_ids: Iterable[int] | None = None) -> int:
-    """Recompute records from the event log (all members, or some); returns how many."""
-    events = LearningEvent.objects.all()
-    if member_ids is not None:
-        events = events.filter(member_id__in=list(member_ids))
-    pairs: dict[int, set[int]] = {}
-    for member_id, page_id in events.values_list("member_id", "page_id").distinct():
-        pairs.setdefault(member_id, set()).add(page_id)
-    records = LearningRecord.objects.all()
-    if member_ids is not None:
-        records = records.filter(member_id__in=list(member_ids))
-    records.delete()
-    for member_id, page_ids in pairs.items():
-        refresh_records(member_id, page_ids)
-    return sum(len(page_ids) for page_ids in pairs.values())
+    """Recompute records from the event log (all members, or some), one member per
+    transaction; returns how many records were built."""
+    if member_ids is None:
+        members = set(LearningEvent.objects.values_list("member_id", flat=True).distinct())
+        members |= set(LearningRecord.objects.values_list("member_id", flat=True).distinct())
+    else:
+        members = set(member_ids)
+    return sum(rebuild_member(member_id) for member_id in sorted(members))

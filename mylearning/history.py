@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Registration
+from home.deleted import deleted_label
 from learning.models import Dismissal, LearningEvent, LearningRecord, Verb
 from members.models import MemberProfile
 
@@ -263,18 +264,20 @@ def exported_events(member) -> list[dict[str, Any]]:
     events = (
         LearningEvent.objects.filter(member=member)
         .order_by("occurred_at", "pk")
-        .values_list("client_id", "page_id", "page__title", "verb", "value", "occurred_at")
+        .values_list(
+            "client_id", "page_id", "page__title", "page_title", "verb", "value", "occurred_at"
+        )
     )
     return [
         {
             "id": str(client_id),
             "page": page_id,
-            "page_title": title,
+            "page_title": title if page_id is not None else deleted_label(kept),
             "verb": verb,
             "value": value,
             "at": iso(at),
         }
-        for client_id, page_id, title, verb, value, at in events.iterator()
+        for client_id, page_id, title, kept, verb, value, at in events.iterator()
     ]
 
 
@@ -285,6 +288,7 @@ def exported_records(member) -> list[dict[str, Any]]:
         .values_list(
             "page_id",
             "page__title",
+            "page_title",
             "first_seen_at",
             "last_seen_at",
             "total_seconds",
@@ -295,14 +299,14 @@ def exported_records(member) -> list[dict[str, Any]]:
     return [
         {
             "page": page_id,
-            "page_title": title,
+            "page_title": title if page_id is not None else deleted_label(kept),
             "first_seen_at": iso(first),
             "last_seen_at": iso(last),
             "total_seconds": seconds,
             "best_progress": progress,
             "completed_at": iso(completed),
         }
-        for page_id, title, first, last, seconds, progress, completed in records
+        for page_id, title, kept, first, last, seconds, progress, completed in records
     ]
 
 
@@ -318,7 +322,7 @@ def event_registrations(member) -> list[dict[str, Any]]:
     return [
         {
             "event": registration.event_id,
-            "event_title": registration.event.title,
+            "event_title": registration.event_label,
             "status": registration.status,
             "registered_at": iso(registration.queued_at),
             "confirmed_at": iso(registration.confirmed_at),

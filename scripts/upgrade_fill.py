@@ -76,12 +76,14 @@ def normalise(value) -> str | None:
     return str(value)  # int, bool, Decimal, UUID
 
 
-def table_digest(cursor, table: str) -> dict:
-    """Columns, count, a sha256 of all rows in primary-key order, and a digest per row."""
+def table_digest(cursor, table: str, only: list[str] | None = None) -> dict:
+    """Columns, count, a sha256 of all rows in primary-key order, and a digest per row
+    (over the columns ``only`` names, if given: a newer table's old columns)."""
     from django.db import connection
 
     quote, introspection = connection.ops.quote_name, connection.introspection
     columns = sorted(column.name for column in introspection.get_table_description(cursor, table))
+    columns = [name for name in columns if only is None or name in only]
     pk = [columns.index(name) for name in introspection.get_primary_key_columns(cursor, table)]
     order = " ORDER BY " + ", ".join(quote(columns[i]) for i in pk) if pk else ""
     cursor.execute(f"SELECT {', '.join(map(quote, columns))} FROM {quote(table)}{order}")

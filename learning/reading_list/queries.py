@@ -111,6 +111,7 @@ def query_branch_favourites(branch_id: int, now: datetime) -> dict[int, int]:
     rows = (
         LearningRecord.objects.filter(
             member__member_profile__branch_id=branch_id,
+            page__isnull=False,
             last_seen_at__gte=now - timedelta(days=BRANCH_WINDOW_DAYS),
         )
         .values("page_id")
@@ -138,7 +139,10 @@ class MemberData:
 def load_member(member_id: int, shared: SharedData, now: datetime) -> MemberData:
     """History, dismissals, branch: three small indexed queries; co-study mostly kept."""
     catalogue = shared.catalogue_of()
-    rows = LearningRecord.objects.filter(member_id=member_id).order_by("-last_seen_at", "-pk")
+    # Records of deleted pages (no page any more) play no part in the reading list.
+    rows = LearningRecord.objects.filter(member_id=member_id, page__isnull=False).order_by(
+        "-last_seen_at", "-pk"
+    )
     history = [
         HistoryEntry(
             page_id=page_id,

@@ -4,7 +4,10 @@ from learning.records import rebuild_records
 
 
 class Command(BaseCommand):
-    help = "从学习事件日志重建每个成员每个页面的学习记录（结果与实时更新一致）。"
+    help = (
+        "从学习事件日志（及清理旧事件时并入记录的部分）重建每个成员每个页面的学习记录"
+        "（结果与实时更新一致）；每个成员在一个事务里重建，读者不会看到记录暂时消失。"
+    )
 
     def handle(self, *args, **options):
         count = rebuild_records()
