@@ -6,7 +6,8 @@ code. Moving models between apps must change no table, so:
     own bookkeeping changes, each under a narrower rule of its own;
 (b) the new models read those rows: each, under its new label, counts as many rows as its
     table had and loads them all with their foreign keys and many-to-many links;
-(c) editors still see branches, members and assignments, under the new labels, and the
+(c) groups keep their permissions under the new labels, except what least privilege
+    (issue 12) deliberately moved from editors and reviewers to 组织部 and 活动管理, and the
     models match the migrations (``makemigrations --check``);
 (d) learning records are still what the event log gives: a rebuild changes none.
 A tree without a ``members`` app (an old→old rehearsal of the pipeline) gets (b) and (c)
@@ -50,6 +51,25 @@ EDITOR_VIEWS = [
     ("members.memberprofile", "view_memberprofile"),
     ("assignments.assignment", "view_assignment"),
 ]
+
+# Least privilege (members/assignments 0002, events 0006): what editors and reviewers lose
+# and what the two new groups get, as (group, "app.codename").
+TAKEN = {
+    (EDITORS, "members.view_memberprofile"),
+    (EDITORS, "assignments.view_assignment"),
+    (EDITORS, "events.view_registration"),
+    (EDITORS, "events.change_registration"),
+    ("审核", "events.view_registration"),
+}
+GIVEN = {
+    ("组织部", "members.view_branch"),
+    ("组织部", "members.view_memberprofile"),
+    ("组织部", "assignments.view_assignment"),
+    ("活动管理", "events.view_registration"),
+    ("活动管理", "events.change_registration"),
+}
+# Whether the new tree has those migrations (set in main from --tree).
+REGROUPED = False
 
 
 class Report:
@@ -105,10 +125,20 @@ def check_permissions(before: dict, after: dict, report: Report, new_layout: boo
 
 
 # Tables the upgrade may change, and the rule each must still keep.
+def check_groups(before: dict, after: dict, report: Report, new_layout: bool) -> None:
+    """New groups may be added (least privilege); every old group stays as it was."""
+    old, new = before["tables"]["auth_group"]["rows"], after["tables"]["auth_group"]["rows"]
+    for key, row in old.items():
+        if new.get(key) != row:
+            report.fail(f"auth_group pk {key} changed or is gone")
+
+
 ALLOWED_CHANGES = {
     "django_content_type": check_content_types,  # moved models' rows relabelled
     "django_migrations": check_migrations,  # the new code's migrations recorded
     "auth_permission": check_permissions,  # permissions of new models, if any
+    "auth_group": check_groups,  # the new groups of least privilege
+    "auth_group_permissions": lambda *args: None,  # checked in (c), check_editors
 }
 
 
@@ -238,19 +268,26 @@ def check_models(before: dict, report: Report, new_layout: bool) -> dict[str, in
 
 
 def check_editors(before: dict, after: dict, report: Report, new_layout: bool) -> None:
-    """(c) Editors keep their view permissions, under the new labels; all groups keep theirs;
-    the models need no migration that does not exist."""
+    """(c) Groups keep their permissions under the new labels, but for least privilege's
+    moves; the models need no migration that does not exist."""
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
 
+    taken = TAKEN if REGROUPED else set()
     now = {(group, perm) for group, perm, _model in after["group_permissions"]}
     for group, perm, model in before["group_permissions"]:
         wanted = f"{relabel(model, new_layout).split('.')[0]}.{perm.split('.')[1]}"
-        if (group, wanted) not in now:
+        if (group, wanted) not in now and (group, wanted) not in taken:
             report.fail(f"group {group} lost {perm} (expected as {wanted})")
+    for group, perm in sorted(taken & now):
+        report.fail(f"group {group} still has {perm} (least privilege takes it away)")
+    for group, perm in sorted((GIVEN if REGROUPED else set()) - now):
+        report.fail(f"group {group} lacks {perm}")
     editor = get_user_model().objects.get(username="upg_editor")
     for model, codename in EDITOR_VIEWS:
         perm = f"{unmove(model, new_layout).split('.')[0]}.{codename}"
+        if (EDITORS, perm) in taken:
+            continue
         if (EDITORS, perm) not in now or not editor.has_perm(perm):
             report.fail(f"editors ({EDITORS}) do not have {perm}")
     output = io.StringIO()
@@ -309,6 +346,8 @@ def main() -> None:
     parser.add_argument("--tree", type=Path, default=Path.cwd(), help="the new checkout")
     parser.add_argument("--snapshot", type=Path, required=True, help="written by upgrade_fill")
     args = parser.parse_args()
+    global REGROUPED
+    REGROUPED = (args.tree / "members/migrations/0002_organisation_department.py").exists()
     fill = load_fill_module()
     fill.setup_django(args.tree)
     from django.apps import apps
