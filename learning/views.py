@@ -9,7 +9,14 @@ from django.views.decorators.http import require_POST
 
 from core.jsonapi import BadJsonBody, json_error, json_response, read_json_body
 from home.models import ContentPage
-from learning.event_log import BatchTooLarge, record_server_event, store_events, validate_batch
+from learning.event_log import (
+    BatchTooLarge,
+    as_page_id,
+    record_server_event,
+    store_events,
+    validate_batch,
+    viewable_page_ids,
+)
 from learning.models import Verb
 from learning.records import accepts_marked_done
 
@@ -24,7 +31,7 @@ def events_api(request):
     except BadJsonBody as error:
         return json_error(error.message, error.status)
     try:
-        batch = validate_batch(request.user, body)
+        batch = validate_batch(request.user, body, request)
     except BatchTooLarge as error:
         return json_error(str(error), 413)
     if batch.problems:
@@ -40,8 +47,11 @@ def events_api(request):
 @require_POST
 @login_required
 def mark_studied(request, page_id: int):
-    """The 学完了 button: a plain form, so it works without JavaScript."""
-    page = ContentPage.objects.visible().filter(pk=page_id).first()
+    """The 学完了 button: a plain form, so it works without JavaScript. Restricted pages
+    count when the member may view them."""
+    if as_page_id(page_id) not in viewable_page_ids(request, [as_page_id(page_id)]):
+        raise Http404
+    page = ContentPage.objects.filter(pk=page_id).first()
     if page is None:
         raise Http404
     if not accepts_marked_done(page.specific_class.completion if page.specific_class else None):
