@@ -3,9 +3,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 
 from core.jsonapi import BadJsonBody, json_error, json_response, read_json_body
 from home.models import ContentPage
@@ -18,6 +20,7 @@ from learning.event_log import (
     viewable_page_ids,
 )
 from learning.models import Verb
+from learning.outbox import is_members_key
 from learning.records import accepts_marked_done
 
 
@@ -26,6 +29,9 @@ def events_api(request):
     """``POST /api/learning/events/``: session auth, CSRF-protected (by the middleware)."""
     if not request.user.is_authenticated:
         return json_error(_("请先登录"), 403)
+    if not is_members_key(request):
+        # The outbox of a member who is no longer the one logged in on this phone.
+        return json_error(_("这些记录属于另一位成员，请用该账号登录后再发送"), 409)
     try:
         body = read_json_body(request, require_content_type=True)
     except BadJsonBody as error:
@@ -42,6 +48,14 @@ def events_api(request):
         )
     accepted, duplicates = store_events(request.user, batch.events)
     return json_response({"accepted": accepted, "duplicates": duplicates})
+
+
+@never_cache
+@require_GET
+def csrf_token(request):
+    """``GET /api/learning/csrf/``: a fresh CSRF token (and cookie) for the page script's
+    retry after a 403; never cached."""
+    return json_response({"token": get_token(request)})
 
 
 @require_POST
