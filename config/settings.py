@@ -113,6 +113,12 @@ TEMPLATES = [
     },
 ]
 
+# The page script's outbox (learning.js): how often it reports reading time, and its retry
+# back-off (doubling from the base up to the cap, with jitter). Tests shorten them.
+LEARNING_REPORT_INTERVAL_MS = int(os.environ.get("LEARNING_REPORT_INTERVAL_MS", "30000"))
+LEARNING_RETRY_BASE_MS = int(os.environ.get("LEARNING_RETRY_BASE_MS", "2000"))
+LEARNING_RETRY_MAX_MS = int(os.environ.get("LEARNING_RETRY_MAX_MS", "300000"))
+
 # Database: SQLite file in the project unless DATABASE_URL says otherwise.
 DATABASES = {
     "default": dj_database_url.parse(

@@ -3,6 +3,10 @@
 A batch is all or nothing: if any event is invalid, nothing of it is stored and every
 problem is named by index. Event ids make retries safe: an id the member already sent (or
 repeated within the batch) is a duplicate and stored once.
+
+Phones are forgiven what they cannot help: a clock running fast puts ``at`` in the future,
+and such an event is recorded as happening when it was received; pages in a restricted
+section count when the member may view them (``viewable_page_ids``).
 """
 
 from __future__ import annotations
@@ -23,7 +27,8 @@ from learning.records import refresh_records
 MAX_EVENTS_PER_REQUEST = 100
 # One report covers the reading time since the previous one: more than an hour is not credible.
 MAX_SECONDS_PER_REPORT = 3600
-# Phones' clocks drift; an event a little in the future is accepted, a day ahead is not.
+# Phones' clocks drift: an event a little in the future is kept as sent; further ahead, its
+# time is the server's time of receipt (the event is not refused: the reading did happen).
 CLOCK_SKEW = timedelta(minutes=10)
 CLIENT_VERBS = {Verb.VIEWED, Verb.PROGRESSED, Verb.COMPLETED}
 EVENT_KEYS = {"id", "page", "verb", "value", "at"}
@@ -60,18 +65,31 @@ def as_page_id(value) -> int | None:
     return None
 
 
-def validate_batch(member, body) -> ValidatedBatch:
-    """Check a decoded JSON body; build unsaved events for the member when all is well."""
+def viewable_page_ids(request, page_ids) -> set[int]:
+    """Of ``page_ids``, the live content pages the request's member may view: public ones, and
+    restricted ones whose every restriction (theirs and their ancestors') lets the request
+    in, by Wagtail's own rules: login (any logged-in member), groups (a member of one), a
+    password (only once this session has passed it)."""
+    wanted = [pk for pk in page_ids if pk is not None]
+    viewable = set(ContentPage.objects.visible().filter(pk__in=wanted).values_list("pk", flat=True))
+    if request is None or not request.user.is_authenticated:
+        return viewable
+    restricted = ContentPage.objects.live().filter(pk__in=wanted).exclude(pk__in=viewable)
+    for page in restricted:
+        if all(restriction.accept_request(request) for restriction in page.get_view_restrictions()):
+            viewable.add(page.pk)
+    return viewable
+
+
+def validate_batch(member, body, request=None) -> ValidatedBatch:
+    """Check a decoded JSON body; build unsaved events for the member when all is well.
+    With ``request``, restricted pages the member may view are accepted (else public only)."""
     batch = ValidatedBatch()
     items = batch_items(body, batch)
     if not items:
         return batch
     page_ids = {as_page_id(item.get("page")) for item in items if isinstance(item, dict)}
-    known_pages = set(
-        ContentPage.objects.visible()
-        .filter(pk__in=[pk for pk in page_ids if pk is not None])
-        .values_list("pk", flat=True)
-    )
+    known_pages = viewable_page_ids(request, page_ids)
     now = timezone.now()
     for index, item in enumerate(items):
         problems = item_problems(item, known_pages, now)
@@ -105,13 +123,11 @@ def item_problems(item, known_pages: set[int], now: datetime) -> list[tuple[str,
     if client_uuid(item.get("id")) is None:
         problems.append(("id", "必须是 UUID 字符串"))
     if as_page_id(item.get("page")) not in known_pages:
-        problems.append(("page", "没有这个内容页（须为已发布页面的编号）"))
+        problems.append(("page", "没有这个内容页，或你无权查看（须为已发布页面的编号）"))
     problems.extend(verb_problems(item.get("verb"), item.get("value")))
     occurred_at = parse_client_time(item.get("at"))
     if occurred_at is None:
         problems.append(("at", "必须是带时区的 ISO 8601 时间，如 2026-11-24T09:30:00+08:00"))
-    elif occurred_at > now + CLOCK_SKEW:
-        problems.append(("at", "时间在未来"))
     return problems
 
 
@@ -147,7 +163,7 @@ def new_event(member, item: dict, now: datetime) -> LearningEvent:
         page_id=as_page_id(item["page"]),
         verb=item["verb"],
         value=float(value) if value is not None else None,
-        occurred_at=parse_client_time(item["at"]),
+        occurred_at=clamped_time(parse_client_time(item["at"]), now),
         received_at=now,
         client_id=client_uuid(item["id"]),
     )
@@ -163,6 +179,11 @@ def parse_client_time(value) -> datetime | None:
     if parsed is None or parsed.tzinfo is None:
         return None
     return parsed
+
+
+def clamped_time(occurred_at: datetime, now: datetime) -> datetime:
+    """The client's time, unless its clock runs fast beyond ``CLOCK_SKEW``: then receipt time."""
+    return now if occurred_at > now + CLOCK_SKEW else occurred_at
 
 
 @transaction.atomic

@@ -4,7 +4,8 @@
   privacy checks passed, not a preview), the server records ``viewed``. Reading time and
   media progress come from the page script. Of a routable page (an event) only the page
   itself counts, not its ``ics/`` or ``register/`` routes.
-* ``content_page_context``: the member's own record of the page (学完了 or when it was done).
+* ``content_page_context``: the member's own record of the page (学完了 or when it was done)
+  and what the page script's outbox needs (``learning.outbox``).
 """
 
 from wagtail import hooks
@@ -12,6 +13,7 @@ from wagtail import hooks
 from home.models import CONTENT_PAGE_CONTEXT_HOOK, ContentPage
 from learning.event_log import record_server_event
 from learning.models import LearningRecord, Verb
+from learning.outbox import page_settings
 
 INDEX_ROUTE = "index_route"  # RoutablePageMixin's name for the page itself
 
@@ -45,3 +47,4 @@ def add_learning_record(page, request, context) -> None:
         context["learning_record"] = LearningRecord.objects.filter(
             member=request.user, page=page
         ).first()
+        context["learning_outbox"] = page_settings(request.user)

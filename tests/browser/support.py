@@ -40,6 +40,10 @@ def environment(work: Path) -> dict:
         "STATIC_ROOT": str(work / "static"),
         "ALLOW_INSECURE_KEY": "1",
         "DEBUG": "0",
+        # The page script's outbox reports every second and retries quickly (test_outbox).
+        "LEARNING_REPORT_INTERVAL_MS": "1000",
+        "LEARNING_RETRY_BASE_MS": "200",
+        "LEARNING_RETRY_MAX_MS": "1000",
     }
 
 
