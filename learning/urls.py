@@ -6,5 +6,5 @@ app_name = "learning"
 
 urlpatterns = [
     path("api/learning/events/", views.events_api, name="events"),
-    path("learning/pages/<int:page_id>/studied/", views.mark_studied, name="mark_studied"),
+    path("learning/pages/<id:page_id>/studied/", views.mark_studied, name="mark_studied"),
 ]
