@@ -7,8 +7,14 @@ an anonymous visitor, a member, a branch organiser, an editor and a superuser. E
 parameter of a URL is filled with a real id (so the view runs) and with hostile ones.
 
 Our own URLs get every payload as every user; Wagtail's admin (about 250 patterns) gets one
-hostile GET and two hostile POSTs as the editor and the superuser. Any answer of 500 or more
-fails the test, listed with the exception it came from.
+hostile GET and two hostile POSTs as an anonymous visitor, the editor and the superuser. Any
+answer of 500 or more fails the test, listed with the exception it came from, except the
+500s of Wagtail's own admin code listed in WAGTAIL_ERRORS (each with its reason; each must
+still happen, so the list cannot go stale).
+
+Order: URLs that change or delete things run last (``order``), each request runs in a
+savepoint that a 500 rolls back (on PostgreSQL a failed query would abort the rest), and a
+walker logs its user back in when a request logged it out.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
 from django.core.files.base import ContentFile
+from django.db import connection
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -288,50 +295,62 @@ EXCLUDED = {
 @dataclass(frozen=True)
 class WagtailError:
     """A 500 from Wagtail's own admin code (8.0.1) that nothing of ours takes part in and no
-    sane change in this project avoids: reported upstream-style, not hidden. The walk still
-    sends the request, and fails if the error stops happening, so the entry goes then."""
+    sane change in this project avoids: reported, not hidden. The walk still sends the
+    request, and fails if the error stops happening (so the entry goes when Wagtail is fixed).
+    ``method``, ``path`` (no query string) and ``error`` (the exception's class) are regular
+    expressions; ``where`` names the admin tests ("<user>-<part>") it happens in."""
 
     method: str
-    path: str  # a regular expression for the path (no query string)
-    error: str  # the exception's class name
-    part: str  # which admin test walks it (ADMIN_PARTS)
+    path: str
+    error: str
+    where: tuple[str, ...]
     why: str
-    users: tuple[str, ...] = ("editor", "superuser")
+    databases: tuple[str, ...] = ("sqlite", "postgresql")  # connection.vendor
 
     def matches(self, failure) -> bool:
-        path = failure.url.partition("?")[0]
-        return (failure.method, failure.error.partition(":")[0]) == (self.method, self.error) and (
-            re.search(self.path, path) is not None
+        return bool(
+            re.fullmatch(self.method, failure.method)
+            and re.search(self.path, failure.url.partition("?")[0])
+            and re.fullmatch(self.error, failure.error.partition(":")[0])
         )
 
 
-STR_PK = r"/chosen/a%00"  # a chooser's chosen/<str:pk>/ given a pk that is not a number
+BOTH_PAGES = ("editor-pages", "superuser-pages")
+BOTH_REST = ("editor-rest", "superuser-rest")
 WAGTAIL_ERRORS = [
-    WagtailError("GET", r"^/admin/bulk/", "ValueError", "rest", "bulk action: ?id= not a number"),
-    WagtailError("GET", r"^/admin/choose-page/chosen-multiple/$", "ValueError", "pages",
-                 "page chooser: ?id= not a number"),
-    WagtailError("GET", r"^/admin/(documents|images)/chooser/chosen-multiple/$", "ValueError",
-                 "rest", "document and image choosers: ?id= not a number"),
-    WagtailError("GET", r"^/admin/snippets/choose/.*/chosen-multiple/$", "ValueError", "rest",
-                 "snippet choosers: ?id= not a number"),
-    WagtailError("GET", r"^/admin/(documents|images|snippets)/choose.*" + STR_PK, "ValueError",
-                 "rest", "choosers: chosen/<str:pk>/ with a pk that is not a number"),
-    WagtailError("POST", r"^/admin/choose-external-link/$", "AttributeError", "pages",
-                 "link chooser: a form without a URL"),
-    WagtailError("POST", r"^/admin/editing-sessions/ping/.*/a%00", "ValueError", "rest",
-                 "editing session ping: object id not a number"),
-    WagtailError("POST", r"^/admin/pages/\d+/copy/$", "MultiValueDictKeyError", "pages",
+    # SQLite cannot take a 20-digit number; PostgreSQL compares it (and finds nothing).
+    WagtailError("GET", r"^/admin/bulk/", "OverflowError", BOTH_REST,
+                 "bulk actions: ?id= of 20 digits", databases=("sqlite",)),
+    WagtailError("GET", r"/chosen-multiple/$", "OverflowError", BOTH_PAGES + BOTH_REST,
+                 "every chooser's chosen-multiple: ?id= of 20 digits", databases=("sqlite",)),
+    WagtailError("GET", r"^/admin/(documents|images|snippets)/choose.*/chosen/a%00", "ValueError",
+                 BOTH_REST, "document, image and snippet choosers: chosen/<pk>/, pk not a number"),
+    WagtailError("POST", r"^/admin/editing-sessions/ping/.*/a%00", "ValueError", BOTH_REST,
+                 "editing session ping: <object_id> not a number"),
+    WagtailError("GET|POST", r"^/admin/", "NoReverseMatch",
+                 ("editor-rest", "superuser-pages", "superuser-rest"),
+                 "?next= with no '/' or '.' (1e999999) handed to django.shortcuts.redirect(), "
+                 "which takes it for a view name: login, lock, unpublish, delete, workflows…"),
+    WagtailError("POST", r"^/admin/choose-external-link/$", "AttributeError", BOTH_PAGES,
+                 "link chooser: a form without a URL field"),
+    WagtailError("POST", r"^/admin/snippets/choose/.*/create/$", "AttributeError",
+                 ("superuser-rest",), "snippet choosers: creating a snippet that has no form there"),
+    WagtailError("POST", r"^/admin/pages/\d+/copy/$", "MultiValueDictKeyError", BOTH_PAGES,
                  "copy page: a form without new_parent_page"),
     WagtailError("POST", r"^/admin/pages/(\d+/(edit|revisions/\d+/revert)|add/.*)",
-                 "MultiValueDictKeyError", "pages",
+                 "MultiValueDictKeyError", BOTH_PAGES,
                  "page editor: a form without the StreamField's body-count"),
-    WagtailError("POST", r"^/admin/redirects/import/process/$", "KeyError", "rest",
-                 "redirect import: a second step without the first", ("superuser",)),
-    WagtailError("POST", r"^/admin/snippets/choose/.*/create/$", "AttributeError", "rest",
-                 "snippet chooser: creating from the chooser", ("superuser",)),
-    WagtailError("GET", r"^/admin/workflows/edit/\d+/$", "EmptyPage", "rest",
-                 "workflow editor: ?p= not a page number", ("superuser",)),
+    WagtailError("POST", r"^/admin/redirects/import/process/$", "KeyError", ("superuser-rest",),
+                 "redirect import: the second step without the first"),
+    WagtailError("GET", r"^/admin/workflows/edit/\d+/$", "ValueError|EmptyPage",
+                 ("superuser-rest",), "workflow editor: ?p= not a page number"),
+    # PostgreSQL refuses NUL in a text query; SQLite takes it (and finds nothing).
+    WagtailError("GET|POST", r"^/admin/workflows/tasks/add/.*a%00", "DataError", BOTH_REST,
+                 "new task: <app_label>/<model_name> with NUL", databases=("postgresql",)),
+    WagtailError("GET", r"^/admin/images/chooser/(results/)?$", "DataError", BOTH_REST,
+                 "image chooser: ?tag= with NUL", databases=("postgresql",)),
 ]  # fmt: skip
+
 
 # Walked last, in this order, so what they change or delete does not hide other views.
 CHANGING = re.compile(r"lock|unpublish|disable|remove|revert|unschedule|convert_alias|move|copy"
@@ -439,7 +458,11 @@ def test_admin_urls_survive_hostile_input(targets, user, part):
     mine = [t for t in planned if is_admin(t) and ADMIN_PARTS[part](t.pattern.route)]
     walker = Walker(user, world.users[user])
     walk(walker, mine, full=False)
-    expected = {entry for entry in WAGTAIL_ERRORS if entry.part == part and user in entry.users}
+    expected = {
+        entry
+        for entry in WAGTAIL_ERRORS
+        if f"{user}-{part}" in entry.where and connection.vendor in entry.databases
+    }
     unexplained, happened = split_known(walker.failures, list(expected))
     for entry in sorted(happened, key=lambda entry: entry.path):
         print(f"known Wagtail 500 ({entry.why}): {entry.method} {entry.path}")
