@@ -9,24 +9,24 @@ urlpatterns = [
     path("branch/print/", views.print_view, name="branch_print"),
     path("branch/assignments/new/", views.assignment_new, name="branch_assignment_new"),
     path(
-        "branch/assignments/<int:assignment_id>/",
+        "branch/assignments/<id:assignment_id>/",
         views.assignment_detail,
         name="branch_assignment",
     ),
     path(
-        "branch/assignments/<int:assignment_id>/edit/",
+        "branch/assignments/<id:assignment_id>/edit/",
         views.assignment_edit,
         name="branch_assignment_edit",
     ),
     path(
-        "branch/assignments/<int:assignment_id>/close/",
+        "branch/assignments/<id:assignment_id>/close/",
         views.assignment_close,
         name="branch_assignment_close",
     ),
     path(
-        "branch/assignments/<int:assignment_id>/status.csv",
+        "branch/assignments/<id:assignment_id>/status.csv",
         views.assignment_csv,
         name="branch_assignment_csv",
     ),
-    path("branch/members/<int:member_id>/", views.member_detail, name="branch_member"),
+    path("branch/members/<id:member_id>/", views.member_detail, name="branch_member"),
 ]

@@ -11,6 +11,8 @@ from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 
+from core.text import parse_id
+
 
 class LinkedPageMixin:
     """For the serializer of a page nested in another's field: null unless live and public."""
@@ -21,7 +23,25 @@ class LinkedPageMixin:
         return super().to_representation(page)
 
 
-class VisiblePagesAPIViewSet(PagesAPIViewSet):
+class IdCheckedMixin:
+    """``find/?id=`` with an id that is no id (empty, letters, 20 digits) finds nothing (404);
+    Wagtail would pass it to the database and answer 500."""
+
+    def find_object(self, queryset, request):
+        if "id" in request.GET and parse_id(request.GET["id"]) is None:
+            return None
+        return super().find_object(queryset, request)
+
+
+class IdCheckedImagesAPIViewSet(IdCheckedMixin, ImagesAPIViewSet):
+    pass
+
+
+class IdCheckedDocumentsAPIViewSet(IdCheckedMixin, DocumentsAPIViewSet):
+    pass
+
+
+class VisiblePagesAPIViewSet(IdCheckedMixin, PagesAPIViewSet):
     @classmethod
     def _get_serializer_class(cls, router, model, fields_config, show_details=False, nested=False):
         serializer_class = super()._get_serializer_class(
@@ -34,5 +54,5 @@ class VisiblePagesAPIViewSet(PagesAPIViewSet):
 
 api_router = WagtailAPIRouter("wagtailapi")
 api_router.register_endpoint("pages", VisiblePagesAPIViewSet)
-api_router.register_endpoint("images", ImagesAPIViewSet)
-api_router.register_endpoint("documents", DocumentsAPIViewSet)
+api_router.register_endpoint("images", IdCheckedImagesAPIViewSet)
+api_router.register_endpoint("documents", IdCheckedDocumentsAPIViewSet)

@@ -19,4 +19,7 @@ def serve_public_media(request: HttpRequest, path: str) -> HttpResponse:
     normalised = posixpath.normpath(path.replace("\\", "/")).lstrip("/")
     if normalised.split("/", 1)[0] in PRIVATE_FOLDERS:
         raise Http404
-    return serve(request, normalised, document_root=settings.MEDIA_ROOT)
+    try:
+        return serve(request, normalised, document_root=settings.MEDIA_ROOT)
+    except OSError:  # a path the file system cannot look up (a name too long…): no such file
+        raise Http404 from None

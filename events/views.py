@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from audit.models import Access, record
-from core.text import parse_id
+from core.text import parse_id, without_invisible
 from events import registration as places
 from events.models import (
     ACTIVE_STATUSES,
@@ -76,6 +76,12 @@ def check_in_with_code(request: HttpRequest, event: ForumEventPage) -> places.Ou
     return places.check_in_by_code(event, request.user, request.POST.get("code", "")[:20])
 
 
+def desk_query(raw: str | None) -> str:
+    """The name typed at the desk: spaces collapsed, control characters (NUL: PostgreSQL
+    refuses it in a query) as spaces."""
+    return " ".join(without_invisible(raw, " ").split())[:MAX_QUERY_LENGTH]
+
+
 def check_in_desk(request: HttpRequest, event: ForumEventPage) -> HttpResponse:
     """The door: confirmed registrations found by name, each checked in with one tap."""
     if not request.user.is_authenticated:
@@ -90,7 +96,7 @@ def check_in_desk(request: HttpRequest, event: ForumEventPage) -> HttpResponse:
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "POST"])
 
-    query = " ".join(request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
+    query = desk_query(request.GET.get("q"))
     registrations = (
         Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED)
         .select_related("member__member_profile__branch")
@@ -119,7 +125,7 @@ def check_in_desk(request: HttpRequest, event: ForumEventPage) -> HttpResponse:
 
 
 def check_in_from_desk(request: HttpRequest, event: ForumEventPage) -> HttpResponse:
-    query = " ".join(request.POST.get("q", "").split())[:MAX_QUERY_LENGTH]
+    query = desk_query(request.POST.get("q"))
     desk_url = event.get_url(request) + event.reverse_subpage("check_in")
     if query:
         desk_url += "?" + urlencode({"q": query})

@@ -329,12 +329,12 @@ def register_registration_viewset():
 def register_event_registrations_urls():
     return [
         path(
-            "events/<int:page_id>/registrations/",
+            "events/<id:page_id>/registrations/",
             admin_views.EventRegistrationsView.as_view(),
             name="events_registrations",
         ),
         path(
-            "events/<int:page_id>/registrations.csv",
+            "events/<id:page_id>/registrations.csv",
             admin_views.registrations_csv,
             name="events_registrations_csv",
         ),

@@ -46,3 +46,9 @@ def test_images_are_still_served_from_media():
     image = get_image_model().objects.first()
     response = Client().get(image.file.url)
     assert response.status_code == 200
+
+
+def test_a_name_too_long_for_the_file_system_is_a_404_not_a_500():
+    client = Client(raise_request_exception=False)
+    assert client.get("/media/" + "x" * 5000).status_code == 404
+    assert client.get("/media/original_images/" + "长" * 300 + ".jpg").status_code == 404
