@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, so it sees the view's exception first: malformed admin requests get 400.
+    "config.admin_guard.MalformedAdminRequestMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
