@@ -332,7 +332,8 @@ class Phone:
                 body = b""
             return error.code, error.headers, body
         except (OSError, http.client.HTTPException) as error:
-            raise ConnectionProblem(str(error)) from error
+            reason = getattr(error, "reason", error)  # URLError wraps the socket's error
+            raise ConnectionProblem(type(reason).__name__) from error
 
     def refresh_csrf(self, base: str) -> bool:
         status, _headers, body = self.request(base + "/api/learning/csrf/")
@@ -407,8 +408,9 @@ class Load:
                 self.log_in(phone, base)
                 return
             batch, status, headers, answer = phone.send(base, self.size.batch)
-        except ConnectionProblem:
-            self.stats.add(connection_errors=1)
+        except ConnectionProblem as problem:
+            # Refused while the server is down; reset or disconnected when it died mid-request.
+            self.stats.add(connection_errors=1, **{f"error_{problem}": 1})
             phone.retry_later()
             return
         self.stats.add(posts=1, **{f"status_{status}": 1})
@@ -581,6 +583,9 @@ def report(size: LoadSize, load: Load, restarts: list[dict], result: Comparison,
     logins = ", ".join(
         f"{name[6:]}: {counts[name]}" for name in sorted(counts) if name.startswith("login_")
     )
+    errors = ", ".join(
+        f"{name[6:]}: {counts[name]}" for name in sorted(counts) if name.startswith("error_")
+    )
     restart_text = ", ".join(
         f"{r['kind']} after {r['at']} (down {r['down']:.1f} s)" for r in restarts
     )
@@ -596,7 +601,7 @@ def report(size: LoadSize, load: Load, restarts: list[dict], result: Comparison,
         ("elapsed", f"{elapsed:.1f} s"),
         ("events/s", f"{result.sent / elapsed:.0f}" if elapsed else "-"),
         ("event POSTs", f"{counts['posts']} ({statuses})"),
-        ("connection errors", counts["connection_errors"]),
+        ("connection errors", f"{counts['connection_errors']} ({errors or '-'})"),
         ("logins", f"{counts['logins']} ({logins}); sessions lost: {counts['session_lost']}"),
         (
             "server's answer",
