@@ -248,7 +248,8 @@ class Server:
 
     def kill(self) -> None:
         """A crash: master and workers die at once, requests in flight get no answer."""
-        os.killpg(self.process.pid, signal.SIGKILL)
+        with _ignore_missing():
+            os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=30)
 
     def stop(self) -> None:
@@ -485,7 +486,10 @@ class Load:
     def run(self) -> list[dict]:
         """Send everything, restarting the server on the way; returns the restarts."""
         threads = [
-            threading.Thread(target=self.client, args=(self.phones[n :: self.size.clients],))
+            # Daemons: if a restart fails, the script reports it and ends without them.
+            threading.Thread(
+                target=self.client, args=(self.phones[n :: self.size.clients],), daemon=True
+            )
             for n in range(min(self.size.clients, len(self.phones)))
         ]
         for thread in threads:
