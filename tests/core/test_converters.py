@@ -21,10 +21,10 @@ def test_an_id_of_up_to_18_digits_resolves_and_a_longer_one_does_not():
         assert resolve(path).url_name == "wagtail_serve"  # the page tree: a 404
 
 
-def test_too_long_ids_are_not_found_for_members_organisers_and_editors(editor):
+def test_too_long_ids_are_not_found_for_members_organisers_and_event_managers(event_manager):
     member = login(make_member("li"))
     organiser = login(make_member("wang", role=Role.ORGANISER))
-    editor_client = login(editor)
+    editor_client = login(event_manager)
     for client in (member, organiser, editor_client):
         client.raise_request_exception = False
     assert member.post(f"/learning/pages/{TOO_LONG}/studied/").status_code == 404
@@ -35,8 +35,8 @@ def test_too_long_ids_are_not_found_for_members_organisers_and_editors(editor):
     assert editor_client.get(f"/admin/events/{TOO_LONG}/registrations.csv").status_code == 301
 
 
-def test_real_ids_still_reach_the_views(editor):
+def test_real_ids_still_reach_the_views(event_manager):
     event = ForumEventPage.objects.live().first()
-    response = login(editor).get(f"/admin/events/{event.pk}/registrations/")
+    response = login(event_manager).get(f"/admin/events/{event.pk}/registrations/")
     assert response.status_code == 200
     assert Client().post(f"/learning/pages/{event.pk}/studied/").status_code == 302  # log in
