@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "stories",
     "search",
     "learning",
+    "feedback",
     "events",
     "assignments",
     "mylearning",

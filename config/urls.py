@@ -34,6 +34,7 @@ urlpatterns = [
     path("tags/<str:tag>/", tag_views.tag_page, name="tag_page"),
     path("", include("members.urls")),
     path("", include("learning.urls")),
+    path("", include("feedback.urls")),
     path("", include("assignments.urls")),
     path("", include("mylearning.urls")),
     path("", include("events.urls")),

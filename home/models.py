@@ -309,6 +309,7 @@ class HomePage(Page):
         "exhibits.ExhibitIndexPage",
         "stories.StoryIndexPage",
         "events.EventIndexPage",
+        "feedback.SuggestionBoxPage",
     ]
     max_count = 1
 

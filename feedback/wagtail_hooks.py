@@ -1,0 +1,14 @@
+"""The member's current vote joins the content page's context (one query) through the
+content base's hook, so ``home`` never imports ``feedback``."""
+
+from wagtail import hooks
+
+from feedback.models import NOTE_LIMIT, PageVote
+from home.models import CONTENT_PAGE_CONTEXT_HOOK
+
+
+@hooks.register(CONTENT_PAGE_CONTEXT_HOOK)
+def add_page_vote(page, request, context) -> None:
+    context["feedback_note_limit"] = NOTE_LIMIT
+    if request.user.is_authenticated:
+        context["feedback_vote"] = PageVote.objects.filter(member=request.user, page=page).first()
