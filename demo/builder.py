@@ -27,7 +27,7 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
-from demo import content, images
+from demo import content, images, suggestions
 from events.models import ForumEventPage
 from exhibits.models import RevolutionarySitePage
 from home.kinds import all_kinds
@@ -168,6 +168,10 @@ class DemoBuilder:
             for item_position, item in enumerate(items):
                 self.ensure_content_page(index, page_model, item, kind_position, item_position)
         self.ensure_featured(HomePage.objects.get(pk=home.pk))
+        if suggestions.suggestion_box(home) is None:
+            self.publish(home, suggestions.new_suggestion_box())
+        else:
+            self.report.pages_existing += 1
 
     def publish(self, parent: Page, page: Page) -> Page:
         """Add, then publish through a revision so history and first_published_at exist."""
