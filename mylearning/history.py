@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Registration
+from feedback.models import PageVote
 from home.deleted import deleted_label
 from learning.models import Dismissal, LearningEvent, LearningRecord, Verb
 from members.models import MemberProfile
@@ -255,7 +256,28 @@ def export_history(member, now: datetime | None = None) -> dict[str, Any]:
             .values_list("page_id", "page__title", "created_at")
         ],
         "event_registrations": event_registrations(member),
+        "page_votes": exported_votes(member),
     }
+
+
+def exported_votes(member) -> list[dict[str, Any]]:
+    """对你有帮助吗？: the member's vote and note on each page."""
+    votes = (
+        PageVote.objects.filter(member=member)
+        .order_by("created_at", "pk")
+        .values_list("page_id", "page__title", "value", "note", "created_at", "updated_at")
+    )
+    return [
+        {
+            "page": page_id,
+            "page_title": title,
+            "value": value,
+            "note": note,
+            "created_at": iso(created),
+            "updated_at": iso(updated),
+        }
+        for page_id, title, value, note, created, updated in votes
+    ]
 
 
 def exported_events(member) -> list[dict[str, Any]]:
@@ -356,10 +378,11 @@ class HistorySize:
     events: int
     records: int
     dismissals: int
+    votes: int = 0
 
     @property
     def is_empty(self) -> bool:
-        return not (self.events or self.records or self.dismissals)
+        return not (self.events or self.records or self.dismissals or self.votes)
 
 
 def history_size(member) -> HistorySize:
@@ -367,13 +390,15 @@ def history_size(member) -> HistorySize:
         events=LearningEvent.objects.filter(member=member).count(),
         records=LearningRecord.objects.filter(member=member).count(),
         dismissals=Dismissal.objects.filter(member=member).count(),
+        votes=PageVote.objects.filter(member=member).count(),
     )
 
 
 @transaction.atomic
 def delete_history(member) -> HistorySize:
-    """Erase the member's events, records and dismissals; the account itself stays."""
+    """Erase the member's events, records, dismissals and page votes; the account stays."""
     events, _by_model = LearningEvent.objects.filter(member=member).delete()
     records, _by_model = LearningRecord.objects.filter(member=member).delete()
     dismissals, _by_model = Dismissal.objects.filter(member=member).delete()
-    return HistorySize(events=events, records=records, dismissals=dismissals)
+    votes, _by_model = PageVote.objects.filter(member=member).delete()
+    return HistorySize(events=events, records=records, dismissals=dismissals, votes=votes)
