@@ -28,7 +28,9 @@ NEIGHBOUR_CAP = 100  # per seed page: the members who studied it most recently
 CO_STUDY_PER_SEED = 30  # per seed page: the items most often studied after it
 CO_STUDY_MIN_MEMBERS = 2  # a pair seen once is noise, and would point at one member
 BRANCH_WINDOW_DAYS = 30  # 本支部同学在学 means studied within this many days
-BRANCH_MIN_MEMBERS = 2  # never point at what a single branch member studies
+# 本支部同学在学 only when at least this many other members of the branch studied the page:
+# fewer would point at who they are, and a handful is no trend.
+BRANCH_MIN_MEMBERS = 5
 BRANCH_CAP = 50  # branch favourites kept
 
 
@@ -169,7 +171,7 @@ def load_member(member_id: int, shared: SharedData, now: datetime) -> MemberData
     branch_id = (
         MemberProfile.objects.filter(user_id=member_id).values_list("branch_id", flat=True).first()
     )
-    # The branch counts include the member: take them out, so two means two others.
+    # The branch counts include the member: take them out, so five means five others.
     recent = now - timedelta(days=BRANCH_WINDOW_DAYS)
     own_recent = {entry.page_id for entry in history if entry.last_seen_at >= recent}
     branch_counts = {

@@ -23,6 +23,7 @@ from events.models import ForumEventPage
 from home.models import ContentPage, HomePageFeaturedItem
 from learning.models import Dismissal, LearningEvent, LearningRecord, Verb
 from learning.reading_list.items import reading_list
+from learning.reading_list.queries import BRANCH_MIN_MEMBERS
 from learning.reading_list.ranking import TOPIC_CAP
 from learning.records import refresh_records
 from tests.factories import BranchFactory, login, make_member
@@ -312,7 +313,7 @@ def test_cold_start_offers_featured_and_new_items_under_the_cap(member):
 def test_cold_start_shows_what_the_branch_studies_without_naming_anyone(member, branch):
     favourite = topic_pages("西柏坡精神")[0]
     lonely = topic_pages("青年担当")[0]
-    for number in range(3):
+    for number in range(BRANCH_MIN_MEMBERS):
         study(make_member(f"mate{number}", branch=branch), [favourite], days_ago=1)
     # One member alone would be recognisable: their page is not a branch favourite.
     study(make_member("alone", branch=branch), [lonely], days_ago=1)
@@ -326,6 +327,16 @@ def test_cold_start_shows_what_the_branch_studies_without_naming_anyone(member, 
     html = logged_in(member).get(PAGE_URL).content.decode()
     assert "本支部同学在学" in html
     assert "mate0" not in html and "alone" not in html
+
+
+@pytest.mark.parametrize(("others", "shown"), [(4, False), (5, True)])
+def test_branch_reason_needs_five_other_members(member, branch, others, shown):
+    page = topic_pages("西柏坡精神")[0]
+    for number in range(others):
+        study(make_member(f"mate{number}", branch=branch), [page], days_ago=1)
+    study(make_member("elsewhere", branch=None), [page], days_ago=1)  # another branch
+    reasons = {item.reason for item in reading_list(member)}
+    assert ("本支部同学在学" in reasons) is shown
 
 
 # --- Dismissing -----------------------------------------------------------------------------
