@@ -56,6 +56,7 @@ def reading_list(
     visible: QuerySet[ContentPage] | None = None,
     cards: bool = True,
     exclude: Set[int] = frozenset(),
+    dismissed: Set[int] | None = None,
 ) -> ReadingList:
     """The member's ranked reading list: about seven queries, however long their history.
 
@@ -63,7 +64,8 @@ def reading_list(
     a catalogue a few minutes old can never show what is no longer allowed; if it missed
     something, it is rebuilt and the list ranked again. ``visible`` reuses a caller's
     ``live().public()`` queryset; ``cards=False`` skips cover images (the JSON needs none);
-    ``exclude`` leaves pages out (the member's assigned items, which are listed apart).
+    ``exclude`` leaves pages out (the member's assigned items, which are listed apart);
+    ``dismissed`` is the member's dismissed page ids when the caller has loaded them.
     """
     result = ReadingList()
     if not getattr(user, "is_authenticated", False) or limit <= 0:
@@ -72,7 +74,7 @@ def reading_list(
     visible = visible if visible is not None else ContentPage.objects.visible()
     shared = current_shared()
     catalogue = shared.catalogue_of(visible)
-    member = load_member(user.pk, shared, now)
+    member = load_member(user.pk, shared, now, dismissed)
     result.cold_start = not member.history
     for attempt in range(2):
         picks = rank_items(

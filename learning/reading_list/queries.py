@@ -4,7 +4,7 @@ what one member brings (history, dismissals, branch)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -138,8 +138,11 @@ class MemberData:
     branch_counts: dict[int, int]
 
 
-def load_member(member_id: int, shared: SharedData, now: datetime) -> MemberData:
-    """History, dismissals, branch: three small indexed queries; co-study mostly kept."""
+def load_member(
+    member_id: int, shared: SharedData, now: datetime, dismissed: Set[int] | None = None
+) -> MemberData:
+    """History, dismissals, branch: three small indexed queries; co-study mostly kept.
+    ``dismissed``: the member's dismissed page ids when the caller has them already."""
     catalogue = shared.catalogue_of()
     # Records of deleted pages (no page any more) play no part in the reading list.
     rows = LearningRecord.objects.filter(member_id=member_id, page__isnull=False).order_by(
@@ -166,7 +169,10 @@ def load_member(member_id: int, shared: SharedData, now: datetime) -> MemberData
             "completed_at",
         )
     ]
-    dismissed = set(Dismissal.objects.filter(member_id=member_id).values_list("page_id", flat=True))
+    if dismissed is None:
+        dismissed = set(
+            Dismissal.objects.filter(member_id=member_id).values_list("page_id", flat=True)
+        )
     seeds = [entry.page_id for entry in history[:SEED_RECORDS]]
     branch_id = (
         MemberProfile.objects.filter(user_id=member_id).values_list("branch_id", flat=True).first()
@@ -181,7 +187,7 @@ def load_member(member_id: int, shared: SharedData, now: datetime) -> MemberData
     }
     return MemberData(
         history=history,
-        dismissed=dismissed,
+        dismissed=set(dismissed),
         co_studied=shared.co_studied_with(seeds) if seeds else [],
         branch_counts=branch_counts,
     )

@@ -34,6 +34,8 @@ PAGE_URL = "/learning/for-you/"
 FORM_URL = "/learning/for-you/dismiss/"
 API_URL = "/api/learning/reading-list/"
 DISMISS_URL = "/api/learning/reading-list/dismiss/"
+RESTORE_FORM_URL = "/learning/for-you/restore/"
+RESTORE_URL = "/api/learning/reading-list/restore/"
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 EXPLORE = "拓展视野"
 
@@ -91,9 +93,9 @@ def api_client(member) -> Client:
     return client
 
 
-def post_dismiss(client, body, raw: str | None = None):
+def post_dismiss(client, body, raw: str | None = None, url: str = DISMISS_URL):
     return client.post(
-        DISMISS_URL,
+        url,
         raw if raw is not None else json.dumps(body),
         content_type="application/json",
         HTTP_X_CSRFTOKEN=client.cookies[settings.CSRF_COOKIE_NAME].value,
@@ -368,7 +370,7 @@ def test_dismiss_button_works_without_javascript(member):
     assert response.status_code == 302 and response["Location"] == PAGE_URL
     page = client.get(PAGE_URL).content.decode()
     assert "已移出推荐" in page
-    assert f'name="page" value="{first.pk}"' not in page
+    assert f'aria-label="不感兴趣：《{first.title}》"' not in page
     assert Dismissal.objects.filter(member=member, page=first).exists()
 
 
@@ -412,6 +414,91 @@ def test_dismiss_needs_csrf(member):
     )
     assert response.status_code == 403
     assert not Dismissal.objects.exists()
+
+
+# --- Undoing a dismissal ------------------------------------------------------------------
+
+
+def test_a_member_can_undo_a_dismissal_without_javascript(member):
+    client = logged_in(member)
+    token = client.cookies[settings.CSRF_COOKIE_NAME].value
+    first = reading_list(member)[0].page
+    client.post(FORM_URL, {"page": first.pk, "csrfmiddlewaretoken": token})
+    html = client.get(PAGE_URL).content.decode()
+    assert "已标记“不感兴趣”" in html
+    assert f'aria-label="恢复推荐：《{first.title}》"' in html
+    assert first.pk not in {item.page.pk for item in reading_list(member)}
+
+    response = client.post(RESTORE_FORM_URL, {"page": first.pk, "csrfmiddlewaretoken": token})
+    assert response.status_code == 302 and response["Location"] == PAGE_URL
+    html = client.get(PAGE_URL).content.decode()
+    assert "已恢复推荐" in html and "已标记“不感兴趣”" not in html
+    assert not Dismissal.objects.exists()
+    assert first.pk in {item.page.pk for item in reading_list(member)}  # listed again at once
+
+
+def test_undo_through_the_api(member):
+    client = api_client(member)
+    first = reading_list(member)[0].page
+    post_dismiss(client, {"page": first.pk})
+    response = post_dismiss(client, {"page": first.pk}, url=RESTORE_URL)
+    assert response.status_code == 200 and response.json() == {"restored": first.pk}
+    assert first.pk in [item["page"] for item in client.get(API_URL).json()["items"]]
+    response = post_dismiss(client, {"page": first.pk}, url=RESTORE_URL)  # nothing to undo
+    assert response.status_code == 404 and response.json()["field"] == "page"
+
+
+def test_undo_touches_only_the_members_own_dismissals(member):
+    other = make_member("someone-else", branch=None)
+    page = reading_list(other)[0].page
+    Dismissal.objects.create(member=other, page=page)
+    client = logged_in(member)
+    token = client.cookies[settings.CSRF_COOKIE_NAME].value
+    response = client.post(RESTORE_FORM_URL, {"page": page.pk, "csrfmiddlewaretoken": token})
+    assert response.status_code == 404
+    assert post_dismiss(api_client(member), {"page": page.pk}, url=RESTORE_URL).status_code == 404
+    assert Dismissal.objects.filter(member=other, page=page).exists()
+
+
+@pytest.mark.parametrize("value", ["abc", "", "9" * 30, "9" * 5000, "１２", "-3", "0", "1.5"])
+def test_undo_form_with_a_bad_page_id_is_a_bad_request(member, value):
+    page = reading_list(member)[0].page
+    Dismissal.objects.create(member=member, page=page)
+    client = logged_in(member)
+    token = client.cookies[settings.CSRF_COOKIE_NAME].value
+    response = client.post(RESTORE_FORM_URL, {"page": value, "csrfmiddlewaretoken": token})
+    assert response.status_code == 400
+    assert Dismissal.objects.filter(member=member, page=page).exists()
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ['{"page": "5"}', '{"page": ' + "9" * 30 + "}", '{"page": -3}', '{"page": 1.5}', "[]", "x"],
+)
+def test_undo_api_with_a_bad_body_is_a_bad_request(member, raw):
+    page = reading_list(member)[0].page
+    Dismissal.objects.create(member=member, page=page)
+    assert post_dismiss(api_client(member), None, raw=raw, url=RESTORE_URL).status_code == 400
+    assert Dismissal.objects.filter(member=member, page=page).exists()
+
+
+def test_undo_needs_login_and_csrf(member, client):
+    page = reading_list(member)[0].page
+    Dismissal.objects.create(member=member, page=page)
+    response = client.post(RESTORE_FORM_URL, {"page": page.pk})
+    assert response.status_code == 302 and response["Location"].startswith(settings.LOGIN_URL)
+    assert (
+        client.post(
+            RESTORE_URL, json.dumps({"page": page.pk}), content_type="application/json"
+        ).status_code
+        == 403
+    )
+    script = api_client(member)
+    response = script.post(
+        RESTORE_URL, json.dumps({"page": page.pk}), content_type="application/json"
+    )
+    assert response.status_code == 403
+    assert Dismissal.objects.filter(member=member, page=page).exists()
 
 
 # --- Who sees what --------------------------------------------------------------------------
