@@ -34,6 +34,7 @@ from learning.reading_list.dismiss import (
     restore,
 )
 from learning.reading_list.items import reading_list
+from learning.reading_list.preferences import set_personalised
 from mylearning import history
 from mylearning.assigned import assigned_items
 
@@ -124,6 +125,21 @@ def restore_form(request: HttpRequest) -> HttpResponse:
     return redirect("mylearning:for_you")
 
 
+@require_POST
+@login_required
+def personalise_form(request: HttpRequest) -> HttpResponse:
+    """The switch: ``personalised`` = 1 turns personalisation on, 0 off; anything else 400."""
+    value = request.POST.get("personalised")
+    if value not in {"0", "1"}:
+        return HttpResponseBadRequest(_("personalised 必须是 0 或 1。").encode())
+    set_personalised(request.user, value == "1")
+    if value == "1":
+        messages.success(request, _("已开启个性化推荐。"))
+    else:
+        messages.success(request, _("已关闭个性化推荐：现在显示最新上线和支部布置的内容。"))
+    return redirect("mylearning:for_you")
+
+
 @require_GET
 @never_cache
 def reading_list_api(request: HttpRequest) -> JsonResponse:
@@ -134,6 +150,7 @@ def reading_list_api(request: HttpRequest) -> JsonResponse:
     items = reading_list(request.user, cards=False, exclude={item.page.pk for item in assigned})
     return json_response(
         {
+            "personalised": items.personalised,
             "assigned": [item.as_json(request) for item in assigned],
             "items": [item.as_json(request) for item in items],
         }

@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Sequence, Set
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from types import EllipsisType
 from typing import TYPE_CHECKING
 
 from django.db import connection
@@ -138,11 +139,19 @@ class MemberData:
     branch_counts: dict[int, int]
 
 
+def load_dismissed(member_id: int) -> set[int]:
+    return set(Dismissal.objects.filter(member_id=member_id).values_list("page_id", flat=True))
+
+
 def load_member(
-    member_id: int, shared: SharedData, now: datetime, dismissed: Set[int] | None = None
+    member_id: int,
+    shared: SharedData,
+    now: datetime,
+    dismissed: Set[int] | None = None,
+    branch_id: int | None | EllipsisType = ...,
 ) -> MemberData:
     """History, dismissals, branch: three small indexed queries; co-study mostly kept.
-    ``dismissed``: the member's dismissed page ids when the caller has them already."""
+    ``dismissed`` and ``branch_id``: when the caller has them already, no query for them."""
     catalogue = shared.catalogue_of()
     # Records of deleted pages (no page any more) play no part in the reading list.
     rows = LearningRecord.objects.filter(member_id=member_id, page__isnull=False).order_by(
@@ -170,13 +179,14 @@ def load_member(
         )
     ]
     if dismissed is None:
-        dismissed = set(
-            Dismissal.objects.filter(member_id=member_id).values_list("page_id", flat=True)
-        )
+        dismissed = load_dismissed(member_id)
     seeds = [entry.page_id for entry in history[:SEED_RECORDS]]
-    branch_id = (
-        MemberProfile.objects.filter(user_id=member_id).values_list("branch_id", flat=True).first()
-    )
+    if branch_id is ...:
+        branch_id = (
+            MemberProfile.objects.filter(user_id=member_id)
+            .values_list("branch_id", flat=True)
+            .first()
+        )
     # The branch counts include the member: take them out, so five means five others.
     recent = now - timedelta(days=BRANCH_WINDOW_DAYS)
     own_recent = {entry.page_id for entry in history if entry.last_seen_at >= recent}
