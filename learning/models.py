@@ -131,3 +131,21 @@ class Dismissal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} {self.page_id}"
+
+
+class ReadingListPreference(models.Model):
+    """Whether the member wants 为你推荐 ranked from their history. No row means yes, so
+    members without one (or without a member profile) get the personalised list."""
+
+    member = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reading_list_preference"
+    )
+    personalised = models.BooleanField(_("个性化推荐"), default=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("推荐设置")
+        verbose_name_plural = _("推荐设置")
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {'on' if self.personalised else 'off'}"

@@ -10,7 +10,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -28,10 +28,13 @@ from core.privacy import private
 from learning.reading_list.dismiss import (
     DismissError,
     dismiss,
+    dismissed_pages,
     page_id_from_body,
     page_id_from_form,
+    restore,
 )
 from learning.reading_list.items import reading_list
+from learning.reading_list.preferences import set_personalised
 from mylearning import history
 from mylearning.assigned import assigned_items
 
@@ -82,8 +85,14 @@ def delete_history(request: HttpRequest) -> HttpResponse:
 def for_you(request: HttpRequest) -> HttpResponse:
     """``/learning/for-you/``: the list as cards, each with its reason and 不感兴趣."""
     assigned = assigned_items(todo_list(request.user))
-    items = reading_list(request.user, exclude={item.page.pk for item in assigned})
-    return render(request, "mylearning/for_you.html", {"items": items, "assigned": assigned})
+    dismissed = dismissed_pages(request.user)
+    items = reading_list(
+        request.user,
+        exclude={item.page.pk for item in assigned},
+        dismissed={dismissal.page_id for dismissal in dismissed},
+    )
+    context = {"items": items, "assigned": assigned, "dismissed": dismissed}
+    return render(request, "mylearning/for_you.html", context)
 
 
 @require_POST
@@ -101,6 +110,36 @@ def dismiss_form(request: HttpRequest) -> HttpResponse:
     return redirect("mylearning:for_you")
 
 
+@require_POST
+@login_required
+def restore_form(request: HttpRequest) -> HttpResponse:
+    """The 恢复 button next to a dismissed page: it may be recommended again.
+    Not a page id: 400; not a page this member dismissed: 404."""
+    try:
+        page_id = page_id_from_form(request.POST.get("page"))
+    except DismissError:
+        return HttpResponseBadRequest(_("页面编号无效。").encode())
+    if not restore(request.user, page_id):
+        raise Http404(_("你没有对这项内容标记“不感兴趣”。"))
+    messages.success(request, _("已恢复推荐，这项内容可能重新出现在推荐列表中。"))
+    return redirect("mylearning:for_you")
+
+
+@require_POST
+@login_required
+def personalise_form(request: HttpRequest) -> HttpResponse:
+    """The switch: ``personalised`` = 1 turns personalisation on, 0 off; anything else 400."""
+    value = request.POST.get("personalised")
+    if value not in {"0", "1"}:
+        return HttpResponseBadRequest(_("personalised 必须是 0 或 1。").encode())
+    set_personalised(request.user, value == "1")
+    if value == "1":
+        messages.success(request, _("已开启个性化推荐。"))
+    else:
+        messages.success(request, _("已关闭个性化推荐：现在显示最新上线和支部布置的内容。"))
+    return redirect("mylearning:for_you")
+
+
 @require_GET
 @never_cache
 def reading_list_api(request: HttpRequest) -> JsonResponse:
@@ -111,6 +150,7 @@ def reading_list_api(request: HttpRequest) -> JsonResponse:
     items = reading_list(request.user, cards=False, exclude={item.page.pk for item in assigned})
     return json_response(
         {
+            "personalised": items.personalised,
             "assigned": [item.as_json(request) for item in assigned],
             "items": [item.as_json(request) for item in items],
         }
@@ -131,3 +171,22 @@ def dismiss_api(request: HttpRequest) -> JsonResponse:
     except DismissError as error:
         return json_error(str(error), 400, field=error.field)
     return json_response({"dismissed": page.pk})
+
+
+@require_POST
+def restore_api(request: HttpRequest) -> JsonResponse:
+    """``POST /api/learning/reading-list/restore/`` with ``{"page": <id>}``: undo 不感兴趣;
+    404 when the member had not dismissed that page."""
+    if not request.user.is_authenticated:
+        return json_error(_("请先登录"), 403)
+    try:
+        body = read_json_body(request)
+    except BadJsonBody as error:
+        return json_error(error.message, error.status)
+    try:
+        page_id = page_id_from_body(body)
+    except DismissError as error:
+        return json_error(str(error), 400, field=error.field)
+    if not restore(request.user, page_id):
+        return json_error(_("page: 你没有对这个页面标记“不感兴趣”"), 404, field="page")
+    return json_response({"restored": page_id})

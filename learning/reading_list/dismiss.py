@@ -45,3 +45,21 @@ def dismiss(user: AbstractBaseUser, page_id: int) -> ContentPage:
         raise DismissError("page", _("没有这个内容页（须为已发布页面的编号）"))
     Dismissal.objects.bulk_create([Dismissal(member=user, page=page)], ignore_conflicts=True)
     return page
+
+
+def restore(user: AbstractBaseUser, page_id: int) -> bool:
+    """Undo 不感兴趣: the page may be recommended again. False when the member had not
+    dismissed it (someone else's dismissal is never touched)."""
+    deleted, _by_model = Dismissal.objects.filter(member=user, page_id=page_id).delete()
+    return deleted > 0
+
+
+def dismissed_pages(user: AbstractBaseUser) -> list[Dismissal]:
+    """The member's dismissals with their pages' titles, most recent first: one query, which
+    also serves as the list's ``dismissed`` (each is one click, so there are never many)."""
+    return list(
+        Dismissal.objects.filter(member=user)
+        .select_related("page")
+        .only("id", "member_id", "created_at", "page__title", "page__topic")
+        .order_by("-created_at", "-pk")
+    )

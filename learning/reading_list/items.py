@@ -3,7 +3,7 @@ attaches the pages to the picks."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence, Set
+from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -13,10 +13,11 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from home.models import ContentPage
-from learning.reading_list.data import Pick
-from learning.reading_list.queries import load_member
-from learning.reading_list.ranking import DEFAULT_LIMIT, rank_items
-from learning.reading_list.shared import current_shared
+from learning.reading_list.data import Catalogue, Pick
+from learning.reading_list.preferences import load_preferences
+from learning.reading_list.queries import load_dismissed, load_member
+from learning.reading_list.ranking import DEFAULT_LIMIT, newest_items, rank_items
+from learning.reading_list.shared import SharedData, current_shared
 
 # How many items the home page shows before "查看全部推荐".
 HOME_LIMIT = 4
@@ -43,9 +44,11 @@ class ReadingItem:
 
 
 class ReadingList(list[ReadingItem]):
-    """The items, plus whether the member has no history yet (the page explains the list)."""
+    """The items, plus whether the member has no history yet and whether the list is
+    personalised (the page explains the list)."""
 
     cold_start: bool = True
+    personalised: bool = True
 
 
 def reading_list(
@@ -56,6 +59,7 @@ def reading_list(
     visible: QuerySet[ContentPage] | None = None,
     cards: bool = True,
     exclude: Set[int] = frozenset(),
+    dismissed: Set[int] | None = None,
 ) -> ReadingList:
     """The member's ranked reading list: about seven queries, however long their history.
 
@@ -63,7 +67,8 @@ def reading_list(
     a catalogue a few minutes old can never show what is no longer allowed; if it missed
     something, it is rebuilt and the list ranked again. ``visible`` reuses a caller's
     ``live().public()`` queryset; ``cards=False`` skips cover images (the JSON needs none);
-    ``exclude`` leaves pages out (the member's assigned items, which are listed apart).
+    ``exclude`` leaves pages out (the member's assigned items, which are listed apart);
+    ``dismissed`` is the member's dismissed page ids when the caller has loaded them.
     """
     result = ReadingList()
     if not getattr(user, "is_authenticated", False) or limit <= 0:
@@ -72,18 +77,9 @@ def reading_list(
     visible = visible if visible is not None else ContentPage.objects.visible()
     shared = current_shared()
     catalogue = shared.catalogue_of(visible)
-    member = load_member(user.pk, shared, now)
-    result.cold_start = not member.history
+    choose = chooser(user.pk, result, shared, now, limit, exclude, dismissed)
     for attempt in range(2):
-        picks = rank_items(
-            member.history,
-            catalogue,
-            now=now,
-            co_studied=member.co_studied,
-            branch_counts=member.branch_counts,
-            dismissed=member.dismissed | set(exclude),
-            limit=limit,
-        )
+        picks = choose(catalogue)
         if not picks:
             return result
         pages = pages_of(picks, visible, now, cards=cards)
@@ -102,6 +98,38 @@ def reading_list(
         if pick.page_id in pages
     )
     return result
+
+
+def chooser(
+    member_id: int,
+    result: ReadingList,
+    shared: SharedData,
+    now: datetime,
+    limit: int,
+    exclude: Set[int],
+    dismissed: Set[int] | None,
+) -> Callable[[Catalogue], list[Pick]]:
+    """How the member's picks are chosen from a catalogue, after loading what that needs
+    (and noting on ``result`` whether the list is personalised, and a cold start)."""
+    preferences = load_preferences(member_id)
+    result.personalised = preferences.personalised
+    if not preferences.personalised:
+        result.cold_start = False
+        if dismissed is None:
+            dismissed = load_dismissed(member_id)
+        ruled_out = set(dismissed) | set(exclude)
+        return lambda catalogue: newest_items(catalogue, now=now, ruled_out=ruled_out, limit=limit)
+    member = load_member(member_id, shared, now, dismissed, preferences.branch_id)
+    result.cold_start = not member.history
+    return lambda catalogue: rank_items(
+        member.history,
+        catalogue,
+        now=now,
+        co_studied=member.co_studied,
+        branch_counts=member.branch_counts,
+        dismissed=member.dismissed | set(exclude),
+        limit=limit,
+    )
 
 
 def pages_of(

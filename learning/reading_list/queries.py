@@ -4,9 +4,10 @@ what one member brings (history, dismissals, branch)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from types import EllipsisType
 from typing import TYPE_CHECKING
 
 from django.db import connection
@@ -28,7 +29,9 @@ NEIGHBOUR_CAP = 100  # per seed page: the members who studied it most recently
 CO_STUDY_PER_SEED = 30  # per seed page: the items most often studied after it
 CO_STUDY_MIN_MEMBERS = 2  # a pair seen once is noise, and would point at one member
 BRANCH_WINDOW_DAYS = 30  # 本支部同学在学 means studied within this many days
-BRANCH_MIN_MEMBERS = 2  # never point at what a single branch member studies
+# 本支部同学在学 only when at least this many other members of the branch studied the page:
+# fewer would point at who they are, and a handful is no trend.
+BRANCH_MIN_MEMBERS = 5
 BRANCH_CAP = 50  # branch favourites kept
 
 
@@ -136,8 +139,19 @@ class MemberData:
     branch_counts: dict[int, int]
 
 
-def load_member(member_id: int, shared: SharedData, now: datetime) -> MemberData:
-    """History, dismissals, branch: three small indexed queries; co-study mostly kept."""
+def load_dismissed(member_id: int) -> set[int]:
+    return set(Dismissal.objects.filter(member_id=member_id).values_list("page_id", flat=True))
+
+
+def load_member(
+    member_id: int,
+    shared: SharedData,
+    now: datetime,
+    dismissed: Set[int] | None = None,
+    branch_id: int | None | EllipsisType = ...,
+) -> MemberData:
+    """History, dismissals, branch: three small indexed queries; co-study mostly kept.
+    ``dismissed`` and ``branch_id``: when the caller has them already, no query for them."""
     catalogue = shared.catalogue_of()
     # Records of deleted pages (no page any more) play no part in the reading list.
     rows = LearningRecord.objects.filter(member_id=member_id, page__isnull=False).order_by(
@@ -164,12 +178,16 @@ def load_member(member_id: int, shared: SharedData, now: datetime) -> MemberData
             "completed_at",
         )
     ]
-    dismissed = set(Dismissal.objects.filter(member_id=member_id).values_list("page_id", flat=True))
+    if dismissed is None:
+        dismissed = load_dismissed(member_id)
     seeds = [entry.page_id for entry in history[:SEED_RECORDS]]
-    branch_id = (
-        MemberProfile.objects.filter(user_id=member_id).values_list("branch_id", flat=True).first()
-    )
-    # The branch counts include the member: take them out, so two means two others.
+    if branch_id is ...:
+        branch_id = (
+            MemberProfile.objects.filter(user_id=member_id)
+            .values_list("branch_id", flat=True)
+            .first()
+        )
+    # The branch counts include the member: take them out, so five means five others.
     recent = now - timedelta(days=BRANCH_WINDOW_DAYS)
     own_recent = {entry.page_id for entry in history if entry.last_seen_at >= recent}
     branch_counts = {
@@ -179,7 +197,7 @@ def load_member(member_id: int, shared: SharedData, now: datetime) -> MemberData
     }
     return MemberData(
         history=history,
-        dismissed=dismissed,
+        dismissed=set(dismissed),
         co_studied=shared.co_studied_with(seeds) if seeds else [],
         branch_counts=branch_counts,
     )

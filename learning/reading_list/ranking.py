@@ -13,6 +13,8 @@ from learning.reading_list.data import Candidate, Catalogue, CoStudy, HistoryEnt
 from learning.reading_list.scorers import (
     Scored,
     Scores,
+    freshness,
+    is_ruled_out,
     order_key,
     pick_exploration,
     record_weight,
@@ -75,6 +77,22 @@ def rank_items(
         touched_topics = {entry.topic for entry in history}
         exploration = pick_exploration(scored, catalogue, touched_topics, ruled_out, now)
     return select(scored, exploration, limit)
+
+
+def newest_items(
+    catalogue: Catalogue, *, now: datetime, ruled_out: Set[int] = frozenset(), limit: int
+) -> list[Pick]:
+    """Personalisation off: the newest items (最新上线), whoever the member is; only what
+    they dismissed or what is listed apart (``ruled_out``) and started events stay out."""
+    picks: list[Pick] = []
+    for candidate in catalogue.candidates:  # newest first
+        if len(picks) >= limit:
+            break
+        if not is_ruled_out(candidate, ruled_out, now):
+            picks.append(
+                Pick(candidate.page_id, _("最新上线"), round(freshness(candidate, now), 4))
+            )
+    return picks
 
 
 def reason_text(key: str, argument: str) -> str:

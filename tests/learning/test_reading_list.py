@@ -23,6 +23,7 @@ from events.models import ForumEventPage
 from home.models import ContentPage, HomePageFeaturedItem
 from learning.models import Dismissal, LearningEvent, LearningRecord, Verb
 from learning.reading_list.items import reading_list
+from learning.reading_list.queries import BRANCH_MIN_MEMBERS
 from learning.reading_list.ranking import TOPIC_CAP
 from learning.records import refresh_records
 from tests.factories import BranchFactory, login, make_member
@@ -33,6 +34,8 @@ PAGE_URL = "/learning/for-you/"
 FORM_URL = "/learning/for-you/dismiss/"
 API_URL = "/api/learning/reading-list/"
 DISMISS_URL = "/api/learning/reading-list/dismiss/"
+RESTORE_FORM_URL = "/learning/for-you/restore/"
+RESTORE_URL = "/api/learning/reading-list/restore/"
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 EXPLORE = "拓展视野"
 
@@ -90,9 +93,9 @@ def api_client(member) -> Client:
     return client
 
 
-def post_dismiss(client, body, raw: str | None = None):
+def post_dismiss(client, body, raw: str | None = None, url: str = DISMISS_URL):
     return client.post(
-        DISMISS_URL,
+        url,
         raw if raw is not None else json.dumps(body),
         content_type="application/json",
         HTTP_X_CSRFTOKEN=client.cookies[settings.CSRF_COOKIE_NAME].value,
@@ -312,7 +315,7 @@ def test_cold_start_offers_featured_and_new_items_under_the_cap(member):
 def test_cold_start_shows_what_the_branch_studies_without_naming_anyone(member, branch):
     favourite = topic_pages("西柏坡精神")[0]
     lonely = topic_pages("青年担当")[0]
-    for number in range(3):
+    for number in range(BRANCH_MIN_MEMBERS):
         study(make_member(f"mate{number}", branch=branch), [favourite], days_ago=1)
     # One member alone would be recognisable: their page is not a branch favourite.
     study(make_member("alone", branch=branch), [lonely], days_ago=1)
@@ -326,6 +329,16 @@ def test_cold_start_shows_what_the_branch_studies_without_naming_anyone(member, 
     html = logged_in(member).get(PAGE_URL).content.decode()
     assert "本支部同学在学" in html
     assert "mate0" not in html and "alone" not in html
+
+
+@pytest.mark.parametrize(("others", "shown"), [(4, False), (5, True)])
+def test_branch_reason_needs_five_other_members(member, branch, others, shown):
+    page = topic_pages("西柏坡精神")[0]
+    for number in range(others):
+        study(make_member(f"mate{number}", branch=branch), [page], days_ago=1)
+    study(make_member("elsewhere", branch=None), [page], days_ago=1)  # another branch
+    reasons = {item.reason for item in reading_list(member)}
+    assert ("本支部同学在学" in reasons) is shown
 
 
 # --- Dismissing -----------------------------------------------------------------------------
@@ -357,7 +370,7 @@ def test_dismiss_button_works_without_javascript(member):
     assert response.status_code == 302 and response["Location"] == PAGE_URL
     page = client.get(PAGE_URL).content.decode()
     assert "已移出推荐" in page
-    assert f'name="page" value="{first.pk}"' not in page
+    assert f'aria-label="不感兴趣：《{first.title}》"' not in page
     assert Dismissal.objects.filter(member=member, page=first).exists()
 
 
@@ -401,6 +414,91 @@ def test_dismiss_needs_csrf(member):
     )
     assert response.status_code == 403
     assert not Dismissal.objects.exists()
+
+
+# --- Undoing a dismissal ------------------------------------------------------------------
+
+
+def test_a_member_can_undo_a_dismissal_without_javascript(member):
+    client = logged_in(member)
+    token = client.cookies[settings.CSRF_COOKIE_NAME].value
+    first = reading_list(member)[0].page
+    client.post(FORM_URL, {"page": first.pk, "csrfmiddlewaretoken": token})
+    html = client.get(PAGE_URL).content.decode()
+    assert "已标记“不感兴趣”" in html
+    assert f'aria-label="恢复推荐：《{first.title}》"' in html
+    assert first.pk not in {item.page.pk for item in reading_list(member)}
+
+    response = client.post(RESTORE_FORM_URL, {"page": first.pk, "csrfmiddlewaretoken": token})
+    assert response.status_code == 302 and response["Location"] == PAGE_URL
+    html = client.get(PAGE_URL).content.decode()
+    assert "已恢复推荐" in html and "已标记“不感兴趣”" not in html
+    assert not Dismissal.objects.exists()
+    assert first.pk in {item.page.pk for item in reading_list(member)}  # listed again at once
+
+
+def test_undo_through_the_api(member):
+    client = api_client(member)
+    first = reading_list(member)[0].page
+    post_dismiss(client, {"page": first.pk})
+    response = post_dismiss(client, {"page": first.pk}, url=RESTORE_URL)
+    assert response.status_code == 200 and response.json() == {"restored": first.pk}
+    assert first.pk in [item["page"] for item in client.get(API_URL).json()["items"]]
+    response = post_dismiss(client, {"page": first.pk}, url=RESTORE_URL)  # nothing to undo
+    assert response.status_code == 404 and response.json()["field"] == "page"
+
+
+def test_undo_touches_only_the_members_own_dismissals(member):
+    other = make_member("someone-else", branch=None)
+    page = reading_list(other)[0].page
+    Dismissal.objects.create(member=other, page=page)
+    client = logged_in(member)
+    token = client.cookies[settings.CSRF_COOKIE_NAME].value
+    response = client.post(RESTORE_FORM_URL, {"page": page.pk, "csrfmiddlewaretoken": token})
+    assert response.status_code == 404
+    assert post_dismiss(api_client(member), {"page": page.pk}, url=RESTORE_URL).status_code == 404
+    assert Dismissal.objects.filter(member=other, page=page).exists()
+
+
+@pytest.mark.parametrize("value", ["abc", "", "9" * 30, "9" * 5000, "１２", "-3", "0", "1.5"])
+def test_undo_form_with_a_bad_page_id_is_a_bad_request(member, value):
+    page = reading_list(member)[0].page
+    Dismissal.objects.create(member=member, page=page)
+    client = logged_in(member)
+    token = client.cookies[settings.CSRF_COOKIE_NAME].value
+    response = client.post(RESTORE_FORM_URL, {"page": value, "csrfmiddlewaretoken": token})
+    assert response.status_code == 400
+    assert Dismissal.objects.filter(member=member, page=page).exists()
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ['{"page": "5"}', '{"page": ' + "9" * 30 + "}", '{"page": -3}', '{"page": 1.5}', "[]", "x"],
+)
+def test_undo_api_with_a_bad_body_is_a_bad_request(member, raw):
+    page = reading_list(member)[0].page
+    Dismissal.objects.create(member=member, page=page)
+    assert post_dismiss(api_client(member), None, raw=raw, url=RESTORE_URL).status_code == 400
+    assert Dismissal.objects.filter(member=member, page=page).exists()
+
+
+def test_undo_needs_login_and_csrf(member, client):
+    page = reading_list(member)[0].page
+    Dismissal.objects.create(member=member, page=page)
+    response = client.post(RESTORE_FORM_URL, {"page": page.pk})
+    assert response.status_code == 302 and response["Location"].startswith(settings.LOGIN_URL)
+    assert (
+        client.post(
+            RESTORE_URL, json.dumps({"page": page.pk}), content_type="application/json"
+        ).status_code
+        == 403
+    )
+    script = api_client(member)
+    response = script.post(
+        RESTORE_URL, json.dumps({"page": page.pk}), content_type="application/json"
+    )
+    assert response.status_code == 403
+    assert Dismissal.objects.filter(member=member, page=page).exists()
 
 
 # --- Who sees what --------------------------------------------------------------------------
