@@ -22,7 +22,13 @@ from django.utils.translation import gettext_lazy as _
 from events.models import Registration
 from feedback.models import PageVote
 from home.deleted import deleted_label
-from learning.models import Dismissal, LearningEvent, LearningRecord, Verb
+from learning.models import (
+    Dismissal,
+    LearningEvent,
+    LearningRecord,
+    ReadingListPreference,
+    Verb,
+)
 from members.models import MemberProfile
 
 # Each list shows this many items unless the member asks for all of them (?all=1).
@@ -257,6 +263,10 @@ def export_history(member, now: datetime | None = None) -> dict[str, Any]:
         ],
         "event_registrations": event_registrations(member),
         "page_votes": exported_votes(member),
+        # The 为你推荐 switch (no row: on).
+        "personalised": not ReadingListPreference.objects.filter(
+            member=member, personalised=False
+        ).exists(),
     }
 
 
@@ -401,4 +411,5 @@ def delete_history(member) -> HistorySize:
     records, _by_model = LearningRecord.objects.filter(member=member).delete()
     dismissals, _by_model = Dismissal.objects.filter(member=member).delete()
     votes, _by_model = PageVote.objects.filter(member=member).delete()
+    ReadingListPreference.objects.filter(member=member).delete()  # back to the default: on
     return HistorySize(events=events, records=records, dismissals=dismissals, votes=votes)

@@ -8,7 +8,8 @@ from django.test import Client
 from home.models import ContentPage
 from learning.models import Dismissal, ReadingListPreference
 from learning.reading_list.items import reading_list
-from learning.reading_list.preferences import set_personalised
+from learning.reading_list.preferences import load_preferences, set_personalised
+from mylearning.history import delete_history, export_history
 from tests.factories import BranchFactory, make_member
 from tests.learning.test_reading_list import API_URL, PAGE_URL, complete, study, topic_pages
 
@@ -95,3 +96,12 @@ def test_the_switch_needs_login(client):
     response = client.post(SWITCH_URL, {"personalised": "0"})
     assert response.status_code == 302 and response["Location"].startswith(settings.LOGIN_URL)
     assert not ReadingListPreference.objects.exists()
+
+
+def test_the_switch_is_exported_and_reset_by_erasing_history():
+    member = make_member("qiehuan")
+    assert export_history(member)["personalised"] is True
+    set_personalised(member, False)
+    assert export_history(member)["personalised"] is False
+    delete_history(member)
+    assert load_preferences(member.pk).personalised is True
