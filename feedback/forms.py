@@ -26,6 +26,7 @@ class VoteForm(forms.Form):
 
     def clean_note(self) -> str:
         note = self.cleaned_data["note"]
-        if has_line_controls(note):
+        # A textarea: line breaks and tabs are writing; NUL, ESC and the like are not.
+        if has_line_controls(note.replace("\r", "").replace("\n", "").replace("\t", "")):
             raise forms.ValidationError(_("补充说明里有无法显示的控制字符，请删去后再提交。"))
         return note

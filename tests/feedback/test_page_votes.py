@@ -136,3 +136,11 @@ def test_votes_are_exported_and_erased(member, lecture):
     ]
     assert delete_history(member).votes == 1
     assert not PageVote.objects.filter(member=member).exists()
+
+
+def test_a_note_may_have_line_breaks(member, lecture):
+    login(member).post(vote_url(lecture), {"value": "helpful", "note": "第一点\r\n第二点"})
+    assert PageVote.objects.get(member=member, page=lecture).note.splitlines() == [
+        "第一点",
+        "第二点",
+    ]
