@@ -10,15 +10,13 @@ them in the admin (``audit.wagtail_hooks``), nobody else.
 
 from __future__ import annotations
 
-import ipaddress
-
 from django.conf import settings
 from django.db import models
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.ratelimit import client_address
+from core.ratelimit import client_address, ip_address
 
 SUBJECT_LENGTH = 200
 PATH_LENGTH = 300
@@ -70,17 +68,9 @@ def record(request: HttpRequest, access: Access, subject: str) -> AccessRecord:
     return AccessRecord.objects.create(
         user=user,
         username=user.get_username() if user is not None else "",
-        address=address if _is_ip(address) else None,
+        address=address if ip_address(address) is not None else None,
         access=access,
         subject=str(subject)[:SUBJECT_LENGTH],
         # With the query string: which filter or search was used is part of what was seen.
         path=request.get_full_path()[:PATH_LENGTH],
     )
-
-
-def _is_ip(address: str) -> bool:
-    try:
-        ipaddress.ip_address(address)
-    except ValueError:
-        return False
-    return True

@@ -32,10 +32,17 @@ def trusted_networks(proxies: tuple[str, ...]) -> tuple:
     return tuple(ipaddress.ip_network(proxy, strict=False) for proxy in proxies)
 
 
-def is_trusted_proxy(address: str) -> bool:
+def ip_address(text: str):
+    """The address as an ``ipaddress`` object, or None when the text is no IP address."""
     try:
-        ip = ipaddress.ip_address(address)
+        return ipaddress.ip_address(text)
     except ValueError:
+        return None
+
+
+def is_trusted_proxy(address: str) -> bool:
+    ip = ip_address(address)
+    if ip is None:
         return False
     return any(ip in network for network in trusted_networks(tuple(settings.TRUSTED_PROXIES)))
 

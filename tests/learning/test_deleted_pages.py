@@ -16,6 +16,7 @@ from learning.event_log import record_server_event
 from learning.models import LearningEvent, LearningRecord, Verb
 from learning.reading_list.queries import load_member
 from learning.reading_list.shared import current_shared
+from lectures.models import MicroLecturePage
 from members.models import Role
 from tests.factories import (
     BranchFactory,
@@ -144,3 +145,15 @@ def test_unpublishing_keeps_everything(member, story, studied):
     assert LearningRecord.objects.filter(member=member, page=story).exists()
     page = login(member).get("/learning/").content.decode()
     assert "要删除的故事" in page
+
+
+def test_deleting_a_whole_section_keeps_the_titles_of_its_pages():
+    """Wagtail deletes a subtree in one go: every page in it keeps its history too."""
+    lecture = MicroLecturePage.objects.live().first()
+    member = make_member("subtree")
+    now = timezone.now()
+    LearningRecord.objects.create(member=member, page=lecture, first_seen_at=now, last_seen_at=now)
+    title = lecture.title
+    lecture.get_parent().delete()
+    record = LearningRecord.objects.get(member=member)
+    assert record.page_id is None and record.page_title == title
