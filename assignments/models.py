@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from home.deleted import title_or_deleted
 from home.models import ContentPage
 from members.models import Branch
+from reflections.models import Reflection
 
 
 class StudyStatus(models.TextChoices):
@@ -42,6 +43,13 @@ class Assignment(models.Model):
     note = models.TextField(_("说明"), blank=True, max_length=2000)
     due_on = models.DateField(_("截止日期"))
     whole_branch = models.BooleanField(_("全支部"), default=True)
+    # Each item is then done only when the member has also written a reflection on it
+    # (shared or not: the organiser sees that it exists, and its text only when shared).
+    require_reflection = models.BooleanField(
+        _("要求提交学习心得"),
+        default=False,
+        help_text=_("勾选后，成员学完每项内容还需写下学习心得才算完成。心得默认仅本人可见。"),
+    )
     chosen_members = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("指定成员"),
@@ -140,3 +148,28 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assignment_id} {self.member_id} {self.due_on}"
+
+
+class ReflectionShare(models.Model):
+    """A member shared their reflection on one of an assignment's pages with the organisers of
+    the assignment's branch. Deleting the row (unsharing) hides it from them again."""
+
+    assignment = models.ForeignKey(
+        Assignment, verbose_name=_("学习任务"), on_delete=models.CASCADE, related_name="+"
+    )
+    reflection = models.ForeignKey(
+        Reflection, verbose_name=_("学习心得"), on_delete=models.CASCADE, related_name="shares"
+    )
+    shared_at = models.DateTimeField(_("分享时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("分享的心得")
+        verbose_name_plural = _("分享的心得")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "reflection"], name="assignments_share_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment_id} · {self.reflection_id}"

@@ -76,21 +76,25 @@ class RevolutionarySitePage(ContentPage):
         _("参观信息"), blank=True, help_text=_("开放时间、预约方式、交通等。")
     )
 
-    content_panels = ContentPage.content_panels + [
-        MultiFieldPanel(
-            [
-                FieldRowPanel([FieldPanel("province"), FieldPanel("city")]),
-                FieldPanel("address"),
-                FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
-                FieldPanel("period"),
-            ],
-            heading=_("地点与时期"),
-        ),
-        FieldPanel("gallery"),
-        FieldPanel("artefacts"),
-        FieldPanel("timeline"),
-        FieldPanel("visiting_information"),
-    ]
+    content_panels = (
+        ContentPage.content_panels
+        + [
+            MultiFieldPanel(
+                [
+                    FieldRowPanel([FieldPanel("province"), FieldPanel("city")]),
+                    FieldPanel("address"),
+                    FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+                    FieldPanel("period"),
+                ],
+                heading=_("地点与时期"),
+            ),
+            FieldPanel("gallery"),
+            FieldPanel("artefacts"),
+            FieldPanel("timeline"),
+            FieldPanel("visiting_information"),
+        ]
+        + ContentPage.study_panels
+    )
 
     search_fields = ContentPage.search_fields + [index.FilterField("province")]
 

@@ -1,9 +1,15 @@
 """StreamField blocks shared by every kind of content."""
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageBlock
+
+# 学习自测: each question has 2 to 6 options; a page has at most 10 questions.
+SELF_CHECK_MIN_OPTIONS = 2
+SELF_CHECK_MAX_OPTIONS = 6
+SELF_CHECK_MAX_QUESTIONS = 10
 
 
 class QuoteBlock(blocks.StructBlock):
@@ -51,3 +57,50 @@ class AttachmentBlock(blocks.StructBlock):
     class Meta:
         icon = "doc-full"
         label = _("附件")
+
+
+class SelfCheckOptionBlock(blocks.StructBlock):
+    text = blocks.CharBlock(label=_("选项"), max_length=200)
+    correct = blocks.BooleanBlock(label=_("正确答案"), required=False)
+
+    class Meta:
+        icon = "tick"
+        label = _("选项")
+
+
+class SelfCheckQuestionBlock(blocks.StructBlock):
+    """One question of 学习自测: single choice when one option is right, multiple choice when
+    several are. The right ones are never sent to the browser before the member answers
+    (``selfcheck.marking`` builds the public view of a question)."""
+
+    text = blocks.TextBlock(label=_("题目"), max_length=500)
+    options = blocks.ListBlock(
+        SelfCheckOptionBlock(),
+        label=_("选项"),
+        min_num=SELF_CHECK_MIN_OPTIONS,
+        max_num=SELF_CHECK_MAX_OPTIONS,
+    )
+    explanation = blocks.TextBlock(
+        label=_("解析"), max_length=1000, help_text=_("作答后显示，说明为什么。")
+    )
+
+    class Meta:
+        icon = "help"
+        label = _("自测题")
+
+    def clean(self, value):
+        value = super().clean(value)
+        options = list(value.get("options") or [])
+        if not any(option.get("correct") for option in options):
+            raise blocks.StructBlockValidationError(
+                block_errors={"options": ValidationError(_("请至少勾选一个正确答案。"))}
+            )
+        return value
+
+
+class SelfCheckBlock(blocks.StreamBlock):
+    question = SelfCheckQuestionBlock()
+
+    class Meta:
+        label = _("学习自测")
+        max_num = SELF_CHECK_MAX_QUESTIONS

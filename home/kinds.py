@@ -24,6 +24,16 @@ class Completion(models.TextChoices):
     ATTENDED = "attended", _("现场签到")
 
 
+class CompletionPolicy(models.TextChoices):
+    """The editor's choice, per page, of what counts as done: 浏览 follows the kind's
+    ``Completion`` (reading, playing); the others ask for understanding, not presence.
+    Pages done by attendance (events) always use 浏览."""
+
+    VIEW = "view", _("浏览（按内容类型：阅读满 60 秒或播放到 90%）")
+    QUIZ = "quiz", _("自测全对")
+    REFLECTION = "reflection", _("提交心得")
+
+
 @dataclass(frozen=True)
 class Kind:
     name: str  # "lecture": URLs, JSON and import files use it

@@ -34,8 +34,8 @@ from wagtail.search import index
 
 from core.segment import segment_for_index
 from core.text import clean_param
-from home.blocks import BodyBlock
-from home.kinds import Completion, all_kinds
+from home.blocks import BodyBlock, SelfCheckBlock
+from home.kinds import Completion, CompletionPolicy, all_kinds
 
 # Apps built on this one add to a page's context through these Wagtail hooks, each called
 # as ``fn(page, request, context)``: the base never imports them (docs/architecture.md).
@@ -93,6 +93,16 @@ class ContentPage(Page):
         max_length=100,
         help_text=_("本内容的主要专题，如“长征精神”。会自动加入标签；学习记录与推荐按专题归类。"),
     )
+    # 学习自测: questions with the right options marked. Never rendered or serialised as
+    # they are: selfcheck.marking gives the public view (no right answers, no explanations).
+    self_check = StreamField(SelfCheckBlock(), verbose_name=_("学习自测"), blank=True)
+    completion_policy = models.CharField(
+        _("学完标准"),
+        max_length=12,
+        choices=CompletionPolicy.choices,
+        default=CompletionPolicy.VIEW,
+        help_text=_("“自测全对”需要先添加自测题；“提交心得”要求成员写下至少 50 字的学习心得。"),
+    )
 
     is_creatable = False
     objects = VisiblePageManager()
@@ -102,6 +112,13 @@ class ContentPage(Page):
         FieldPanel("cover_image"),
         MultiFieldPanel([FieldPanel("topic"), FieldPanel("tags")], heading=_("专题与标签")),
         FieldPanel("body"),
+    ]
+    # Appended by each kind that is done by study (not by attendance) after its own fields.
+    study_panels = [
+        MultiFieldPanel(
+            [FieldPanel("completion_policy"), FieldPanel("self_check")],
+            heading=_("学习自测与学完标准"),
+        )
     ]
 
     # Chinese is segmented into words before indexing (core.segment): the stock
@@ -133,7 +150,22 @@ class ContentPage(Page):
         self.topic = (self.topic or "").strip()
         if not self.topic:
             raise ValidationError({"topic": _("请填写专题。")})
+        self.clean_completion_policy()
         self.ensure_topic_is_tagged()
+
+    def clean_completion_policy(self) -> None:
+        if self.completion == Completion.ATTENDED:
+            # Events are done by attendance; their policy is never anything else.
+            self.completion_policy = CompletionPolicy.VIEW
+        elif self.completion_policy == CompletionPolicy.QUIZ and not self.self_check:
+            raise ValidationError(
+                {"completion_policy": _("学完标准是“自测全对”，请先添加至少一道自测题。")}
+            )
+
+    @property
+    def self_check_questions(self) -> list:
+        """The questions' block values (id, text, options, explanation), in order."""
+        return [block for block in self.self_check if block.block_type == "question"]
 
     def save(self, *args, **kwargs):
         self.ensure_topic_is_tagged()

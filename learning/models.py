@@ -25,10 +25,13 @@ class Verb(models.TextChoices):
     COMPLETED = "completed", _("学完")
     REGISTERED = "registered", _("报名")
     ATTENDED = "attended", _("签到")
+    ANSWERED = "answered", _("自测")  # value: the share of questions right (0 to 1)
+    REFLECTED = "reflected", _("心得")
 
 
-# Written by the server only (registration and check-in), never accepted from a client.
-SERVER_ONLY_VERBS = frozenset({Verb.REGISTERED, Verb.ATTENDED})
+# Written by the server only (registration, check-in, self-check marks, reflections), never
+# accepted from a client.
+SERVER_ONLY_VERBS = frozenset({Verb.REGISTERED, Verb.ATTENDED, Verb.ANSWERED, Verb.REFLECTED})
 
 
 class LearningEvent(models.Model):

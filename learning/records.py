@@ -21,7 +21,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Max, Min, Q, Sum
 
-from home.kinds import Completion, completion_of, kind_by_content_type
+from home.kinds import Completion, CompletionPolicy, completion_of, kind_by_content_type
 from home.models import ContentPage
 from learning.models import LearningEvent, LearningRecord, Verb
 
@@ -92,15 +92,31 @@ def accepts_marked_done(policy: Completion | None) -> bool:
     return policy != Completion.ATTENDED
 
 
-def completion_moments(policy: Completion | None, row: dict, reading) -> list[datetime | None]:
+@dataclass(frozen=True)
+class PagePolicy:
+    """What makes one page done: its kind's rule and the editor's choice for the page."""
+
+    completion: Completion | None
+    choice: str = CompletionPolicy.VIEW
+
+
+def completion_moments(policy: PagePolicy | None, row: dict, reading) -> list[datetime | None]:
     """The moments each way of completing the page under its policy was reached, if ever;
-    ``reading()`` finds when enough reading time was reached (called only when it was)."""
-    if not accepts_marked_done(policy):
+    ``reading()`` finds when enough reading time was reached (called only when it was).
+
+    自测全对 and 提交心得 replace reading and 学完了: only an all-right self-check or a
+    reflection (events the server writes) completes such a page."""
+    policy = policy or PagePolicy(None)
+    if not accepts_marked_done(policy.completion):
         return [row["attended"]]
+    if policy.choice == CompletionPolicy.QUIZ:
+        return [row["all_right"]]
+    if policy.choice == CompletionPolicy.REFLECTION:
+        return [row["reflected"]]
     moments = [row["marked_done"]]
-    if policy == Completion.PLAYED:
+    if policy.completion == Completion.PLAYED:
         moments.append(row["played_through"])
-    if policy == Completion.READ and row["total"] >= READING_SECONDS_TO_COMPLETE:
+    if policy.completion == Completion.READ and row["total"] >= READING_SECONDS_TO_COMPLETE:
         moments.append(reading())
     return moments
 
@@ -117,6 +133,8 @@ def event_rows(member_id: int, page_ids: list[int], before: datetime | None) -> 
         progress=Max("value", filter=Q(verb=Verb.PROGRESSED)),
         marked_done=Min("occurred_at", filter=Q(verb=Verb.COMPLETED)),
         attended=Min("occurred_at", filter=Q(verb=Verb.ATTENDED)),
+        all_right=Min("occurred_at", filter=Q(verb=Verb.ANSWERED, value__gte=1)),
+        reflected=Min("occurred_at", filter=Q(verb=Verb.REFLECTED)),
         played_through=Min(
             "occurred_at",
             filter=Q(verb=Verb.PROGRESSED, value__gte=LECTURE_COMPLETION_PROGRESS),
@@ -171,9 +189,9 @@ def summarise(
     base = base or {}
     kinds = kind_by_content_type()
     policies = {
-        pk: completion_of(kinds.get(content_type))
-        for pk, content_type in ContentPage.objects.filter(pk__in=page_ids).values_list(
-            "pk", "content_type"
+        pk: PagePolicy(completion_of(kinds.get(content_type)), choice)
+        for pk, content_type, choice in ContentPage.objects.filter(pk__in=page_ids).values_list(
+            "pk", "content_type", "completion_policy"
         )
     }
     rows = event_rows(member_id, page_ids, before)

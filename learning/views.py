@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from core.jsonapi import BadJsonBody, json_error, json_response, read_json_body
+from home.kinds import CompletionPolicy
 from home.models import ContentPage
 from learning.event_log import (
     BatchTooLarge,
@@ -70,6 +71,13 @@ def mark_studied(request, page_id: int):
         raise Http404
     if not accepts_marked_done(page.specific_class.completion if page.specific_class else None):
         messages.error(request, _("活动以现场签到为准，不能标记“学完了”。"))
+        return HttpResponseRedirect(page.get_url(request) or "/")
+    if page.completion_policy != CompletionPolicy.VIEW:
+        messages.error(
+            request,
+            _("本页的学完标准是“%(policy)s”，完成后会自动记为学完。")
+            % {"policy": page.get_completion_policy_display()},
+        )
         return HttpResponseRedirect(page.get_url(request) or "/")
     record_server_event(request.user, page, Verb.COMPLETED)
     messages.success(request, _("已记下：《%(title)s》学完了。") % {"title": page.title})

@@ -75,22 +75,26 @@ class MicroLecturePage(ContentPage):
         [("attachment", AttachmentBlock())], verbose_name=_("附件"), blank=True
     )
 
-    content_panels = ContentPage.content_panels + [
-        MultiFieldPanel(
-            [
-                FieldRowPanel([FieldPanel("speaker"), FieldPanel("duration_seconds")]),
-                FieldPanel("media_kind"),
-                FieldPanel("media_file"),
-                FieldPanel("video_url"),
-                FieldPanel("poster"),
-            ],
-            heading=_("讲授与媒体"),
-        ),
-        FieldPanel("chapters"),
-        FieldPanel("key_points"),
-        FieldPanel("transcript"),
-        FieldPanel("attachments"),
-    ]
+    content_panels = (
+        ContentPage.content_panels
+        + [
+            MultiFieldPanel(
+                [
+                    FieldRowPanel([FieldPanel("speaker"), FieldPanel("duration_seconds")]),
+                    FieldPanel("media_kind"),
+                    FieldPanel("media_file"),
+                    FieldPanel("video_url"),
+                    FieldPanel("poster"),
+                ],
+                heading=_("讲授与媒体"),
+            ),
+            FieldPanel("chapters"),
+            FieldPanel("key_points"),
+            FieldPanel("transcript"),
+            FieldPanel("attachments"),
+        ]
+        + ContentPage.study_panels
+    )
 
     search_fields = ContentPage.search_fields + [index.FilterField("speaker")]
 

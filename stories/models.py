@@ -45,19 +45,23 @@ class ExemplarStoryPage(ContentPage):
         blank=True,
     )
 
-    content_panels = ContentPage.content_panels + [
-        MultiFieldPanel(
-            [
-                FieldPanel("subject_kind"),
-                FieldPanel("person"),
-                FieldPanel("organisation"),
-                FieldPanel("category"),
-                FieldPanel("portrait"),
-            ],
-            heading=_("人物信息"),
-        ),
-        FieldPanel("achievements"),
-    ]
+    content_panels = (
+        ContentPage.content_panels
+        + [
+            MultiFieldPanel(
+                [
+                    FieldPanel("subject_kind"),
+                    FieldPanel("person"),
+                    FieldPanel("organisation"),
+                    FieldPanel("category"),
+                    FieldPanel("portrait"),
+                ],
+                heading=_("人物信息"),
+            ),
+            FieldPanel("achievements"),
+        ]
+        + ContentPage.study_panels
+    )
 
     search_fields = ContentPage.search_fields + [index.FilterField("category")]
 
