@@ -142,6 +142,7 @@ class ContentPage(Page):
         ),
         APIField("body"),
         APIField("self_check", serializer=PublicSelfCheckField()),
+        APIField("completion_policy"),
     ]
 
     class Meta:

@@ -7,7 +7,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from home.kinds import CompletionPolicy
+from home.kinds import Completion, CompletionPolicy
 from home.models import ContentPage
 from learning.event_log import as_page_id, viewable_page_ids
 from selfcheck.display import self_check_view
@@ -41,6 +41,9 @@ def answer(request, page_id: int):
     page = ContentPage.objects.filter(pk=page_id).first()
     if page is None:
         raise Http404
+    kind = page.specific_class
+    if kind is None or kind.completion == Completion.ATTENDED:
+        raise Http404  # events are done by attendance and never have questions
     questions = questions_of(page)
     if not questions:
         raise Http404

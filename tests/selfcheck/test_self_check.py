@@ -6,12 +6,20 @@ import uuid
 
 import pytest
 from django.utils import timezone
+from wagtail.models import PageViewRestriction
 
+from home.models import ContentPage
 from learning.event_log import store_events
 from learning.models import LearningEvent, LearningRecord, Verb
 from learning.records import rebuild_records
 from selfcheck.models import SelfCheckAnswer
-from tests.factories import ExemplarStoryPageFactory, MicroLecturePageFactory, UserFactory, login
+from tests.factories import (
+    ExemplarStoryPageFactory,
+    ForumEventPageFactory,
+    MicroLecturePageFactory,
+    UserFactory,
+    login,
+)
 from tests.selfcheck.helpers import Quiz, give_questions
 
 pytestmark = pytest.mark.django_db
@@ -109,6 +117,7 @@ def test_api_shows_the_questions_without_answers(client, story, quiz):
     detail = client.get(f"/api/v2/pages/{story.pk}/")
     assert detail.status_code == 200
     data = detail.json()
+    assert data["completion_policy"] == "quiz"
     assert data["self_check"] == [
         {
             "id": quiz.single,
@@ -139,10 +148,10 @@ def test_api_shows_the_questions_without_answers(client, story, quiz):
     for url in [f"/api/v2/pages/{story.pk}/", *listings]:
         response = client.get(url)
         assert response.status_code == 200, url
-        text = response.content.decode()
+        text = json.dumps(response.json(), ensure_ascii=False)
         assert str(story.pk) in text, url
         for explanation in quiz.explanations:
-            assert explanation not in json.loads(json.dumps(text)), url
+            assert explanation not in text, url
         assert '"correct"' not in text and '"explanation"' not in text, url
         assert "解析" not in text, url
 
@@ -287,6 +296,28 @@ def test_unpublished_unknown_or_questionless_pages_are_not_found(member, story, 
     story.unpublish()
     assert client.post(answer_url(story), quiz.all_right()).status_code == 404
     assert nothing_stored(member, story)
+
+
+def test_events_have_no_self_check(member, quiz):
+    """Events are done by attendance: even questions written into the row are not used."""
+    event = ForumEventPageFactory()
+    ContentPage.objects.filter(pk=event.pk).update(self_check=quiz.raw())
+    client = login(member)
+    text = client.get(event.url).content.decode()
+    assert 'id="self-check"' not in text and "遵义会议在哪一年召开？" not in text
+    assert client.post(answer_url(event), quiz.all_right()).status_code == 404
+    assert nothing_stored(member, event)
+
+
+def test_restricted_pages_count_when_the_member_may_view_them(member, story, quiz):
+    PageViewRestriction.objects.create(page=story, restriction_type=PageViewRestriction.LOGIN)
+    assert login(member).post(answer_url(story), quiz.all_right()).status_code == 302
+    other = UserFactory(username="mima")
+    PageViewRestriction.objects.filter(page=story).update(
+        restriction_type=PageViewRestriction.PASSWORD, password="secret"
+    )
+    assert login(other).post(answer_url(story), quiz.all_right()).status_code == 404
+    assert nothing_stored(other, story)
 
 
 def test_visitors_are_sent_to_log_in(client, story, quiz):
