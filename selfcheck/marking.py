@@ -23,6 +23,7 @@ from home.models import ContentPage
 from home.selfcheck import FIELD_PREFIX, Option, Question, questions_of
 from learning.event_log import record_server_event
 from learning.models import Verb
+from learning.records import lock_member
 from selfcheck.models import SelfCheckAnswer
 
 MAX_FIELDS = 100  # a page has at most 10 questions; far more fields is not our form
@@ -102,7 +103,9 @@ def share_right(marks: list[Mark]) -> float:
 @transaction.atomic
 def record_attempt(member, page: ContentPage, marks: list[Mark]) -> int:
     """Store one attempt (a row per question) and its mark as an ``answered`` learning event,
-    which refreshes the member's record; returns the attempt's number (1 for the first)."""
+    which refreshes the member's record; returns the attempt's number (1 for the first).
+    The member is locked first, so two submissions at once get attempts n and n+1."""
+    lock_member(member.pk)
     previous = SelfCheckAnswer.objects.filter(member=member, page=page).aggregate(
         latest=Max("attempt")
     )["latest"]
