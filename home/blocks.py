@@ -71,7 +71,7 @@ class SelfCheckOptionBlock(blocks.StructBlock):
 class SelfCheckQuestionBlock(blocks.StructBlock):
     """One question of 学习自测: single choice when one option is right, multiple choice when
     several are. The right ones are never sent to the browser before the member answers
-    (``selfcheck.marking`` builds the public view of a question)."""
+    (``home.selfcheck`` builds the public view of a question)."""
 
     text = blocks.TextBlock(label=_("题目"), max_length=500)
     options = blocks.ListBlock(

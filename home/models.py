@@ -36,6 +36,7 @@ from core.segment import segment_for_index
 from core.text import clean_param
 from home.blocks import BodyBlock, SelfCheckBlock
 from home.kinds import Completion, CompletionPolicy, all_kinds
+from home.selfcheck import PublicSelfCheckField
 
 # Apps built on this one add to a page's context through these Wagtail hooks, each called
 # as ``fn(page, request, context)``: the base never imports them (docs/architecture.md).
@@ -94,7 +95,8 @@ class ContentPage(Page):
         help_text=_("本内容的主要专题，如“长征精神”。会自动加入标签；学习记录与推荐按专题归类。"),
     )
     # 学习自测: questions with the right options marked. Never rendered or serialised as
-    # they are: selfcheck.marking gives the public view (no right answers, no explanations).
+    # they are: home.selfcheck gives the public view (no right answers, no explanations);
+    # the API's ``self_check`` is that view.
     self_check = StreamField(SelfCheckBlock(), verbose_name=_("学习自测"), blank=True)
     completion_policy = models.CharField(
         _("学完标准"),
@@ -139,6 +141,8 @@ class ContentPage(Page):
             serializer=ImageRenditionField("fill-640x360|format-webp", source="cover_image"),
         ),
         APIField("body"),
+        APIField("self_check", serializer=PublicSelfCheckField()),
+        APIField("completion_policy"),
     ]
 
     class Meta:

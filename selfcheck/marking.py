@@ -1,8 +1,8 @@
-"""Reading a page's questions, a member's answers to them, and marking them.
+"""A member's answers to a page's questions, marking them and recording the attempt.
 
-``questions_of`` is the one place that reads the page's ``self_check`` StreamField. What the
-browser and the API may see is ``Question.public()``: text and options, never which options
-are right and never the explanation, until the member has answered.
+Reading the questions is the content base's (``home.selfcheck``: ``questions_of``,
+``Question.public()``, re-exported here); the right options and explanations reach the
+browser only from here, after the member has answered.
 
 Answers arrive as form fields ``q-<question id>`` whose values are option ids (one for a
 single-choice question, one or more for multiple choice). ``read_answers`` tells apart what
@@ -16,75 +16,32 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Subquery
 from django.utils import timezone
 
 from home.models import ContentPage
+from home.selfcheck import FIELD_PREFIX, Option, Question, questions_of
 from learning.event_log import record_server_event
 from learning.models import Verb
+from learning.records import lock_member
 from selfcheck.models import SelfCheckAnswer
 
-FIELD_PREFIX = "q-"
 MAX_FIELDS = 100  # a page has at most 10 questions; far more fields is not our form
 
-
-@dataclass(frozen=True)
-class Option:
-    id: str
-    text: str
-
-
-@dataclass(frozen=True)
-class Question:
-    id: str
-    number: int  # 1-based, as shown
-    text: str
-    options: tuple[Option, ...]
-    right: frozenset[str]
-    explanation: str
-
-    @property
-    def multiple(self) -> bool:
-        return len(self.right) > 1
-
-    @property
-    def field_name(self) -> str:
-        return f"{FIELD_PREFIX}{self.id}"
-
-    def public(self) -> dict:
-        """What anyone may see before answering: no right answers, no explanation."""
-        return {
-            "id": self.id,
-            "text": self.text,
-            "multiple": self.multiple,
-            "options": [{"id": option.id, "text": option.text} for option in self.options],
-        }
-
-
-def questions_of(page: ContentPage) -> list[Question]:
-    """The page's questions in order. Ids are the blocks' stored ids; content written without
-    them (old or hand-made JSON) gets ids from positions, stable from one load to the next."""
-    questions = []
-    for number, block in enumerate(page.self_check_questions, start=1):
-        question_id = block.id or f"q{number}"
-        options = []
-        right = set()
-        for index, child in enumerate(block.value["options"].bound_blocks):
-            option_id = child.original_id or f"{question_id}-{index}"
-            options.append(Option(option_id, child.value["text"]))
-            if child.value["correct"]:
-                right.add(option_id)
-        questions.append(
-            Question(
-                id=question_id,
-                number=number,
-                text=block.value["text"],
-                options=tuple(options),
-                right=frozenset(right),
-                explanation=block.value["explanation"],
-            )
-        )
-    return questions
+__all__ = [
+    "FIELD_PREFIX",
+    "AnswerProblem",
+    "Answers",
+    "Mark",
+    "Option",
+    "Question",
+    "latest_attempt",
+    "mark",
+    "questions_of",
+    "read_answers",
+    "record_attempt",
+    "share_right",
+]
 
 
 class AnswerProblem(ValueError):
@@ -146,7 +103,9 @@ def share_right(marks: list[Mark]) -> float:
 @transaction.atomic
 def record_attempt(member, page: ContentPage, marks: list[Mark]) -> int:
     """Store one attempt (a row per question) and its mark as an ``answered`` learning event,
-    which refreshes the member's record; returns the attempt's number (1 for the first)."""
+    which refreshes the member's record; returns the attempt's number (1 for the first).
+    The member is locked first, so two submissions at once get attempts n and n+1."""
+    lock_member(member.pk)
     previous = SelfCheckAnswer.objects.filter(member=member, page=page).aggregate(
         latest=Max("attempt")
     )["latest"]
@@ -171,9 +130,8 @@ def record_attempt(member, page: ContentPage, marks: list[Mark]) -> int:
 
 
 def latest_attempt(member, page: ContentPage) -> dict[str, SelfCheckAnswer]:
-    """The member's most recent answers on the page, by question id (empty if none)."""
+    """The member's most recent answers on the page, by question id (empty if none): one
+    query."""
     rows = SelfCheckAnswer.objects.filter(member=member, page=page)
-    latest = rows.aggregate(latest=Max("attempt"))["latest"]
-    if latest is None:
-        return {}
-    return {row.question_id: row for row in rows.filter(attempt=latest)}
+    latest = rows.order_by("-attempt").values("attempt")[:1]
+    return {row.question_id: row for row in rows.filter(attempt=Subquery(latest))}

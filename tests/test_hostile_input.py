@@ -67,6 +67,7 @@ from tests.hostile_walk import (
     report,
     targets_for,
 )
+from tests.selfcheck.helpers import Quiz, give_questions
 
 pytestmark = pytest.mark.django_db
 
@@ -308,6 +309,7 @@ def order(target: Target) -> int:
 def build_world() -> World:
     users = make_users()
     victim = MicroLecturePageFactory(title="敌意测试微党课", slug="hostile-lecture", tags=[TAG])
+    give_questions(victim, Quiz(), policy="view")  # so the self-check view reads the bodies
     event, registration = make_event(users)
     branch = users["organiser"].member_profile.branch
     assignment = Assignment.objects.create(
