@@ -19,16 +19,23 @@ from wagtail.fields import StreamField
 from wagtail.models import Page, Site
 
 from core.importing import Problem
+from home.kinds import Completion, CompletionPolicy
 from home.models import ContentPage
+from home.self_check import self_check_data
 from loaders.jsonlines import decode_line
 from loaders.parsers import InvalidValue
 from loaders.schema import (
     COMMON_PARSERS,
     COMMON_REQUIRED,
+    KEY_NAMES,
     ContentKind,
     content_kinds,
     kind_names,
+    model_field_name,
 )
+
+# Filled from the line's questions and completion with their own rules, not copied as they are.
+STUDY_KEYS = ("questions", "completion")
 
 # Fields that only exist once a page has a place in the tree; a page that is about to
 # be created cannot have them yet, so validation before saving leaves them out.
@@ -73,7 +80,9 @@ def _blank_value(model_field: Any) -> Any:
 def validation_messages(error: ValidationError) -> Iterator[tuple[str, str]]:
     """(field, message) pairs of a model ValidationError, named like the file's keys."""
     for field_name, errors in error.update_error_dict({}).items():
-        key = {"draft_title": "title", NON_FIELD_ERRORS: "page"}.get(field_name, field_name)
+        key = {"draft_title": "title", NON_FIELD_ERRORS: "page", **KEY_NAMES}.get(
+            field_name, field_name
+        )
         for message in ValidationError(errors).messages:
             yield key, str(message)
 
@@ -190,6 +199,7 @@ class Planner:
         starts_at, ends_at = values.get("starts_at"), values.get("ends_at")
         if starts_at and ends_at and ends_at < starts_at:
             line.report("ends_at", "结束时间不能早于开始时间 starts_at")
+        self._check_study(values, kind, line)
         existing = self._check_slug(values.get("slug"), kind, line)
         if kind is None:
             return None
@@ -202,8 +212,11 @@ class Planner:
 
         page = self._build_page(kind, existing, data, values, topic, parent)
         # What was reported above is not reported again in the model's words; a missing
-        # topic has been reported already, or follows from tags that were.
+        # topic has been reported already, or follows from tags that were; so have questions
+        # the model finds missing (for 自测全对) when the line's questions were wrong.
         already_explained = line.fields | ({"topic"} if topic is None else set())
+        if any(key.startswith("questions") for key in line.fields):
+            already_explained |= {"questions", "completion"}
         try:
             page.full_clean(exclude=None if existing else TREE_FIELDS)
         except ValidationError as exc:
@@ -258,10 +271,32 @@ class Planner:
                 line.report(key, "不能为空")
             else:
                 try:
-                    values[key] = parse(data[key], model._meta.get_field(key))
+                    values[key] = parse(data[key], model._meta.get_field(model_field_name(key)))
                 except InvalidValue as exc:
-                    line.report(key, *exc.reasons)
+                    for where, reason in exc.parts:
+                        line.report(key + where, reason)
         return values
+
+    def _check_study(
+        self, values: dict[str, Any], kind: ContentKind | None, line: _LineProblems
+    ) -> None:
+        """Questions and a completion policy that fit together and fit the kind."""
+        questions, completion = values.get("questions"), values.get("completion")
+        if kind is not None and kind.kind.completion == Completion.ATTENDED:
+            reason = f"{kind.index_title}按现场签到算学完"
+            if questions:
+                line.report("questions", f"{reason}，不能设置自测题")
+            if completion not in (None, CompletionPolicy.VIEW):
+                line.report("completion", f"{reason}，学完标准只能是 view（或不写）")
+        elif (
+            completion == CompletionPolicy.QUIZ
+            and not questions
+            and not any(key.startswith("questions") for key in line.fields)
+        ):
+            line.report(
+                "completion",
+                "学完标准是 quiz（自测全对），但这一行没有 questions：请至少写一道自测题",
+            )
 
     def _resolve_topic(self, values: dict[str, Any], line: _LineProblems) -> str | None:
         """The given topic, else the first tag; neither is a mistake (every page has a topic)."""
@@ -304,8 +339,10 @@ class Planner:
     ) -> ContentPage:
         """The page as the line describes it; keys left out of the line are emptied."""
         page = existing or kind.model()
+        # What the page held, so unchanged questions keep their ids (and members' answers).
+        previous_questions = existing.self_check.raw_data if existing else []
         for key in {**COMMON_PARSERS, **kind.parsers}:
-            if key in ("tags", "topic"):
+            if key in ("tags", "topic", *STUDY_KEYS):
                 continue
             if key in values:
                 setattr(page, key, values[key])
@@ -313,6 +350,8 @@ class Planner:
                 setattr(page, key, _blank_value(kind.model._meta.get_field(key)))
         page.draft_title = page.title
         page.topic = topic or ""
+        page.self_check = self_check_data(values.get("questions") or [], previous_questions)
+        page.completion_policy = values.get("completion") or CompletionPolicy.VIEW
         if existing is None:
             parent_page = parent.home if isinstance(parent, PlannedIndex) else parent
             page.locale_id = parent_page.locale_id

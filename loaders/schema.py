@@ -19,9 +19,11 @@ from loaders.parsers import (
     parse_aware_datetime,
     parse_body,
     parse_capacity,
+    parse_completion,
     parse_coordinate,
     parse_optional_integer,
     parse_optional_text,
+    parse_questions,
     parse_required_text,
     parse_slug,
     parse_tags,
@@ -98,8 +100,19 @@ COMMON_PARSERS: dict[str, Parser] = {
     "body": parse_body,
     "tags": parse_tags,
     "topic": parse_topic,
+    # 学习自测 and 学完标准; pages done by attendance (events) take neither (loaders.planner).
+    "questions": parse_questions,
+    "completion": parse_completion,
 }
 COMMON_REQUIRED = frozenset({"type", "slug", "title", "body"})
+# Keys the file names differently from the page's field; every other key is the field's name.
+FIELD_NAMES = {"questions": "self_check", "completion": "completion_policy"}
+KEY_NAMES = {field: key for key, field in FIELD_NAMES.items()}
+
+
+def model_field_name(key: str) -> str:
+    """The page field a key of the file fills."""
+    return FIELD_NAMES.get(key, key)
 
 
 @cache

@@ -20,6 +20,7 @@ from django.utils.crypto import get_random_string
 from wagtail.models import Page
 
 from events.models import ForumEventPage
+from home.kinds import CompletionPolicy
 from home.models import ContentPage, HomePageFeaturedItem
 from learning.models import Dismissal, LearningEvent, LearningRecord, Verb
 from learning.reading_list.items import reading_list
@@ -55,11 +56,20 @@ def study(member, pages, verb: str = "viewed", value: float | None = 120, days_a
 
 
 def complete(member, pages, days_ago: float = 1):
-    """学完了 on content; for events, being checked in (the only way an event is done)."""
+    """Each page done the way its policy asks: 学完了 on content; an all-right self-check on
+    自测全对 pages and a reflection on 提交心得 pages (events the server writes); for events,
+    being checked in (the only way an event is done)."""
     ids = [getattr(page, "pk", page) for page in pages]
     events = set(ForumEventPage.objects.filter(pk__in=ids).values_list("pk", flat=True))
-    others = [pk for pk in ids if pk not in events]
-    study(member, others, verb=Verb.COMPLETED, value=None, days_ago=days_ago)
+    policies = dict(ContentPage.objects.filter(pk__in=ids).values_list("pk", "completion_policy"))
+    ways = {
+        CompletionPolicy.VIEW: (Verb.COMPLETED, None),
+        CompletionPolicy.QUIZ: (Verb.ANSWERED, 1),
+        CompletionPolicy.REFLECTION: (Verb.REFLECTED, None),
+    }
+    for policy, (verb, value) in ways.items():
+        chosen = [pk for pk in ids if pk not in events and policies.get(pk) == policy]
+        study(member, chosen, verb=verb, value=value, days_ago=days_ago)
     study(member, list(events), verb=Verb.ATTENDED, value=None, days_ago=days_ago)
 
 

@@ -84,19 +84,6 @@ ALL_KINDS = [LECTURE, SITE, STORY, EVENT]
 INDEX_MODELS = [LectureIndexPage, ExhibitIndexPage, StoryIndexPage, EventIndexPage]
 
 
-@pytest.fixture
-def home() -> HomePage:
-    """A site with only a home page: the tree is emptied inside the test's transaction."""
-    root = Page.get_first_root_node()
-    for page in root.get_children():
-        page.delete()
-    root.refresh_from_db()
-    home = root.add_child(instance=HomePage(title="首页", slug="home"))
-    Site.objects.all().delete()
-    Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
-    return home
-
-
 def write_jsonl(path: Path, lines: list[dict | str], *, encoding: str = "utf-8") -> Path:
     """Dicts become JSON lines; strings are written as they are (for broken lines)."""
     text = "\n".join(
