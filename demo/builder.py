@@ -33,7 +33,7 @@ from exhibits.models import RevolutionarySitePage
 from home.blocks import SELF_CHECK_MAX_OPTIONS, SELF_CHECK_MAX_QUESTIONS, SELF_CHECK_MIN_OPTIONS
 from home.kinds import Completion, CompletionPolicy, all_kinds
 from home.models import ContentPage, HomePage, HomePageFeaturedItem
-from home.self_check import QuestionSpec, self_check_data
+from home.selfcheck import QuestionSpec, self_check_data
 from lectures.models import MediaKind, MicroLecturePage
 from stories.models import ExemplarStoryPage, SubjectKind
 

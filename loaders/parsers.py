@@ -34,7 +34,7 @@ from home.blocks import (
     SELF_CHECK_MIN_OPTIONS,
 )
 from home.kinds import CompletionPolicy
-from home.self_check import QuestionSpec
+from home.selfcheck import QuestionSpec
 
 DATETIME_EXAMPLE = "2025-07-01T09:00:00+08:00"
 # A blank line (possibly holding spaces) between two paragraphs of the body.

@@ -21,7 +21,7 @@ from wagtail.models import Page, Site
 from core.importing import Problem
 from home.kinds import Completion, CompletionPolicy
 from home.models import ContentPage
-from home.self_check import self_check_data
+from home.selfcheck import self_check_data
 from loaders.jsonlines import decode_line
 from loaders.parsers import InvalidValue
 from loaders.schema import (
