@@ -5,7 +5,7 @@ results, or every page for an export) and runs, whatever their number: one query
 members' records of those pages, one for the self-check first tries, one for the votes,
 one for the notes and, when lectures are among them, one for their chapters. Nothing is
 queried per page. ``needs_work(pages, window)`` ranks pages by unhelpful votes and low
-completion in SQL, so ordering and pagination happen in the database.
+completion from two grouped queries; ``load_pages`` then loads the listed pages only.
 
 A ``StudyWindow`` is the date filter: a member's study of a page counts when it overlaps
 the window (the record's first and last event, ``occurred_at``, are its bounds); answers
@@ -22,25 +22,19 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import (
     BooleanField,
-    Case,
     Count,
     ExpressionWrapper,
     F,
-    FloatField,
-    OuterRef,
     Q,
-    Subquery,
-    Value,
-    When,
     Window,
 )
-from django.db.models.functions import Cast, Coalesce, RowNumber
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from feedback.models import Helpfulness, PageVote
 from home.models import ContentPage
-from insights.privacy import BELOW, MIN_GROUP, enough, masked_count, masked_from
+from insights.privacy import BELOW, enough, masked_count, masked_from
 from learning.models import LearningRecord
 from lectures.models import MicroLecturePage
 from selfcheck.marking import questions_of
@@ -318,76 +312,90 @@ def _add_votes(figures, window: StudyWindow) -> None:
 # --- 需要改进 -------------------------------------------------------------------------------
 
 
-def _count(queryset):
-    return Coalesce(
-        Subquery(queryset.order_by().values("page").annotate(n=Count("pk")).values("n")[:1]),
-        0,
-    )
+@dataclass
+class NeedsWorkRow:
+    """One page of the 需要改进 list; the figures shown are masked."""
+
+    page_id: int
+    started: int = 0
+    completed: int = 0
+    votes: int = 0
+    unhelpful: int = 0
+    page: ContentPage | None = None
+
+    @property
+    def counts(self) -> bool:
+        return enough(self.started) or enough(self.votes)
+
+    @property
+    def unhelpful_share(self) -> float:
+        return self.unhelpful / self.votes if enough(self.votes) else 0.0
+
+    @property
+    def incompletion(self) -> float:
+        return 1 - self.completed / self.started if enough(self.started) else 0.0
+
+    @property
+    def score(self) -> float:
+        return self.unhelpful_share + self.incompletion
+
+    @property
+    def score_shown(self) -> str:
+        return f"{self.score:.2f}"
+
+    @property
+    def started_shown(self) -> int | str:
+        return masked_count(self.started)
+
+    @property
+    def completion_rate(self) -> str:
+        return masked_from(self.started, f"{round(100 * self.completed / max(self.started, 1))}%")
+
+    @property
+    def votes_shown(self) -> int | str:
+        return masked_count(self.votes)
+
+    @property
+    def unhelpful_rate(self) -> str:
+        return masked_from(self.votes, f"{round(100 * self.unhelpful / max(self.votes, 1))}%")
 
 
-def _share(part: str, whole: str):
-    return Cast(F(part), FloatField()) / Cast(F(whole), FloatField())
-
-
-def needs_work(pages, window: StudyWindow | None = None):
-    """``pages`` with ``started``, ``completed``, ``votes``, ``unhelpful`` and ``score``,
-    only those with at least ``MIN_GROUP`` starters or voters, highest score first.
+def needs_work(pages, window: StudyWindow | None = None) -> list[NeedsWorkRow]:
+    """The pages of the ``pages`` queryset with at least ``MIN_GROUP`` starters or voters,
+    highest score first (then the latest created); the pages themselves are not loaded
+    (``load_pages`` does it for the listed ones). Two grouped queries, whatever the number
+    of pages; the ranking is done here, so the list is sorted whole and paginated after.
 
     score = share of 没帮助 among the votes (when at least MIN_GROUP voted, else 0)
           + share of starters who did not complete (when at least MIN_GROUP started, else 0)
     """
     window = window or StudyWindow()
-    records = window.records(LearningRecord.objects.filter(page=OuterRef("pk")))
-    votes = window.moments(PageVote.objects.filter(page=OuterRef("pk")), "updated_at")
-    return (
-        pages.annotate(
-            started=_count(records),
-            completed=_count(records.filter(window.completed())),
-            votes=_count(votes),
-            unhelpful=_count(votes.filter(value=Helpfulness.NOT_HELPFUL)),
-        )
-        .filter(Q(started__gte=MIN_GROUP) | Q(votes__gte=MIN_GROUP))
-        .annotate(
-            unhelpful_share=Case(
-                When(votes__gte=MIN_GROUP, then=_share("unhelpful", "votes")),
-                default=Value(0.0),
-                output_field=FloatField(),
-            ),
-            incompletion=Case(
-                When(started__gte=MIN_GROUP, then=Value(1.0) - _share("completed", "started")),
-                default=Value(0.0),
-                output_field=FloatField(),
-            ),
-        )
-        .annotate(score=F("unhelpful_share") + F("incompletion"))
-        .order_by("-score", "-first_published_at", "-pk")
-    )
+    chosen = pages.order_by().values("pk")
+    rows: dict[int, NeedsWorkRow] = {}
+    records = window.records(LearningRecord.objects.filter(page_id__in=chosen))
+    for page_id, started, completed in (
+        records.values("page_id")
+        .annotate(started=Count("pk"), completed=Count("pk", filter=window.completed()))
+        .values_list("page_id", "started", "completed")
+        .order_by()
+    ):
+        rows[page_id] = NeedsWorkRow(page_id, started=started, completed=completed)
+    votes = window.moments(PageVote.objects.filter(page_id__in=chosen), "updated_at")
+    for page_id, count, unhelpful in (
+        votes.values("page_id")
+        .annotate(count=Count("pk"), unhelpful=Count("pk", filter=Q(value=Helpfulness.NOT_HELPFUL)))
+        .values_list("page_id", "count", "unhelpful")
+        .order_by()
+    ):
+        row = rows.setdefault(page_id, NeedsWorkRow(page_id))
+        row.votes, row.unhelpful = count, unhelpful
+    ranked = [row for row in rows.values() if row.counts]
+    return sorted(ranked, key=lambda row: (-row.score, -row.page_id))
 
 
-@dataclass
-class NeedsWorkRow:
-    """One page of the 需要改进 list, with its figures masked."""
-
-    page: ContentPage
-
-    @property
-    def score(self) -> str:
-        return f"{self.page.score:.2f}"
-
-    @property
-    def started(self) -> int | str:
-        return masked_count(self.page.started)
-
-    @property
-    def completion_rate(self) -> str:
-        page = self.page
-        return masked_from(page.started, f"{round(100 * page.completed / max(page.started, 1))}%")
-
-    @property
-    def votes(self) -> int | str:
-        return masked_count(self.page.votes)
-
-    @property
-    def unhelpful_rate(self) -> str:
-        page = self.page
-        return masked_from(page.votes, f"{round(100 * page.unhelpful / max(page.votes, 1))}%")
+def load_pages(rows: list[NeedsWorkRow]) -> list[NeedsWorkRow]:
+    """The listed rows with their pages, in one query."""
+    pages = ContentPage.objects.defer("body", "self_check").in_bulk([row.page_id for row in rows])
+    for row in rows:
+        row.page = pages.get(row.page_id)
+    return [row for row in rows if row.page is not None]

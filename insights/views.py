@@ -24,7 +24,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from core.spreadsheet import csv_response
 from home.kinds import all_kinds, kind_named
 from home.models import ContentPage
-from insights.figures import NeedsWorkRow, StudyWindow, needs_work, page_figures
+from insights.figures import StudyWindow, load_pages, needs_work, page_figures
 from insights.models import ContentReport
 from learning.models import LearningRecord
 
@@ -192,20 +192,21 @@ class NeedsWorkReportView(ContentReportBase):
         "unhelpful": _("没帮助占比"),
     }
 
-    def get_base_queryset(self):
-        return needs_work(super().get_base_queryset(), self.window)
+    def get_filtered_queryset(self):
+        """The ranked rows (a list): ranking needs every page's figures, not one page's."""
+        return needs_work(super().get_filtered_queryset(), self.window)
 
     def decorate_paginated_queryset(self, object_list):
-        return [NeedsWorkRow(page) for page in object_list]
+        return load_pages(list(object_list))
 
     def to_row_dict(self, item):
         return {
-            "score": item.score,
+            "score": item.score_shown,
             "kind": str(item.page.content_kind_label),
             "title": item.page.title,
             "topic": item.page.topic,
-            "started": item.started,
+            "started": item.started_shown,
             "completion": item.completion_rate,
-            "votes": item.votes,
+            "votes": item.votes_shown,
             "unhelpful": item.unhelpful_rate,
         }
