@@ -392,3 +392,28 @@ def test_the_report_takes_the_same_queries_whatever_the_data(editor, django_asse
         client.get(REPORT, {"topic": TOPIC})
     with django_assert_max_num_queries(20):
         client.get(NEEDS_WORK, {"topic": TOPIC})
+
+
+def test_the_migration_gives_editors_and_reviewers_the_report_and_takes_only_that_back():
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    regroup = importlib.import_module("insights.migrations.0001_content_report").Migration
+    regroup = regroup.operations[1]
+
+    def codenames(name):
+        return set(Group.objects.get(name=name).permissions.values_list("codename", flat=True))
+
+    for name in ("编辑", "审核"):
+        assert "view_contentreport" in codenames(name)
+    for name in ("组织部", "活动管理"):
+        assert "view_contentreport" not in codenames(name)
+    regroup.reverse_code(apps, None)
+    for name in ("编辑", "审核"):
+        assert "view_contentreport" not in codenames(name)
+        assert "access_admin" in codenames(name)
+    regroup.code(apps, None)
+    regroup.code(apps, None)  # twice changes nothing
+    assert "view_contentreport" in codenames("编辑")
