@@ -417,3 +417,12 @@ def test_the_migration_gives_editors_and_reviewers_the_report_and_takes_only_tha
     regroup.code(apps, None)
     regroup.code(apps, None)  # twice changes nothing
     assert "view_contentreport" in codenames("编辑")
+
+
+def test_vote_counts_are_exact_from_five_and_notes_show_from_five_votes(editor):
+    page = lecture()
+    vote(page, members(5, "h"), Helpfulness.HELPFUL, note="收获很大")
+    vote(page, members(1, "n"), Helpfulness.NOT_HELPFUL, note="太长")
+    row = row_of(csv_rows(login(editor).get(REPORT, {"topic": TOPIC, "export": "csv"})), page.title)
+    assert row[8:10] == ["5", "<5"]
+    assert sorted(row[10].split("\n")) == sorted(["收获很大"] * 5 + ["太长"])
