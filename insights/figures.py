@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 
 from feedback.models import Helpfulness, PageVote
 from home.models import ContentPage
-from insights.privacy import BELOW, enough, masked_count, masked_from
+from insights.privacy import BELOW, enough, masked_count, masked_parts, masked_share
 from learning.models import LearningRecord
 from lectures.models import MicroLecturePage
 from selfcheck.marking import questions_of
@@ -104,14 +104,7 @@ class QuestionFigure:
 @dataclass
 class Bucket:
     label: str
-    count: int = 0
-
-    @property
-    def shown(self) -> int | str:
-        return masked_count(self.count)
-
-    def __str__(self) -> str:
-        return f"{self.label}: {self.shown}"
+    count: int = 0  # never shown as it is: see PageFigures.buckets_shown
 
 
 @dataclass
@@ -152,11 +145,17 @@ class PageFigures:
 
     @property
     def helpful_shown(self) -> int | str:
-        return masked_count(self.helpful)
+        return masked_parts([self.helpful, self.not_helpful])[0]
 
     @property
     def not_helpful_shown(self) -> int | str:
-        return masked_count(self.not_helpful)
+        return masked_parts([self.helpful, self.not_helpful])[1]
+
+    @property
+    def buckets_shown(self) -> list[tuple[str, int | str]]:
+        """(label, count) per chapter, the counts masked together (they add up to started)."""
+        counts = masked_parts([bucket.count for bucket in self.buckets])
+        return [(bucket.label, count) for bucket, count in zip(self.buckets, counts, strict=True)]
 
     @property
     def is_lecture(self) -> bool:
@@ -349,7 +348,7 @@ class NeedsWorkRow:
 
     @property
     def completion_rate(self) -> str:
-        return masked_from(self.started, f"{round(100 * self.completed / max(self.started, 1))}%")
+        return masked_share(self.completed, self.started)
 
     @property
     def votes_shown(self) -> int | str:
@@ -357,7 +356,7 @@ class NeedsWorkRow:
 
     @property
     def unhelpful_rate(self) -> str:
-        return masked_from(self.votes, f"{round(100 * self.unhelpful / max(self.votes, 1))}%")
+        return masked_share(self.unhelpful, self.votes)
 
 
 def needs_work(pages, window: StudyWindow | None = None) -> list[NeedsWorkRow]:

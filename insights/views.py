@@ -167,7 +167,7 @@ class ContentReportView(ContentReportBase):
             "completed": item.completed_shown,
             "median": item.median_seconds,
             "questions": "；".join(str(question) for question in item.questions),
-            "chapters": "；".join(str(bucket) for bucket in item.buckets),
+            "chapters": "；".join(f"{label}: {count}" for label, count in item.buckets_shown),
             "helpful": item.helpful_shown,
             "not_helpful": item.not_helpful_shown,
             "notes": "\n".join(item.notes),

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from feedback.models import Helpfulness, PageVote
-from insights.privacy import MIN_GROUP
+from insights.privacy import MIN_GROUP, masked_parts, masked_share
 from learning.models import LearningRecord
 from selfcheck.models import SelfCheckAnswer
 from tests.factories import (
@@ -185,7 +185,9 @@ def test_chapters_count_where_viewers_stopped(editor):
     study(page, members(5, "c"), progress=1.0)  # the end: 结语
     study(page, members(2, "d"), progress=0.0)  # never played
     row = row_of(csv_rows(login(editor).get(REPORT, {"topic": TOPIC, "export": "csv"})), page.title)
-    assert row[7] == "未播放: <5；0:00 开篇: 5；5:00 转折: 6；7:30 结语: 5"
+    # The one small bucket could be worked out from the 18 starters: the smallest other
+    # bucket is hidden too ("≥5").
+    assert row[7] == "未播放: <5；0:00 开篇: ≥5；5:00 转折: 6；7:30 结语: 5"
     assert row[3] == "18"
 
 
@@ -236,8 +238,8 @@ def test_needs_work_ranks_pages_by_unhelpful_votes_and_low_completion(editor):
     study(good, members(10, "g"), completed=True)
     vote(good, members(5, "gv"), Helpfulness.HELPFUL)
     unclear = lecture("听不懂的课")
-    study(unclear, members(4, "u"), completed=True)
-    study(unclear, members(6, "uu"))  # 40 % completed
+    study(unclear, members(5, "u"), completed=True)
+    study(unclear, members(5, "uu"))  # 50 % completed
     vote(unclear, members(5, "uv"), Helpfulness.NOT_HELPFUL)  # all unhelpful
     dull = lecture("没人学完的课")
     study(dull, members(5, "d"))  # 0 % completed, no votes
@@ -258,7 +260,7 @@ def test_needs_work_ranks_pages_by_unhelpful_votes_and_low_completion(editor):
         "没帮助占比",
     ]
     assert [row[2] for row in rows[1:]] == ["听不懂的课", "没人学完的课", "讲得清楚的课"]
-    assert rows[1][0] == "1.60" and rows[1][4:] == ["10", "40%", "5", "100%"]
+    assert rows[1][0] == "1.50" and rows[1][4:] == ["10", "50%", "5", "100%"]
     assert rows[2][0] == "1.00" and rows[2][4:] == ["5", "0%", "<5", "<5"]
     assert rows[3][0] == "0.00"
     page_html = html(client, NEEDS_WORK)
@@ -419,10 +421,26 @@ def test_the_migration_gives_editors_and_reviewers_the_report_and_takes_only_tha
     assert "view_contentreport" in codenames("编辑")
 
 
-def test_vote_counts_are_exact_from_five_and_notes_show_from_five_votes(editor):
+def test_vote_counts_are_hidden_below_five_and_notes_show_from_five_votes(editor):
     page = lecture()
     vote(page, members(5, "h"), Helpfulness.HELPFUL, note="收获很大")
     vote(page, members(1, "n"), Helpfulness.NOT_HELPFUL, note="太长")
     row = row_of(csv_rows(login(editor).get(REPORT, {"topic": TOPIC, "export": "csv"})), page.title)
-    assert row[8:10] == ["5", "<5"]
+    # 6 votes: 没帮助 (1) is hidden, so 有帮助 cannot be exact either (6 − 5 would tell).
+    assert row[8:10] == ["≥5", "<5"]
     assert sorted(row[10].split("\n")) == sorted(["收获很大"] * 5 + ["太长"])
+
+
+def test_a_small_group_cannot_be_worked_out_by_subtraction():
+    # Parts of a whole: one small part hides the smallest exact part too.
+    assert masked_parts([6, 1]) == ["≥5", "<5"]
+    assert masked_parts([7, 5, 2]) == [7, "≥5", "<5"]
+    # Two small parts, or none, need nothing more; no one at all is not a small group.
+    assert masked_parts([9, 2, 3]) == [9, "<5", "<5"]
+    assert masked_parts([8, 0]) == [8, "<5"]
+    # Shares: shown only when neither side is one to four people.
+    assert masked_share(4, 10) == "<5"
+    assert masked_share(6, 10) == "<5"
+    assert masked_share(5, 10) == "50%"
+    assert masked_share(5, 5) == "100%" and masked_share(0, 7) == "0%"
+    assert masked_share(2, 3) == "<5"
