@@ -35,6 +35,7 @@ urlpatterns = [
     path("", include("members.urls")),
     path("", include("learning.urls")),
     path("", include("feedback.urls")),
+    path("", include("reflections.urls")),
     path("", include("assignments.urls")),
     path("", include("mylearning.urls")),
     path("", include("events.urls")),
