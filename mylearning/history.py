@@ -14,7 +14,7 @@ from typing import Any
 
 from django import forms
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -238,8 +238,29 @@ def export_filename(member, now: datetime | None = None) -> str:
     return f"hongke-learning-{member.get_username()}-{today.isoformat()}.json"
 
 
-def profile_basics(member) -> dict[str, Any]:
-    profile = MemberProfile.objects.filter(user=member).select_related("branch").first()
+def paused_personalisation(member) -> QuerySet:
+    """The row that turns 为你推荐's personalisation off (no row: on)."""
+    return ReadingListPreference.objects.filter(member=member, personalised=False)
+
+
+def member_profile(member) -> MemberProfile | None:
+    """The profile with its branch, and whether 为你推荐 is personalised: one query."""
+    paused = ReadingListPreference.objects.filter(member_id=OuterRef("user_id"), personalised=False)
+    return (
+        MemberProfile.objects.filter(user=member)
+        .select_related("branch")
+        .annotate(paused=Exists(paused))
+        .first()
+    )
+
+
+def is_personalised(member, profile: MemberProfile | None) -> bool:
+    if profile is not None:
+        return not profile.paused
+    return not paused_personalisation(member).exists()
+
+
+def profile_basics(member, profile: MemberProfile | None) -> dict[str, Any]:
     return {
         "username": member.get_username(),
         "email": member.email,
@@ -253,9 +274,10 @@ def profile_basics(member) -> dict[str, Any]:
 
 def export_history(member, now: datetime | None = None) -> dict[str, Any]:
     """Everything kept about the member's learning, in the shapes the site uses."""
+    profile = member_profile(member)
     return {
         "exported_at": iso(now or timezone.now()),
-        "member": profile_basics(member),
+        "member": profile_basics(member, profile),
         "events": exported_events(member),
         "records": exported_records(member),
         "dismissals": [
@@ -269,9 +291,7 @@ def export_history(member, now: datetime | None = None) -> dict[str, Any]:
         "self_check_answers": exported_answers(member),
         "reflections": exported_reflections(member),
         # The 为你推荐 switch (no row: on).
-        "personalised": not ReadingListPreference.objects.filter(
-            member=member, personalised=False
-        ).exists(),
+        "personalised": is_personalised(member, profile),
     }
 
 
