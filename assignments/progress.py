@@ -202,7 +202,8 @@ class RosterRow:
 class BranchOverview:
     """Everything the organiser's dashboard shows, in six queries for any branch size:
     members, open and recently closed assignments (with items and chosen members), and the
-    members' records on the assigned pages."""
+    members' records on the assigned pages; a seventh for their reflections on those pages
+    when a listed assignment requires one."""
 
     def __init__(self, branch: Branch, now: datetime | None = None) -> None:
         self.branch = branch

@@ -355,9 +355,7 @@ def test_organiser_sets_and_clears_require_reflection(organiser, branch, pages):
     assignment = Assignment.objects.get(branch=branch)
     assert assignment.require_reflection
     edit_url = f"/branch/assignments/{assignment.pk}/edit/"
-    assert 'id="id_require_reflection" checked' in (
-        client.get(edit_url).content.decode()
-    )
+    assert 'id="id_require_reflection" checked' in (client.get(edit_url).content.decode())
     del data["require_reflection"]
     client.post(edit_url, data)
     assignment.refresh_from_db()
