@@ -61,6 +61,14 @@ class AssignmentForm(forms.Form):
             "invalid_choice": _("请选择全支部成员或指定成员。"),
         },
     )
+    require_reflection = forms.BooleanField(
+        label=_("要求提交学习心得"),
+        required=False,
+        help_text=_(
+            "勾选后，成员学完每项内容还需写下学习心得才算完成。心得默认仅本人可见，"
+            "成员可以选择分享给你。"
+        ),
+    )
     members = forms.TypedMultipleChoiceField(
         label=_("指定成员"),
         coerce=int,
@@ -149,6 +157,7 @@ class AssignmentForm(forms.Form):
         assignment.note = data["note"]
         assignment.due_on = data["due_on"]
         assignment.whole_branch = data["audience"] == AUDIENCE_BRANCH
+        assignment.require_reflection = data["require_reflection"]
         assignment.save()
         assignment.chosen_members.set([] if assignment.whole_branch else data["members"])
         assignment.items.all().delete()
@@ -169,6 +178,7 @@ def initial_from(assignment: Assignment) -> dict:
         "note": assignment.note,
         "due_on": assignment.due_on,
         "audience": AUDIENCE_BRANCH if assignment.whole_branch else AUDIENCE_CHOSEN,
+        "require_reflection": assignment.require_reflection,
         "members": [member.pk for member in assignment.chosen_members.all()],
         "pages": item_ids(assignment),
     }

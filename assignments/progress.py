@@ -1,7 +1,10 @@
 """待学任务: who an assignment is for, and how far each member has got.
 
 Progress comes from the members' learning records (``LearningRecord``), never from tick
-boxes: an item is done when its record is completed, started when a record exists. An
+boxes: an item is done when its record is completed, started when a record exists. When the
+assignment requires a reflection (``Assignment.require_reflection``), an item is done only
+when its record is completed *and* the member has written a reflection on the page (shared
+or not): one more query for all the members' reflections on the pages. An
 assignment is *done* when every item is, *in progress* when any item is started, otherwise
 *not started*. Organisers see only these statuses, never events or reading times.
 
@@ -25,6 +28,7 @@ from assignments.models import Assignment, AssignmentItem, StudyStatus
 from home.models import ContentPage
 from learning.models import LearningRecord
 from members.models import Branch
+from reflections.models import Reflection
 
 # A member behind on this many overdue assignments is listed for a conversation.
 CONVERSATION_THRESHOLD = 2
@@ -79,25 +83,33 @@ def audience_ids(assignment: Assignment, member_ids: Sequence[int]) -> list[int]
 
 @dataclass
 class Progress:
-    """One member's records on the pages that matter: what is done, what is started."""
+    """One member's records on the pages that matter: what is done, what is started, and
+    (when some assignment requires it) which pages they wrote a reflection on."""
 
     done: set[int] = field(default_factory=set)
     started: set[int] = field(default_factory=set)
+    reflected: set[int] = field(default_factory=set)
 
-    def status(self, page_ids: Iterable[int]) -> str:
+    def is_done(self, page_id: int, require_reflection: bool = False) -> bool:
+        return page_id in self.done and (not require_reflection or page_id in self.reflected)
+
+    def status(self, page_ids: Iterable[int], require_reflection: bool = False) -> str:
         page_ids = list(page_ids)
-        if page_ids and all(page_id in self.done for page_id in page_ids):
+        if page_ids and all(self.is_done(page_id, require_reflection) for page_id in page_ids):
             return StudyStatus.DONE
         if any(page_id in self.started for page_id in page_ids):
             return StudyStatus.IN_PROGRESS
         return StudyStatus.NOT_STARTED
 
-    def done_count(self, page_ids: Iterable[int]) -> int:
-        return sum(1 for page_id in page_ids if page_id in self.done)
+    def done_count(self, page_ids: Iterable[int], require_reflection: bool = False) -> int:
+        return sum(1 for page_id in page_ids if self.is_done(page_id, require_reflection))
 
 
-def load_progress(member_ids: Iterable[int], page_ids: Iterable[int]) -> dict[int, Progress]:
-    """Per member, their records on these pages: one query."""
+def load_progress(
+    member_ids: Iterable[int], page_ids: Iterable[int], *, reflections: bool = False
+) -> dict[int, Progress]:
+    """Per member, their records on these pages: one query; with ``reflections`` (some
+    assignment requires one), one more for which of these pages they wrote a reflection on."""
     progress: dict[int, Progress] = defaultdict(Progress)
     member_ids, page_ids = list(member_ids), list(set(page_ids))
     if not member_ids or not page_ids:
@@ -111,7 +123,15 @@ def load_progress(member_ids: Iterable[int], page_ids: Iterable[int]) -> dict[in
         progress[member_id].started.add(page_id)
         if is_done:
             progress[member_id].done.add(page_id)
+    if reflections:
+        written = Reflection.objects.filter(member_id__in=member_ids, page_id__in=page_ids)
+        for member_id, page_id in written.values_list("member_id", "page_id"):
+            progress[member_id].reflected.add(page_id)
     return progress
+
+
+def any_requires_reflection(assignments: Iterable[Assignment]) -> bool:
+    return any(assignment.require_reflection for assignment in assignments)
 
 
 @dataclass
@@ -151,13 +171,18 @@ class AssignmentStatus:
 def assignment_status(
     assignment: Assignment, member_ids: Sequence[int], progress: dict[int, Progress]
 ) -> AssignmentStatus:
+    """Statuses from ``progress``, loaded with ``reflections=True`` when the assignment
+    requires a reflection."""
     audience = audience_ids(assignment, member_ids)
     pages = item_page_ids(assignment)
+    required = assignment.require_reflection
     return AssignmentStatus(
         assignment=assignment,
         audience=audience,
-        statuses={member_id: progress[member_id].status(pages) for member_id in audience},
-        done_items={member_id: progress[member_id].done_count(pages) for member_id in audience},
+        statuses={member_id: progress[member_id].status(pages, required) for member_id in audience},
+        done_items={
+            member_id: progress[member_id].done_count(pages, required) for member_id in audience
+        },
     )
 
 
@@ -177,7 +202,8 @@ class RosterRow:
 class BranchOverview:
     """Everything the organiser's dashboard shows, in six queries for any branch size:
     members, open and recently closed assignments (with items and chosen members), and the
-    members' records on the assigned pages."""
+    members' records on the assigned pages; a seventh for their reflections on those pages
+    when a listed assignment requires one."""
 
     def __init__(self, branch: Branch, now: datetime | None = None) -> None:
         self.branch = branch
@@ -196,8 +222,10 @@ class BranchOverview:
             for assignment in self.open + self.closed
             for page_id in item_page_ids(assignment)
         }
-        progress = load_progress(member_ids, pages)
         self.listed = self.open + self.closed
+        progress = load_progress(
+            member_ids, pages, reflections=any_requires_reflection(self.listed)
+        )
         self.statuses = {
             assignment.pk: assignment_status(assignment, member_ids, progress)
             for assignment in self.listed
@@ -238,6 +266,8 @@ class TodoItem:
     page: object
     done: bool
     started: bool
+    # Studied, but the assignment also asks for a reflection not written yet.
+    needs_reflection: bool = False
 
 
 @dataclass
@@ -279,11 +309,19 @@ def todo_list(user, now: datetime | None = None, *, include_done: bool = False):
         .filter(pk__in={page_id for a in assignments for page_id in item_page_ids(a)})
         .values_list("pk", flat=True)
     )
-    progress = load_progress([user.pk], visible)[user.pk]
+    progress = load_progress([user.pk], visible, reflections=any_requires_reflection(assignments))[
+        user.pk
+    ]
     todo = []
     for assignment in assignments:
+        required = assignment.require_reflection
         items = [
-            TodoItem(item.page, item.page_id in progress.done, item.page_id in progress.started)
+            TodoItem(
+                item.page,
+                progress.is_done(item.page_id, required),
+                item.page_id in progress.started,
+                required and item.page_id not in progress.reflected,
+            )
             for item in assignment.items.all()
             if item.page_id in visible
         ]

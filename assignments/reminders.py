@@ -2,7 +2,8 @@
 
 Each member gets one reminder per assignment and due date (``ReminderSent``), so running
 it again sends nothing new, and extending the due date allows exactly one more. Done
-members and overdue or closed assignments get nothing. Django's email settings decide how
+members and overdue or closed assignments get nothing; an assignment that requires a
+reflection is done only with one on every item (the email says so). Django's email settings decide how
 mail leaves; members without an email address are listed so that an organiser can tell
 them in person.
 """
@@ -24,6 +25,7 @@ from wagtail.models import Site
 
 from assignments.models import Assignment, ReminderSent, StudyStatus
 from assignments.progress import (
+    any_requires_reflection,
     audience_ids,
     branch_members,
     item_page_ids,
@@ -112,7 +114,8 @@ def due_reminders(now: datetime) -> tuple[list[Reminder], int]:
     """Who to remind of what, and how many were reminded already.
 
     A fixed number of queries for the assignments and pages, then two per branch with
-    an assignment due (its members and their records), however many members it has.
+    an assignment due (its members and their records; three when one of them requires a
+    reflection), however many members it has.
     """
     today, last_day = timezone.localdate(now), timezone.localdate(now + WINDOW)
     assignments = [
@@ -147,6 +150,7 @@ def due_reminders(now: datetime) -> tuple[list[Reminder], int]:
         progress = load_progress(
             list(members),
             {pk for a in branch_assignments for pk in item_page_ids(a) if pk in visible},
+            reflections=any_requires_reflection(branch_assignments),
         )
         for assignment in branch_assignments:
             items = [item for item in assignment.items.all() if item.page_id in visible]
@@ -155,12 +159,17 @@ def due_reminders(now: datetime) -> tuple[list[Reminder], int]:
             pages = [item.page_id for item in items]
             for member_id in audience_ids(assignment, list(members)):
                 member_progress = progress[member_id]
-                if member_progress.status(pages) == StudyStatus.DONE:
+                required = assignment.require_reflection
+                if member_progress.status(pages, required) == StudyStatus.DONE:
                     continue
                 if (assignment.pk, member_id, assignment.due_on) in reminded:
                     already += 1
                     continue
-                todo = [item.page for item in items if item.page_id not in member_progress.done]
+                todo = [
+                    item.page
+                    for item in items
+                    if not member_progress.is_done(item.page_id, required)
+                ]
                 reminders.append(Reminder(assignment, members[member_id], todo))
     return reminders, already
 
@@ -189,6 +198,8 @@ def reminder_message(reminder: Reminder, site_url: str, connection) -> EmailMess
         url = page.get_full_url()
         if url:
             lines.append(f"   {url}")
+    if assignment.require_reflection:
+        lines += ["", _("这项任务要求每项内容学完后写下学习心得（心得默认仅你自己可见）。")]
     if assignment.note.strip():
         lines += ["", _("任务说明："), assignment.note.strip()]
     lines += [

@@ -29,4 +29,9 @@ urlpatterns = [
         name="branch_assignment_csv",
     ),
     path("branch/members/<id:member_id>/", views.member_detail, name="branch_member"),
+    path(
+        "learning/assignments/<id:assignment_id>/pages/<id:page_id>/share-reflection/",
+        views.share_reflection,
+        name="share_reflection",
+    ),
 ]

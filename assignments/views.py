@@ -4,7 +4,11 @@ Every view starts from the organiser's own branch (``organiser_branch``): object
 up *within* that branch, so another branch's assignment or member answers 404, and anyone
 who is not an organiser gets 403. Organisers see statuses (done / in progress / not
 started), never events or reading times. Every page and CSV that lists members is
-written to the audit trail (``audit.record``).
+written to the audit trail (``audit.record``). The assignment's page also lists the
+reflections its members chose to share for it (``assignments.sharing``), and nothing else of
+theirs.
+
+``share_reflection`` is the member's side: their tick box under their own reflection.
 """
 
 from __future__ import annotations
@@ -15,14 +19,21 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+    QueryDict,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assignments.forms import AssignmentForm
-from assignments.models import Assignment, StudyStatus
+from assignments.models import Assignment, ReflectionShare, StudyStatus
 from assignments.progress import (
     BranchOverview,
     assignment_status,
@@ -31,10 +42,14 @@ from assignments.progress import (
     load_progress,
     with_items,
 )
+from assignments.sharing import shareable_assignment, shared_reflections
 from audit.models import Access, record
 from core.privacy import private
 from core.spreadsheet import csv_response
+from home.models import ContentPage
+from learning.event_log import viewable_page_ids
 from members.models import organiser_branch, person_label
+from reflections.models import Reflection
 from search.query import SearchRequest, run_search
 
 SEARCH_RESULTS = 10
@@ -157,7 +172,9 @@ def status_rows(branch, assignment: Assignment):
     """(member, status, items done) for the assignment's audience, in roster order."""
     members = list(branch_members(branch))
     member_ids = [member.pk for member in members]
-    progress = load_progress(member_ids, item_page_ids(assignment))
+    progress = load_progress(
+        member_ids, item_page_ids(assignment), reflections=assignment.require_reflection
+    )
     status = assignment_status(assignment, member_ids, progress)
     by_id = {member.pk: member for member in members}
     rows = [
@@ -183,6 +200,7 @@ def assignment_detail(request: HttpRequest, branch, assignment_id: int) -> HttpR
         "status": status,
         "rows": rows,
         "overdue": assignment.is_overdue(),
+        "shares": shared_reflections(assignment, branch, status.audience),
     }
     return render(request, "assignments/branch/assignment_detail.html", context)
 
@@ -233,3 +251,37 @@ def member_detail(request: HttpRequest, branch, member_id: int) -> HttpResponse:
     record(request, Access.MEMBER_PROGRESS, f"{branch.name} · {person_label(member)}")
     context = {"row": row, "assignments": assignments}
     return render(request, "assignments/branch/member_detail.html", context)
+
+
+@require_POST
+@login_required
+def share_reflection(request: HttpRequest, assignment_id: int, page_id: int) -> HttpResponse:
+    """The member's tick box: share (``shared=1``) their own reflection on the page with the
+    organisers of one of their open assignments holding it, or take it back (``shared=0``,
+    always allowed for a share that exists). Anyone else's reflection is out of reach: the
+    lookup is by ``request.user``, and anything missing answers 404."""
+    if page_id not in viewable_page_ids(request, [page_id]):
+        raise Http404
+    page = get_object_or_404(ContentPage, pk=page_id)
+    reflection = get_object_or_404(Reflection, member=request.user, page=page)
+    shared = request.POST.get("shared")
+    if shared == "1":
+        assignment = shareable_assignment(request.user, assignment_id, page)
+        if assignment is None:
+            raise Http404
+        ReflectionShare.objects.get_or_create(assignment=assignment, reflection=reflection)
+        messages.success(
+            request,
+            _("心得已分享给支部组织者（任务：%(title)s）。") % {"title": assignment.title},
+        )
+    elif shared == "0":
+        deleted, _by_model = ReflectionShare.objects.filter(
+            assignment_id=assignment_id, reflection=reflection
+        ).delete()
+        if not deleted and shareable_assignment(request.user, assignment_id, page) is None:
+            raise Http404
+        if deleted:
+            messages.success(request, _("已撤回分享，组织者不再能看到这篇心得。"))
+    else:
+        return HttpResponseBadRequest(_("shared 必须是 1（分享）或 0（撤回）。"))
+    return HttpResponseRedirect((page.get_url(request) or "/") + "#reflection")

@@ -1,4 +1,5 @@
-"""Assignments in the Wagtail admin, beside branches and members under one "党支部与成员" menu.
+"""Assignments in the Wagtail admin, beside branches and members under one "党支部与成员" menu;
+and, on content pages, the member's assignments holding the page, for sharing a reflection.
 
 The organisation department (组织部) may view branches, members and the assignments of every
 branch (``members`` and ``assignments`` migrations 0002); editors (编辑) see only the branches.
@@ -17,6 +18,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.tables import Column
@@ -36,6 +38,9 @@ from assignments.progress import (
     load_progress,
     with_items,
 )
+from assignments.sharing import share_choices
+from home.kinds import Completion
+from home.models import CONTENT_PAGE_CONTEXT_HOOK
 from members.models import Branch, person_label
 from members.viewsets import BranchViewSet, KeptAdminUrls, MemberProfileViewSet
 
@@ -165,7 +170,9 @@ class AssignmentInspectView(InspectView):
     @cached_property
     def completion(self):
         member_ids = list(branch_members(self.object.branch).values_list("pk", flat=True))
-        progress = load_progress(member_ids, item_page_ids(self.object))
+        progress = load_progress(
+            member_ids, item_page_ids(self.object), reflections=self.object.require_reflection
+        )
         return assignment_status(self.object, member_ids, progress)
 
     def get_progress_display_value(self):
@@ -208,6 +215,7 @@ class AssignmentViewSet(KeptAdminUrls, SnippetViewSet):
         "title",
         "note",
         "due_on",
+        "require_reflection",
         "status",
         "audience",
         "items",
@@ -221,6 +229,7 @@ class AssignmentViewSet(KeptAdminUrls, SnippetViewSet):
         FieldPanel("title"),
         FieldPanel("note"),
         FieldPanel("due_on"),
+        FieldPanel("require_reflection"),
         FieldPanel("whole_branch"),
         FieldPanel("chosen_members"),
     ]
@@ -237,3 +246,13 @@ class MembersGroup(SnippetViewSetGroup):
 
 
 register_snippet(MembersGroup)
+
+
+# --- content pages: sharing the member's reflection ---------------------------------------
+
+
+@hooks.register(CONTENT_PAGE_CONTEXT_HOOK)
+def add_reflection_shares(page, request, context) -> None:
+    """The tick boxes under the member's reflection (one query). Events take no reflections."""
+    if request.user.is_authenticated and getattr(page, "completion", None) != (Completion.ATTENDED):
+        context["reflection_share_choices"] = share_choices(request.user, page)

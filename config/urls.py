@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("learning.urls")),
     path("", include("feedback.urls")),
     path("", include("selfcheck.urls")),
+    path("", include("reflections.urls")),
     path("", include("assignments.urls")),
     path("", include("mylearning.urls")),
     path("", include("events.urls")),

@@ -231,7 +231,13 @@ def refresh_records(member_id: int, page_ids: Iterable[int]) -> None:
     """Bring the member's records for these pages in line with their events."""
     lock_member(member_id)
     page_ids = [page_id for page_id in set(page_ids) if page_id is not None]
-    write_records(member_id, summarise(member_id, page_ids, base=folded(member_id, page_ids)))
+    summaries = summarise(member_id, page_ids, base=folded(member_id, page_ids))
+    gone = [page_id for page_id in page_ids if page_id not in summaries]
+    if gone:
+        # No events left and nothing folded (a reflection deleted, say): no record, as a
+        # rebuild would give. Never the case after new events, so no query then.
+        LearningRecord.objects.filter(member_id=member_id, page_id__in=gone).delete()
+    write_records(member_id, summaries)
 
 
 @transaction.atomic

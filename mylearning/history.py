@@ -14,11 +14,12 @@ from typing import Any
 
 from django import forms
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from assignments.models import ReflectionShare
 from events.models import Registration
 from feedback.models import PageVote
 from home.deleted import deleted_label
@@ -30,6 +31,8 @@ from learning.models import (
     Verb,
 )
 from members.models import MemberProfile
+from reflections.models import Reflection
+from selfcheck.models import SelfCheckAnswer
 
 # Each list shows this many items unless the member asks for all of them (?all=1).
 SECTION_LIMIT = 20
@@ -235,8 +238,29 @@ def export_filename(member, now: datetime | None = None) -> str:
     return f"hongke-learning-{member.get_username()}-{today.isoformat()}.json"
 
 
-def profile_basics(member) -> dict[str, Any]:
-    profile = MemberProfile.objects.filter(user=member).select_related("branch").first()
+def paused_personalisation(member) -> QuerySet:
+    """The row that turns 为你推荐's personalisation off (no row: on)."""
+    return ReadingListPreference.objects.filter(member=member, personalised=False)
+
+
+def member_profile(member) -> MemberProfile | None:
+    """The profile with its branch, and whether 为你推荐 is personalised: one query."""
+    paused = ReadingListPreference.objects.filter(member_id=OuterRef("user_id"), personalised=False)
+    return (
+        MemberProfile.objects.filter(user=member)
+        .select_related("branch")
+        .annotate(paused=Exists(paused))
+        .first()
+    )
+
+
+def is_personalised(member, profile: MemberProfile | None) -> bool:
+    if profile is not None:
+        return not profile.paused
+    return not paused_personalisation(member).exists()
+
+
+def profile_basics(member, profile: MemberProfile | None) -> dict[str, Any]:
     return {
         "username": member.get_username(),
         "email": member.email,
@@ -250,9 +274,10 @@ def profile_basics(member) -> dict[str, Any]:
 
 def export_history(member, now: datetime | None = None) -> dict[str, Any]:
     """Everything kept about the member's learning, in the shapes the site uses."""
+    profile = member_profile(member)
     return {
         "exported_at": iso(now or timezone.now()),
-        "member": profile_basics(member),
+        "member": profile_basics(member, profile),
         "events": exported_events(member),
         "records": exported_records(member),
         "dismissals": [
@@ -263,10 +288,10 @@ def export_history(member, now: datetime | None = None) -> dict[str, Any]:
         ],
         "event_registrations": event_registrations(member),
         "page_votes": exported_votes(member),
+        "self_check_answers": exported_answers(member),
+        "reflections": exported_reflections(member),
         # The 为你推荐 switch (no row: on).
-        "personalised": not ReadingListPreference.objects.filter(
-            member=member, personalised=False
-        ).exists(),
+        "personalised": is_personalised(member, profile),
     }
 
 
@@ -287,6 +312,59 @@ def exported_votes(member) -> list[dict[str, Any]]:
             "updated_at": iso(updated),
         }
         for page_id, title, value, note, created, updated in votes
+    ]
+
+
+def exported_answers(member) -> list[dict[str, Any]]:
+    """学习自测: each answer the member gave, per question and attempt, as the server marked it."""
+    answers = (
+        SelfCheckAnswer.objects.filter(member=member)
+        .order_by("answered_at", "pk")
+        .values_list(
+            "page_id", "page__title", "question_id", "attempt", "chosen", "correct", "answered_at"
+        )
+    )
+    return [
+        {
+            "page": page_id,
+            "page_title": title,
+            "question": question,
+            "attempt": attempt,
+            "chosen": chosen,
+            "correct": correct,
+            "answered_at": iso(answered),
+        }
+        for page_id, title, question, attempt, chosen, correct, answered in answers.iterator()
+    ]
+
+
+def exported_reflections(member) -> list[dict[str, Any]]:
+    """学习心得: the text, when written and changed, and the assignments it is shared with."""
+    shares = ReflectionShare.objects.select_related("assignment").order_by("shared_at", "pk")
+    reflections = (
+        Reflection.objects.filter(member=member)
+        .select_related("page")
+        .defer("page__body", "page__self_check")
+        .prefetch_related(Prefetch("shares", queryset=shares))
+        .order_by("created_at", "pk")
+    )
+    return [
+        {
+            "page": reflection.page_id,
+            "page_title": reflection.title,
+            "text": reflection.text,
+            "created_at": iso(reflection.created_at),
+            "updated_at": iso(reflection.updated_at),
+            "shared_with": [
+                {
+                    "assignment": share.assignment_id,
+                    "assignment_title": share.assignment.title,
+                    "shared_at": iso(share.shared_at),
+                }
+                for share in reflection.shares.all()
+            ],
+        }
+        for reflection in reflections
     ]
 
 
@@ -389,10 +467,19 @@ class HistorySize:
     records: int
     dismissals: int
     votes: int = 0
+    answers: int = 0
+    reflections: int = 0
 
     @property
     def is_empty(self) -> bool:
-        return not (self.events or self.records or self.dismissals or self.votes)
+        return not (
+            self.events
+            or self.records
+            or self.dismissals
+            or self.votes
+            or self.answers
+            or self.reflections
+        )
 
 
 def history_size(member) -> HistorySize:
@@ -401,15 +488,29 @@ def history_size(member) -> HistorySize:
         records=LearningRecord.objects.filter(member=member).count(),
         dismissals=Dismissal.objects.filter(member=member).count(),
         votes=PageVote.objects.filter(member=member).count(),
+        answers=SelfCheckAnswer.objects.filter(member=member).count(),
+        reflections=Reflection.objects.filter(member=member).count(),
     )
 
 
 @transaction.atomic
 def delete_history(member) -> HistorySize:
-    """Erase the member's events, records, dismissals and page votes; the account stays."""
+    """Erase the member's events, records, dismissals, page votes, self-check answers and
+    reflections (with their shares); the account stays."""
     events, _by_model = LearningEvent.objects.filter(member=member).delete()
     records, _by_model = LearningRecord.objects.filter(member=member).delete()
     dismissals, _by_model = Dismissal.objects.filter(member=member).delete()
     votes, _by_model = PageVote.objects.filter(member=member).delete()
+    answers, _by_model = SelfCheckAnswer.objects.filter(member=member).delete()
+    # The shares go with them (cascade): organisers no longer see what was shared.
+    _count, by_model = Reflection.objects.filter(member=member).delete()
+    reflections = by_model.get(Reflection._meta.label, 0)
     ReadingListPreference.objects.filter(member=member).delete()  # back to the default: on
-    return HistorySize(events=events, records=records, dismissals=dismissals, votes=votes)
+    return HistorySize(
+        events=events,
+        records=records,
+        dismissals=dismissals,
+        votes=votes,
+        answers=answers,
+        reflections=reflections,
+    )

@@ -1,0 +1,71 @@
+"""Members share their reflection on an assignment's page with their branch's organisers.
+
+A reflection (``reflections.Reflection``) is private; a ``ReflectionShare`` row shows it to
+the organisers of one assignment's branch, and deleting the row hides it again. A member
+shares only their own reflection, only for an open assignment that is for them and holds
+the page; they may always take a share back. Organisers see the text, the page and when it
+was shared — never marks, self-check results or reading times.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q
+
+from assignments.models import Assignment, ReflectionShare
+from assignments.progress import item_page_ids, member_assignments
+from members.models import Branch
+
+
+@dataclass
+class ShareChoice:
+    """One tick box under the member's reflection: an assignment and whether it is shared."""
+
+    assignment: Assignment
+    shared: bool
+    can_share: bool  # open and for them; otherwise only taking a share back is offered
+
+
+def share_choices(member, page) -> list[ShareChoice]:
+    """The member's open assignments holding the page, and any assignment their reflection
+    on it is still shared with (closed since, say): one query."""
+    own_shares = ReflectionShare.objects.filter(reflection__member=member, reflection__page=page)
+    theirs = member_assignments(member).filter(items__page=page)
+    rows = (
+        Assignment.objects.filter(
+            Q(pk__in=theirs.values("pk")) | Q(pk__in=own_shares.values("assignment_id"))
+        )
+        .annotate(
+            shared=Exists(own_shares.filter(assignment=OuterRef("pk"))),
+            can_share=Exists(theirs.filter(pk=OuterRef("pk"))),
+        )
+        .only("pk", "title", "due_on", "require_reflection", "closed_at")
+        .order_by("due_on", "pk")
+    )
+    return [ShareChoice(row, row.shared, row.can_share) for row in rows]
+
+
+def shareable_assignment(member, assignment_id: int, page) -> Assignment | None:
+    """The assignment, if the member may share a reflection on ``page`` with it now."""
+    return member_assignments(member).filter(pk=assignment_id, items__page=page).distinct().first()
+
+
+def shared_reflections(
+    assignment: Assignment, branch: Branch, audience: Iterable[int]
+) -> list[ReflectionShare]:
+    """The reflections shared for this assignment by members of its audience on its pages,
+    newest share first: one query. Nothing but the shares exists for the organiser."""
+    audience = set(audience)
+    shares = (
+        ReflectionShare.objects.filter(
+            assignment=assignment,
+            reflection__member__member_profile__branch=branch,
+            reflection__page_id__in=item_page_ids(assignment),
+        )
+        .select_related("reflection", "reflection__member__member_profile", "reflection__page")
+        .defer("reflection__page__body", "reflection__page__self_check")
+        .order_by("-shared_at", "-pk")
+    )
+    return [share for share in shares if share.reflection.member_id in audience]
