@@ -110,15 +110,10 @@ def record_sent(reminder: Reminder) -> None:
     )
 
 
-def due_reminders(now: datetime) -> tuple[list[Reminder], int]:
-    """Who to remind of what, and how many were reminded already.
-
-    A fixed number of queries for the assignments and pages, then two per branch with
-    an assignment due (its members and their records; three when one of them requires a
-    reflection), however many members it has.
-    """
+def assignments_due(now: datetime) -> list[Assignment]:
+    """Open assignments due within ``WINDOW`` from ``now``, with their items."""
     today, last_day = timezone.localdate(now), timezone.localdate(now + WINDOW)
-    assignments = [
+    return [
         assignment
         for assignment in with_items(
             Assignment.objects.filter(
@@ -127,6 +122,16 @@ def due_reminders(now: datetime) -> tuple[list[Reminder], int]:
         )
         if now < assignment.due_at <= now + WINDOW
     ]
+
+
+def due_reminders(now: datetime) -> tuple[list[Reminder], int]:
+    """Who to remind of what, and how many were reminded already.
+
+    A fixed number of queries for the assignments and pages, then two per branch with
+    an assignment due (its members and their records; three when one of them requires a
+    reflection), however many members it has.
+    """
+    assignments = assignments_due(now)
     if not assignments:
         return [], 0
     # Only pages the member can open: the same items their 待学任务 list shows.
@@ -157,19 +162,15 @@ def due_reminders(now: datetime) -> tuple[list[Reminder], int]:
             if not items:
                 continue  # nothing left the member could open
             pages = [item.page_id for item in items]
+            required = assignment.require_reflection
             for member_id in audience_ids(assignment, list(members)):
                 member_progress = progress[member_id]
-                required = assignment.require_reflection
                 if member_progress.status(pages, required) == StudyStatus.DONE:
                     continue
                 if (assignment.pk, member_id, assignment.due_on) in reminded:
                     already += 1
                     continue
-                todo = [
-                    item.page
-                    for item in items
-                    if not member_progress.is_done(item.page_id, required)
-                ]
+                todo = [i.page for i in items if not member_progress.is_done(i.page_id, required)]
                 reminders.append(Reminder(assignment, members[member_id], todo))
     return reminders, already
 

@@ -1,8 +1,9 @@
 """Builds the demo page tree from ``demo.content``.
 
 Safe to run any number of times: pages are found by slug under their parent and left
-alone when they exist (so their self-check questions keep the ids members' answers use), and pictures and audio are only generated for pages being
-created (or reused by title if an earlier run left them behind).
+alone when they exist (so their self-check questions keep the ids members' answers use),
+and pictures and audio are only generated for pages being created (or reused by title if
+an earlier run left them behind).
 """
 
 from __future__ import annotations
@@ -28,29 +29,20 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
 from demo import content, images, suggestions
+from demo.self_checks import self_check_fields, self_check_problems
 from events.models import ForumEventPage
 from exhibits.models import RevolutionarySitePage
-from home.blocks import SELF_CHECK_MAX_OPTIONS, SELF_CHECK_MAX_QUESTIONS, SELF_CHECK_MIN_OPTIONS
-from home.kinds import Completion, CompletionPolicy, all_kinds
+from home.kinds import all_kinds
 from home.models import ContentPage, HomePage, HomePageFeaturedItem
-from home.selfcheck import QuestionSpec, self_check_data
 from lectures.models import MediaKind, MicroLecturePage
 from stories.models import ExemplarStoryPage, SubjectKind
-
-# The demo items of each kind (home.kinds); content.INDEXES is keyed by section slug.
-ITEMS_BY_KIND = {
-    "lecture": content.LECTURES,
-    "site": content.SITES,
-    "story": content.STORIES,
-    "event": content.EVENTS,
-}
 
 
 def sections() -> list[tuple[str, type[Page], type[ContentPage], list[dict]]]:
     """(section slug, index model, page model, demo items) per kind, in menu order; the
     position also staggers publication times between kinds."""
     return [
-        (kind.section_slug, kind.index_model, kind.model, ITEMS_BY_KIND[kind.name])
+        (kind.section_slug, kind.index_model, kind.model, content.ITEMS_BY_KIND[kind.name])
         for kind in all_kinds()
     ]
 
@@ -119,59 +111,6 @@ def item_tag_problems(item: dict) -> list[str]:
         problems.append(f"{slug}: 标签应为 2–4 个")
     problems += [f"{slug}: 标签“{tag}”不在共享词表中" for tag in tags if tag not in content.TAGS]
     return problems
-
-
-def self_check_problems() -> list[str]:
-    """Each self-check belongs to one page that is studied (not attended), has a known policy
-    and questions the block allows: 2–6 options, at least one right, answers in range."""
-    studied = {
-        item["slug"]: kind.name
-        for kind in all_kinds()
-        if kind.completion != Completion.ATTENDED
-        for item in ITEMS_BY_KIND[kind.name]
-    }
-    problems = []
-    for slug, check in content.SELF_CHECKS.items():
-        if slug not in studied:
-            problems.append(f"自测“{slug}”：没有这个微党课、红色场馆或先进典型")
-        if check.get("completion", CompletionPolicy.VIEW) not in CompletionPolicy.values:
-            problems.append(f"自测“{slug}”：未知的学完标准 {check['completion']}")
-        questions = check.get("questions", [])
-        if check.get("completion") == CompletionPolicy.QUIZ and not questions:
-            problems.append(f"自测“{slug}”：自测全对需要自测题")
-        if len(questions) > SELF_CHECK_MAX_QUESTIONS:
-            problems.append(f"自测“{slug}”：最多 {SELF_CHECK_MAX_QUESTIONS} 道题")
-        for number, question in enumerate(questions, start=1):
-            options, answers = question["options"], question["answers"]
-            if not SELF_CHECK_MIN_OPTIONS <= len(options) <= SELF_CHECK_MAX_OPTIONS:
-                problems.append(f"自测“{slug}”第 {number} 题：选项应为 2–6 个")
-            if len(set(options)) != len(options):
-                problems.append(f"自测“{slug}”第 {number} 题：选项重复")
-            if not answers or len(set(answers)) != len(answers):
-                problems.append(f"自测“{slug}”第 {number} 题：答案为空或重复")
-            if any(not 0 <= answer < len(options) for answer in answers):
-                problems.append(f"自测“{slug}”第 {number} 题：答案序号超出范围")
-            if not question["text"] or not question["explanation"]:
-                problems.append(f"自测“{slug}”第 {number} 题：缺少题目或解析")
-    return problems
-
-
-def self_check_fields(slug: str) -> dict:
-    """The page's 学习自测 (stored with ids) and 学完标准, as ``content.SELF_CHECKS`` says."""
-    check = content.SELF_CHECKS.get(slug, {})
-    questions = [
-        QuestionSpec(
-            text=question["text"],
-            options=tuple(question["options"]),
-            right=frozenset(question["answers"]),
-            explanation=question["explanation"],
-        )
-        for question in check.get("questions", [])
-    ]
-    return {
-        "self_check": self_check_data(questions),
-        "completion_policy": check.get("completion", CompletionPolicy.VIEW),
-    }
 
 
 def paragraph_html(text: str) -> str:

@@ -1937,6 +1937,14 @@ FEATURED = [
 # ``answers`` are 0-based option indexes, more than one makes it multiple choice. ``completion``
 # is the page's 学完标准: "view" (浏览, also when left out), "quiz" (自测全对) or "reflection"
 # (提交心得). Pages the tests read or mark done (the first of each kind) stay on "view".
+# The demo items of each kind (home.kinds); INDEXES is keyed by section slug.
+ITEMS_BY_KIND = {
+    "lecture": LECTURES,
+    "site": SITES,
+    "story": STORIES,
+    "event": EVENTS,
+}
+
 SELF_CHECKS = {
     "hongyan-faith": {
         "completion": "quiz",

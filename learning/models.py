@@ -36,7 +36,8 @@ SERVER_ONLY_VERBS = frozenset({Verb.REGISTERED, Verb.ATTENDED, Verb.ANSWERED, Ve
 
 class LearningEvent(models.Model):
     """One thing a member did with one page. Never edited; deleted only with the member's
-    history or, once folded into the record, by ``prune_learning_events``."""
+    history, with the reflection it records (``reflections.writing``) or, once folded into
+    the record, by ``prune_learning_events``."""
 
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="learning_events"

@@ -35,7 +35,7 @@ from learning.reading_list.dismiss import (
 )
 from learning.reading_list.items import reading_list
 from learning.reading_list.preferences import set_personalised
-from mylearning import history
+from mylearning import export, history
 from mylearning.assigned import assigned_items
 
 
@@ -55,13 +55,13 @@ def my_learning_page(request: HttpRequest) -> HttpResponse:
 @require_safe
 def export_history(request: HttpRequest) -> HttpResponse:
     """``/learning/export/``: the member's whole history as a JSON download."""
-    data = history.export_history(request.user)
+    data = export.export_history(request.user)
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2),
         content_type="application/json; charset=utf-8",
     )
     response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=history.export_filename(request.user)
+        as_attachment=True, filename=export.export_filename(request.user)
     )
     return private(response)
 

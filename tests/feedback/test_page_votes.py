@@ -4,7 +4,8 @@ import pytest
 
 from feedback.models import PageVote
 from lectures.models import MicroLecturePage
-from mylearning.history import delete_history, export_history
+from mylearning.export import export_history
+from mylearning.history import delete_history
 from tests.factories import UserFactory, login
 
 pytestmark = pytest.mark.django_db

@@ -116,7 +116,7 @@ def test_invalid_batch_is_rejected_whole_with_reasons(browser, member):
     assert LearningEvent.objects.count() == before
 
 
-@pytest.mark.parametrize("verb", ["registered", "attended"])
+@pytest.mark.parametrize("verb", ["registered", "attended", "answered", "reflected"])
 def test_server_only_verbs_refused_from_clients(browser, verb):
     response = post(
         browser, [event(MicroLecturePage.objects.live().first(), verb=verb, value=None)]

@@ -9,7 +9,8 @@ from home.models import ContentPage
 from learning.models import Dismissal, ReadingListPreference
 from learning.reading_list.items import reading_list
 from learning.reading_list.preferences import load_preferences, set_personalised
-from mylearning.history import delete_history, export_history
+from mylearning.export import export_history
+from mylearning.history import delete_history
 from tests.factories import BranchFactory, make_member
 from tests.learning.test_reading_list import API_URL, PAGE_URL, complete, study, topic_pages
 

@@ -8,7 +8,8 @@ from home.models import ContentPage
 from learning.event_log import record_server_event
 from learning.models import LearningEvent, LearningRecord, Verb
 from learning.records import rebuild_records
-from mylearning.history import delete_history, export_history
+from mylearning.export import export_history
+from mylearning.history import delete_history
 from reflections.models import Reflection
 from selfcheck.models import SelfCheckAnswer
 from tests.factories import (
