@@ -218,7 +218,7 @@ def build_studies(size: Size, pages, member_ids: list[int], now: datetime) -> di
     appeal = [rng.lognormvariate(0, 1.0) for _ in pages]
     questions = {}
     from home.models import ContentPage
-    from selfcheck.marking import questions_of
+    from home.selfcheck import questions_of
 
     for page in ContentPage.objects.filter(pk__in=[p[0] for p in pages if p[4]]):
         questions[page.pk] = [question.id for question in questions_of(page)]

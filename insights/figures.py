@@ -34,10 +34,10 @@ from django.utils.translation import gettext as _
 
 from feedback.models import Helpfulness, PageVote
 from home.models import ContentPage
+from home.selfcheck import questions_of
 from insights.privacy import BELOW, enough, masked_count, masked_parts, masked_share
 from learning.models import LearningRecord
 from lectures.models import MicroLecturePage
-from selfcheck.marking import questions_of
 from selfcheck.models import SelfCheckAnswer
 
 NOTES_SHOWN = 10  # the newest notes of a page, in the report and its export

@@ -1,7 +1,7 @@
 """A member's answers to a page's questions, marking them and recording the attempt.
 
 Reading the questions is the content base's (``home.selfcheck``: ``questions_of``,
-``Question.public()``, re-exported here); the right options and explanations reach the
+``Question.public()``); the right options and explanations reach the
 browser only from here, after the member has answered.
 
 Answers arrive as form fields ``q-<question id>`` whose values are option ids (one for a
@@ -20,28 +20,13 @@ from django.db.models import Max, Subquery
 from django.utils import timezone
 
 from home.models import ContentPage
-from home.selfcheck import FIELD_PREFIX, Option, Question, questions_of
+from home.selfcheck import FIELD_PREFIX, Question
 from learning.event_log import record_server_event
 from learning.models import Verb
 from learning.records import lock_member
 from selfcheck.models import SelfCheckAnswer
 
 MAX_FIELDS = 100  # a page has at most 10 questions; far more fields is not our form
-
-__all__ = [
-    "FIELD_PREFIX",
-    "AnswerProblem",
-    "Answers",
-    "Mark",
-    "Option",
-    "Question",
-    "latest_attempt",
-    "mark",
-    "questions_of",
-    "read_answers",
-    "record_attempt",
-    "share_right",
-]
 
 
 class AnswerProblem(ValueError):

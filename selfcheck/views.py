@@ -9,16 +9,10 @@ from django.views.decorators.http import require_POST
 
 from home.kinds import Completion, CompletionPolicy
 from home.models import ContentPage
+from home.selfcheck import questions_of
 from learning.event_log import as_page_id, viewable_page_ids
 from selfcheck.display import self_check_view
-from selfcheck.marking import (
-    AnswerProblem,
-    mark,
-    questions_of,
-    read_answers,
-    record_attempt,
-    share_right,
-)
+from selfcheck.marking import AnswerProblem, mark, read_answers, record_attempt, share_right
 
 
 def unanswered_message(question) -> str:

@@ -179,6 +179,17 @@ class Phone:
         self.context.close()
 
 
+def counts(scope) -> dict[str, int]:
+    """The 已完成 / 学习中 / 未开始 numbers shown in an assignment's counts line."""
+    spans = scope.locator(".assignment-summary__counts span").all_inner_texts()
+    found = {}
+    for text in spans:
+        label, _, number = text.strip().partition(" ")
+        if number.isdigit():
+            found[label] = int(number)
+    return found
+
+
 PEOPLE = """
 import json
 from django.contrib.auth import get_user_model

@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.browser.support import HEIGHT, Phone, branch_with_people, in_server
+from tests.browser.support import HEIGHT, Phone, branch_with_people, counts, in_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -37,17 +37,6 @@ def branch(server_url, tmp_path_factory):
 
 def assignment_titles(branch) -> list[str]:
     return in_server(branch["env"], ASSIGNMENTS.format(branch_id=branch["id"]))
-
-
-def counts(scope) -> dict[str, int]:
-    """The 已完成 / 学习中 / 未开始 numbers shown in an assignment's counts line."""
-    spans = scope.locator(".assignment-summary__counts span").all_inner_texts()
-    found = {}
-    for text in spans:
-        label, _, number = text.strip().partition(" ")
-        if number.isdigit():
-            found[label] = int(number)
-    return found
 
 
 def test_organiser_assigns_on_a_phone_and_a_member_finishes_it(browser, server_url, branch):

@@ -11,7 +11,7 @@ import uuid
 
 import pytest
 
-from tests.browser.support import Phone, branch_with_people, in_server
+from tests.browser.support import Phone, branch_with_people, counts, in_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -62,15 +62,6 @@ def study(server_url, tmp_path_factory):
         PAGE_AND_ASSIGNMENT.format(suffix=uuid.uuid4().hex[:6], branch_id=branch["id"]),
     )
     return {**branch, **made}
-
-
-def counts(page) -> dict[str, int]:
-    found = {}
-    for text in page.locator(".assignment-summary__counts span").all_inner_texts():
-        label, _, number = text.strip().partition(" ")
-        if number.isdigit():
-            found[label] = int(number)
-    return found
 
 
 def test_a_member_learns_for_real_and_the_organiser_sees_it(browser, server_url, study):

@@ -13,7 +13,7 @@ from feedback.models import SuggestionBoxPage
 from home.blocks import SELF_CHECK_MAX_OPTIONS, SELF_CHECK_MIN_OPTIONS
 from home.kinds import Completion, CompletionPolicy, completion_of, kind_by_content_type
 from home.models import ContentPage
-from selfcheck.marking import questions_of
+from home.selfcheck import questions_of
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from wagtail.models import Page, Revision
 from events.models import ForumEventPage
 from home.blocks import SELF_CHECK_MAX_OPTIONS, SELF_CHECK_MAX_QUESTIONS
 from home.kinds import CompletionPolicy
+from home.selfcheck import questions_of
 from lectures.models import MicroLecturePage
-from selfcheck.marking import questions_of
 from stories.models import ExemplarStoryPage
 from tests.loaders.test_content_import import (
     EVENT,
