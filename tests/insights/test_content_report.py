@@ -68,7 +68,7 @@ def lecture(title="长征中的转折", **fields):
     )
 
 
-def members(count: int, prefix: str = "m"):
+def members(count: int, prefix: str = "xueyuan"):
     return [
         make_member(f"{prefix}{i}", name=f"成员姓名{prefix}{i}", student_number=f"2026{i:04d}")
         for i in range(count)

@@ -28,7 +28,8 @@ from members.models import MemberProfile
 from recovery import archive as archive_module
 from tests.factories import MicroLecturePageFactory, UserFactory, make_member
 
-pytestmark = pytest.mark.django_db
+# --verify makes a scratch database; tests that count them must not run beside each other.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("recovery-verify")]
 
 NAME = re.compile(r"hongke-backup-\d{8}-\d{6}\.tar\.gz")
 

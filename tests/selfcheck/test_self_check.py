@@ -142,7 +142,7 @@ def test_api_shows_the_questions_without_answers(client, story, quiz):
     listings = [
         "/api/v2/pages/?type=stories.ExemplarStoryPage&fields=*",
         "/api/v2/pages/?type=stories.ExemplarStoryPage&fields=self_check",
-        "/api/v2/pages/?type=home.ContentPage&fields=*",
+        "/api/v2/pages/?type=home.ContentPage&fields=*&order=-id",  # newest first: on page 1
         f"/api/v2/pages/{story.pk}/?fields=*",
     ]
     for url in [f"/api/v2/pages/{story.pk}/", *listings]:
