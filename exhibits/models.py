@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +11,7 @@ from wagtail.fields import StreamField
 from wagtail.images.blocks import ImageBlock
 from wagtail.search import index
 
+from exhibits.tour import TourBlock, tour_of, tour_problems
 from home.kinds import Completion, register_kind
 from home.models import ContentIndexPage, ContentPage, streamfield_text
 
@@ -75,6 +77,13 @@ class RevolutionarySitePage(ContentPage):
     visiting_information = models.TextField(
         _("参观信息"), blank=True, help_text=_("开放时间、预约方式、交通等。")
     )
+    tour = StreamField(
+        [("tour", TourBlock())],
+        verbose_name=_("虚拟参观"),
+        blank=True,
+        max_num=1,
+        help_text=_("360° 全景场景、热点与语音讲解（exhibits.tour）。"),
+    )
 
     content_panels = (
         ContentPage.content_panels
@@ -92,6 +101,7 @@ class RevolutionarySitePage(ContentPage):
             FieldPanel("artefacts"),
             FieldPanel("timeline"),
             FieldPanel("visiting_information"),
+            FieldPanel("tour"),
         ]
         + ContentPage.study_panels
     )
@@ -128,6 +138,17 @@ class RevolutionarySitePage(ContentPage):
             streamfield_text(self.artefacts),
             streamfield_text(self.gallery),
         ]
+
+    def clean(self) -> None:
+        super().clean()
+        problems = tour_problems(self.virtual_tour, len(self.artefacts))
+        if problems:
+            raise ValidationError({"tour": problems})
+
+    @property
+    def virtual_tour(self):
+        """The page's tour (``exhibits.tour.Tour``), or None."""
+        return tour_of(self)
 
     @property
     def place(self) -> str:
