@@ -12,6 +12,7 @@ from wagtail.images.blocks import ImageBlock
 from wagtail.search import index
 
 from exhibits.tour import TourBlock, tour_of, tour_problems
+from exhibits.tour_display import viewer_config
 from home.kinds import Completion, register_kind
 from home.models import ContentIndexPage, ContentPage, streamfield_text
 
@@ -144,6 +145,14 @@ class RevolutionarySitePage(ContentPage):
         problems = tour_problems(self.virtual_tour, len(self.artefacts))
         if problems:
             raise ValidationError({"tour": problems})
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        tour = self.virtual_tour
+        if tour is not None and tour.scenes:
+            context["tour"] = tour
+            context["tour_config"] = viewer_config(tour)
+        return context
 
     @property
     def virtual_tour(self):
