@@ -57,6 +57,17 @@ def pack(name: str, version: str, work: Path) -> tuple[Path, str]:
     return work / info["filename"], info["integrity"]
 
 
+def drop_source_map_comment(path: Path) -> None:
+    """Source maps are not vendored, so their ``sourceMappingURL`` comments go: collectstatic
+    (ManifestStaticFilesStorage) refuses a script that names a file it cannot find."""
+    if path.suffix not in (".js", ".css"):
+        return
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for line in lines if "# sourceMappingURL=" not in line]
+    if len(kept) != len(lines):
+        path.write_text("".join(kept), encoding="utf-8")
+
+
 def vendor(name: str, version: str, files: list[str], licence: str, spdx: str) -> dict:
     target = VENDOR_DIR / name
     with tempfile.TemporaryDirectory() as temp:
@@ -75,6 +86,7 @@ def vendor(name: str, version: str, files: list[str], licence: str, spdx: str) -
                 destination = target / "images" / Path(relative).name
             destination.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, destination)
+            drop_source_map_comment(destination)
     return {"version": version, "integrity": integrity, "licence": spdx, "files": files}
 
 
