@@ -12,7 +12,7 @@ from wagtail.images.blocks import ImageBlock
 from wagtail.search import index
 
 from exhibits.tour import TourBlock, tour_of, tour_problems
-from exhibits.tour_display import viewer_config
+from exhibits.tour_display import allow_viewer, viewer_config
 from home.kinds import Completion, register_kind
 from home.models import ContentIndexPage, ContentPage, streamfield_text
 
@@ -145,6 +145,12 @@ class RevolutionarySitePage(ContentPage):
         problems = tour_problems(self.virtual_tour, len(self.artefacts))
         if problems:
             raise ValidationError({"tour": problems})
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        if self.virtual_tour is not None:
+            allow_viewer(response)
+        return response
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

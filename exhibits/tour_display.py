@@ -75,6 +75,13 @@ def viewer_messages() -> dict:
     }
 
 
+def allow_viewer(response) -> None:
+    """Let a page with a tour show the viewer's pictures: Pannellum downloads a panorama and
+    draws it from a ``blob:`` URL it makes itself (its stylesheet's ``data:`` icons are
+    allowed everywhere). django-csp's per-response update: img-src on this page only."""
+    response._csp_update = {"img-src": ["blob:"]}
+
+
 def viewer_config(tour: Tour) -> dict:
     """The configuration tour.js gives Pannellum (``pannellum.viewer(element, config)``), plus
     ``messages``. Every address in it is a path on our own host."""

@@ -63,7 +63,9 @@ def test_a_member_visits_a_site_on_a_phone(browser, server_url, tour):
 
 def test_without_javascript_the_scenes_are_pictures_with_their_hotspots(browser, server_url, tour):
     context = browser.new_context(
-        viewport={"width": WIDTH, "height": HEIGHT}, is_mobile=True, has_touch=True,
+        viewport={"width": WIDTH, "height": HEIGHT},
+        is_mobile=True,
+        has_touch=True,
         java_script_enabled=False,
     )
     try:
@@ -121,7 +123,7 @@ def visit(phone: Phone, tour):
         # No WebGL in this Chromium: the page says so and the list stays the visit.
         assert page.get_by_text("此设备无法显示全景").is_visible()
         return
-    page.wait_for_function("window.hongkeTour && window.hongkeTour.isLoaded()", timeout=30000)
+    page.wait_for_function("() => window.hongkeTour && window.hongkeTour.isLoaded()", timeout=30000)
     assert page.locator("#tour-viewer canvas").is_visible()
     assert [url for _, url in phone.requests if url.endswith(".js") and "pannellum" in url]
     phone.settle()
@@ -182,24 +184,24 @@ def walk_to_second_scene(phone: Phone):
     face(phone, 0, -10)
     page.locator(".pnlm-hotspot-base", has_text="去第二展厅").first.tap()
     page.wait_for_function(
-        "hongkeTour.getScene() === 'scene-2' && hongkeTour.isLoaded()", timeout=30000
+        "() => hongkeTour.getScene() === 'scene-2' && hongkeTour.isLoaded()", timeout=30000
     )
     assert page.get_by_role("status").inner_text() == "当前场景：第二展厅"
     phone.show("4-second-scene", page.locator("#tour-viewer"))
     # The scene list moves the viewer too.
     page.locator(".tour__scene-list").get_by_role("link", name="序厅").tap()
-    page.wait_for_function("hongkeTour.getScene() === 'scene-1'", timeout=30000)
+    page.wait_for_function("() => hongkeTour.getScene() === 'scene-1'", timeout=30000)
 
 
 def play_audio_guide(phone: Phone):
     page = phone.page
     audio = page.locator(".tour-scene__audio audio")
     audio.scroll_into_view_if_needed()
-    audio.tap()  # a real gesture, so the browser lets the page play sound
+    assert audio.is_visible()
     page.evaluate("document.querySelector('.tour-scene__audio audio').play()")
     page.wait_for_function(
-        "(() => { const a = document.querySelector('.tour-scene__audio audio');"
-        " return !a.paused && a.currentTime > 0; })()",
+        "() => { const a = document.querySelector('.tour-scene__audio audio');"
+        " return !a.paused && a.currentTime > 0; }",
         timeout=15000,
     )
     page.get_by_text("讲解文稿").tap()

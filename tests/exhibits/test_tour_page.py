@@ -178,3 +178,11 @@ def test_other_policies_still_want_their_own_proof(site, visitor):
     RevolutionarySitePage.objects.filter(pk=site.pk).update(completion_policy="reflection")
     post_progress(client, site, 1.0)
     assert LearningRecord.objects.get(member=member, page=site).completed_at is None
+
+
+def test_only_a_page_with_a_tour_lets_the_viewer_draw_blob_pictures(client, site):
+    plain = tour_site(f"plain-{uuid.uuid4().hex[:6]}", with_tour=False)
+    toured = client.get(site.url)["Content-Security-Policy"]
+    assert re.search(r"img-src 'self' data: blob:(;|$)", toured), toured
+    assert "blob:" not in client.get(plain.url)["Content-Security-Policy"]
+    assert "script-src 'self';" in toured and "unsafe" not in toured
