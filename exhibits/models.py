@@ -16,6 +16,7 @@ from wagtail.search import index
 from exhibits.browse import active_filters, by_province, facets, filter_sites, query_string
 from exhibits.sites_map import allow_tiles, map_enabled, markers
 from exhibits.tour import TourBlock, tour_of, tour_problems
+from exhibits.tour_api import TourField
 from home.kinds import Completion, register_kind
 from home.models import (
     ContentIndexPage,
@@ -129,6 +130,7 @@ class RevolutionarySitePage(ContentPage):
         APIField("artefacts"),
         APIField("timeline"),
         APIField("visiting_information"),
+        APIField("tour", serializer=TourField()),
     ]
 
     parent_page_types = ["exhibits.ExhibitIndexPage"]

@@ -27,6 +27,11 @@ PANORAMA_RATIO = 2
 PANORAMA_TOLERANCE_PX = 1
 MAX_SCENES = 20
 MAX_HOTSPOTS = 30
+# Rendition specs, shared by the viewer and the API: a phone-sized panorama, a small first
+# image shown while it loads, and a hotspot's picture.
+PANORAMA_RENDITION = "fill-4096x2048|format-webp"
+PANORAMA_PREVIEW = "fill-1024x512|format-webp"
+HOTSPOT_IMAGE_RENDITION = "max-800x800|format-webp"
 
 
 def panorama_problem(image) -> str | None:
