@@ -29,6 +29,7 @@ PACKAGES: dict[str, tuple[str, list[str], str, str]] = {
         "1.9.4",
         [
             "dist/leaflet.js",
+            "dist/leaflet.js.map",
             "dist/leaflet.css",
             "dist/images/marker-icon.png",
             "dist/images/marker-icon-2x.png",
