@@ -17,7 +17,15 @@
   }
 
   box.hidden = false;
-  var map = L.map(box, { scrollWheelZoom: false });
+  var map = L.map(box, { scrollWheelZoom: false, zoomControl: false });
+  L.control.zoom({
+    zoomInTitle: box.getAttribute("data-zoom-in"),
+    zoomOutTitle: box.getAttribute("data-zoom-out"),
+  }).addTo(map);
+  map.on("popupopen", function (event) {
+    var close = event.popup.getElement().querySelector(".leaflet-popup-close-button");
+    if (close) close.setAttribute("aria-label", box.getAttribute("data-close"));
+  });
   L.tileLayer(box.getAttribute("data-tile-url"), {
     maxZoom: 18,
     attribution: escaped(box.getAttribute("data-attribution")),
@@ -31,7 +39,7 @@
     var marker = L.marker([site.lat, site.lng], {
       title: site.title,
       alt: site.title,
-      icon: L.divIcon({ className: "sites-map__marker", iconSize: [24, 24] }),
+      icon: L.divIcon({ className: "sites-map__marker", iconSize: [44, 44] }),
     });
     marker.bindPopup(link).addTo(map);
     bounds.push([site.lat, site.lng]);
