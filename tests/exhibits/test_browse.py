@@ -197,3 +197,16 @@ def test_the_index_stays_within_its_query_budget(
         get(client, index)  # renditions made once
         with django_assert_max_num_queries(15):
             get(client, index, province="江西省", period="土地革命战争时期")
+
+
+def test_an_over_long_value_does_not_match_by_its_start(client, index):
+    response = get(client, index, period="土地革命战争时期" + "x" * 200)
+    assert not response.context["items"]
+
+
+@override_settings(MAP_TILE_URL=TILES)
+def test_no_map_assets_when_no_filtered_site_has_coordinates(client, index):
+    RevolutionarySitePageFactory(parent=index, province="无坐标省", latitude=None, longitude=None)
+    response = get(client, index, province="无坐标省")
+    assert response.context["map_markers"] == []
+    assert "leaflet" not in response.content.decode()
