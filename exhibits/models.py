@@ -1,8 +1,10 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -11,10 +13,19 @@ from wagtail.fields import StreamField
 from wagtail.images.blocks import ImageBlock
 from wagtail.search import index
 
+from exhibits.browse import active_filters, by_province, facets, filter_sites, query_string
+from exhibits.sites_map import allow_tiles, map_enabled, markers
 from exhibits.tour import TourBlock, tour_of, tour_problems
+from exhibits.tour_api import TourField
 from exhibits.tour_display import allow_viewer, viewer_config
 from home.kinds import Completion, register_kind
-from home.models import ContentIndexPage, ContentPage, streamfield_text
+from home.models import (
+    ContentIndexPage,
+    ContentPage,
+    filter_by_tag,
+    streamfield_text,
+    with_listing_data,
+)
 
 
 class GalleryImageBlock(blocks.StructBlock):
@@ -120,6 +131,7 @@ class RevolutionarySitePage(ContentPage):
         APIField("artefacts"),
         APIField("timeline"),
         APIField("visiting_information"),
+        APIField("tour", serializer=TourField()),
     ]
 
     parent_page_types = ["exhibits.ExhibitIndexPage"]
@@ -179,3 +191,37 @@ class ExhibitIndexPage(ContentIndexPage):
 
     class Meta:
         verbose_name = _("红色场馆栏目")
+
+    # Browsing by place and period (exhibits.browse) and the map (exhibits.sites_map).
+    def filtered(self, request):
+        sites = filter_by_tag(self.children(), request.GET.get("tag", ""))
+        return filter_sites(sites, active_filters(request))
+
+    def listing(self, request: HttpRequest):
+        return with_listing_data(self.filtered(request).order_by("-first_published_at", "-pk"))
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        filters = active_filters(request)
+        context["site_filters"] = filters
+        context["site_facets"] = facets(self.children(), filters)
+        context["filtering"] = any(filters.values())
+        # Pagination and the tag chips keep the other filters.
+        context["extra_query"] = query_string(filters).lstrip("?")
+        context["tag_query"] = query_string(filters, tag="").lstrip("?")
+        places = self.filtered(request).only(
+            "title", "url_path", "province", "latitude", "longitude"
+        )
+        places = places.order_by("province", "title")
+        if map_enabled():
+            context["map_markers"] = markers(places, request)
+            context["map_tile_url"] = settings.MAP_TILE_URL
+            context["map_attribution"] = settings.MAP_ATTRIBUTION
+        else:
+            context["sites_by_province"] = by_province(places)
+        return context
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        allow_tiles(response)
+        return response

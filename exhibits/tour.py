@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
-from wagtail.blocks import StructBlockValidationError
+from wagtail.blocks import ListBlockValidationError, StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
 
@@ -27,6 +27,11 @@ PANORAMA_RATIO = 2
 PANORAMA_TOLERANCE_PX = 1
 MAX_SCENES = 20
 MAX_HOTSPOTS = 30
+# Rendition specs, shared by the viewer and the API: a phone-sized panorama, a small first
+# image shown while it loads, and a hotspot's picture.
+PANORAMA_RENDITION = "fill-4096x2048|format-webp"
+PANORAMA_PREVIEW = "fill-1024x512|format-webp"
+HOTSPOT_IMAGE_RENDITION = "max-800x800|format-webp"
 
 
 def panorama_problem(image) -> str | None:
@@ -52,7 +57,38 @@ def angle_block(label, low: float, high: float, default: float = 0.0, required=T
     )
 
 
-class HotspotBlock(blocks.StructBlock):
+def _outside(raw, low: float, high: float) -> bool:
+    try:
+        return not low <= float(raw) <= high
+    except (TypeError, ValueError):
+        return False
+
+
+class AngleMessages:
+    """A StructBlock whose yaw/pitch out of range say which angle and what range (Django's
+    own "确保该值小于或等于 180" names neither)."""
+
+    ANGLES = {"yaw": YAW_RANGE, "pitch": PITCH_RANGE}
+
+    def clean(self, value):
+        try:
+            return super().clean(value)
+        except StructBlockValidationError as error:
+            for name, (low, high) in self.ANGLES.items():
+                if name in error.block_errors and _outside(value.get(name), low, high):
+                    error.block_errors[name] = ValidationError(
+                        _("%(angle)s须在 %(low)d 到 %(high)d 度之间（现在是 %(value)s）。")
+                        % {
+                            "angle": self.child_blocks[name].label,
+                            "low": low,
+                            "high": high,
+                            "value": value.get(name),
+                        }
+                    )
+            raise
+
+
+class HotspotBlock(AngleMessages, blocks.StructBlock):
     yaw = angle_block(_("水平角（yaw）"), *YAW_RANGE)
     pitch = angle_block(_("俯仰角（pitch）"), *PITCH_RANGE)
     label = blocks.CharBlock(label=_("名称"), max_length=80)
@@ -80,12 +116,16 @@ class HotspotBlock(blocks.StructBlock):
         kinds = [bool(value.get("text")), value.get("artefact") is not None]
         kinds.append(value.get("scene") is not None)
         if sum(kinds) != 1:
+            message = (
+                _("热点“%(label)s”没有内容：请填说明文字、馆藏文物序号或前往的场景序号中的一项。")
+                if not any(kinds)
+                else _(
+                    "热点“%(label)s”只能有一种内容：说明文字、馆藏文物序号和前往的场景序号"
+                    "只填一项。"
+                )
+            )
             raise StructBlockValidationError(
-                block_errors={
-                    "text": ValidationError(
-                        _("热点须且只能有一种内容：说明文字、馆藏文物序号或前往的场景序号。")
-                    )
-                }
+                non_block_errors=[ValidationError(message % {"label": value.get("label")})]
             )
         if value.get("image") and not value.get("text"):
             raise StructBlockValidationError(
@@ -94,7 +134,7 @@ class HotspotBlock(blocks.StructBlock):
         return value
 
 
-class TourSceneBlock(blocks.StructBlock):
+class TourSceneBlock(AngleMessages, blocks.StructBlock):
     title = blocks.CharBlock(label=_("场景名称"), max_length=80)
     panorama = ImageChooserBlock(
         label=_("360° 全景图"), help_text=_("2:1 的等距柱状投影图，建议 4096×2048 以上。")
@@ -129,6 +169,54 @@ class TourBlock(blocks.StructBlock):
     class Meta:
         icon = "site"
         label = _("虚拟参观")
+
+    def clean(self, value):
+        if not value.get("scenes"):
+            raise StructBlockValidationError(
+                block_errors={
+                    "scenes": ListBlockValidationError(
+                        non_block_errors=[
+                            ValidationError(
+                                _("虚拟参观至少要有一个场景；不做导览时请删除整个“虚拟参观”。")
+                            )
+                        ]
+                    )
+                }
+            )
+        value = super().clean(value)
+        scene_errors = {}
+        for index, scene in enumerate(value["scenes"]):
+            spot_errors = {}
+            for spot_index, spot in enumerate(scene["hotspots"]):
+                problem = scene_link_problem(spot.get("scene"), index, len(value["scenes"]))
+                if problem:
+                    spot_errors[spot_index] = StructBlockValidationError(
+                        block_errors={"scene": ValidationError(problem)}
+                    )
+            if spot_errors:
+                scene_errors[index] = StructBlockValidationError(
+                    block_errors={"hotspots": ListBlockValidationError(block_errors=spot_errors)}
+                )
+        if scene_errors:
+            raise StructBlockValidationError(
+                block_errors={"scenes": ListBlockValidationError(block_errors=scene_errors)}
+            )
+        return value
+
+
+def scene_link_problem(number: int | None, own_index: int, scene_count: int) -> str | None:
+    """Why a hotspot in scene ``own_index`` (0-based) cannot lead to scene ``number``
+    (1-based, as editors write it), or None."""
+    if number is None:
+        return None
+    if not 1 <= number <= scene_count:
+        return _("前往的场景 %(target)d 不在本导览中（本导览共 %(count)d 个场景）。") % {
+            "target": number,
+            "count": scene_count,
+        }
+    if number == own_index + 1:
+        return _("热点不能前往它所在的场景 %(target)d。") % {"target": number}
+    return None
 
 
 # --- reading a tour --------------------------------------------------------------------------
@@ -210,12 +298,12 @@ def tour_problems(tour: Tour | None, artefact_count: int) -> list[str]:
     problems = []
     for scene in tour.scenes:
         for spot in scene.hotspots:
-            if spot.scene is not None and not (
-                0 <= spot.scene < len(tour.scenes) and spot.scene != scene.number - 1
-            ):
+            target = spot.scene + 1 if spot.scene is not None else None
+            problem = scene_link_problem(target, scene.number - 1, len(tour.scenes))
+            if problem:
                 problems.append(
-                    _("场景 %(scene)d 的热点“%(label)s”前往的场景 %(target)d 不在本导览中。")
-                    % {"scene": scene.number, "label": spot.label, "target": spot.scene + 1}
+                    _("场景 %(scene)d 的热点“%(label)s”：%(problem)s")
+                    % {"scene": scene.number, "label": spot.label, "problem": problem}
                 )
             if spot.artefact is not None and not 0 <= spot.artefact < artefact_count:
                 problems.append(
