@@ -36,7 +36,14 @@ from loaders.schema import (
     kind_names,
     model_field_name,
 )
-from loaders.tours import PlannedScene, parse_cover, parse_tour, tour_data
+from loaders.tours import (
+    PlannedScene,
+    artefacts_data,
+    parse_artefacts,
+    parse_cover,
+    parse_tour,
+    tour_data,
+)
 
 # Filled from the line's questions and completion with their own rules, not copied as they are.
 STUDY_KEYS = ("questions", "completion")
@@ -68,8 +75,11 @@ class PlannedFiles:
     keys: set[str] = field(default_factory=set)
     cover: ImageData | None = None
     tour: list[PlannedScene] | None = None
+    artefacts: list[tuple[str, str]] = field(default_factory=list)
 
     def apply(self, page: ContentPage) -> None:
+        if "artefacts" in self.keys:
+            page.artefacts = artefacts_data(self.artefacts)
         if "cover" in self.keys:
             page.cover_image = store_image(self.cover, self.cover.stem) if self.cover else None
         if "tour" in self.keys:
@@ -261,15 +271,22 @@ class Planner:
         self, data: dict, existing: ContentPage | None, line: _LineProblems
     ) -> PlannedFiles:
         """Read and check the files the line names (cover, tour), reporting each problem."""
-        files = PlannedFiles(keys={key for key in ("cover", "tour") if key in data})
+        files = PlannedFiles(keys={key for key in ("cover", "tour", "artefacts") if key in data})
+        # Hotspots may show the line's artefacts, else those the site has (from the admin).
+        artefacts = len(getattr(existing, "artefacts", None) or [])
+        if "artefacts" in data:
+            try:
+                files.artefacts = parse_artefacts(data["artefacts"])
+                artefacts = len(files.artefacts)
+            except InvalidValue as exc:
+                for where, reason in exc.parts:
+                    line.report("artefacts" + where, reason)
         try:
             if "cover" in data:
                 files.cover = parse_cover(data["cover"], self.folder)
         except InvalidValue as exc:
             line.report("cover", *exc.reasons)
         if "tour" in data:
-            # Hotspots may show the artefacts the site has (edited in the admin).
-            artefacts = len(getattr(existing, "artefacts", None) or [])
             try:
                 files.tour = parse_tour(data["tour"], self.folder, artefacts)
             except InvalidValue as exc:

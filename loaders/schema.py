@@ -62,10 +62,11 @@ KIND_PARSERS: dict[str, dict[str, Parser]] = {
     },
 }
 KIND_REQUIRED: dict[str, frozenset[str]] = {"event": frozenset({"starts_at"})}
-# Keys naming files beside the import file (loaders.tours): read and checked with the line,
-# stored only when the file is written; left out of a line, they leave the page as it is.
+# Keys naming files beside the import file, and a site's artefacts its tour points at
+# (loaders.tours): checked with the line, stored only when the file is written; left out of
+# a line, they leave the page as it is (null removes).
 COMMON_FILE_KEYS = frozenset({"cover"})
-KIND_FILE_KEYS: dict[str, frozenset[str]] = {"site": frozenset({"tour"})}
+KIND_FILE_KEYS: dict[str, frozenset[str]] = {"site": frozenset({"tour", "artefacts"})}
 
 
 @dataclass(frozen=True)

@@ -212,6 +212,36 @@ def parse_tour(value: Any, folder: Path, artefact_count: int) -> list[PlannedSce
     return scenes
 
 
+ARTEFACT_KEYS = {"name", "description"}
+ARTEFACT_NAME_LIMIT = 120  # exhibits.models.ArtefactBlock
+
+
+def parse_artefacts(value: Any) -> list[tuple[str, str]]:
+    """A site's 馆藏文物 as (name, description) pairs (null: none), so a new site's tour can
+    point at them; each problem named by its place (``[1].name``)."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise InvalidValue(f"必须是数组，不能是{describe_json_type(value)}")
+    problems: Problems = []
+    artefacts = []
+    for number, item in enumerate(value):
+        where = f"[{number}]"
+        if _object(item, where, ARTEFACT_KEYS, problems):
+            name = _text(item, "name", ARTEFACT_NAME_LIMIT, where, problems, required=True)
+            artefacts.append((name, _text(item, "description", TRANSCRIPT_LIMIT, where, problems)))
+    if problems:
+        raise InvalidValue(parts=problems)
+    return artefacts
+
+
+def artefacts_data(artefacts: list[tuple[str, str]]) -> list[tuple[str, dict]]:
+    return [
+        ("artefact", {"name": name, "image": None, "description": description})
+        for name, description in artefacts
+    ]
+
+
 def parse_cover(value: Any, folder: Path) -> ImageData | None:
     """The cover picture a line names (None: remove the cover)."""
     return None if value is None else read_image(value, folder)

@@ -227,3 +227,30 @@ def test_a_bad_cover_is_named(home, folder, cover, reason):
 def test_tour_belongs_to_sites_only(home, folder):
     _out, err, _error = run_import(write_jsonl(folder / "t.jsonl", [{**STORY, "tour": scenes()}]))
     assert "line 1: tour: 未知字段：story 没有这个字段（它属于 site）" in err
+
+
+ARTEFACTS = [{"name": "红军梭镖", "description": "简易武器。"}, {"name": "朱德的扁担"}]
+
+
+def test_a_new_site_brings_its_artefacts_for_the_tour_to_point_at(home, folder):
+    line = {**SITE, "artefacts": ARTEFACTS, "tour": scenes()}
+    _out, err, error = run_import(write_jsonl(folder / "new.jsonl", [line]))
+    assert error is None, err
+    page = RevolutionarySitePage.objects.get(slug=SITE["slug"])
+    assert [block.value["name"] for block in page.artefacts] == ["红军梭镖", "朱德的扁担"]
+    assert page.virtual_tour.scenes[1].hotspots[0].artefact == 0
+
+
+def test_bad_artefacts_are_named_and_a_new_site_without_them_has_none_to_point_at(home, folder):
+    lines = [
+        {**SITE, "artefacts": [{"description": "没有名称"}, "梭镖"]},
+        {**SITE, "slug": "another-site", "tour": scenes()},
+    ]
+    _out, err, error = run_import(write_jsonl(folder / "bad.jsonl", lines))
+    assert error is not None
+    assert problem_prefixes(err) == [
+        "line 1: artefacts[0].name:",
+        "line 1: artefacts[1]:",
+        "line 2: tour[1].hotspots[0].artefact:",
+    ], err
+    assert not RevolutionarySitePage.objects.exists()
