@@ -17,6 +17,7 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from PIL import Image, UnidentifiedImageError
@@ -31,14 +32,22 @@ IMAGE_FORMATS = {"JPEG", "PNG", "GIF", "WEBP", "AVIF"}
 
 @dataclass
 class FileData:
-    """One file read from beside the import file."""
+    """One file beside the import file, checked. Only its hash is kept until the import is
+    written (a file of many panoramas would not fit in memory); it is read again then."""
 
     name: str  # as the line wrote it
-    data: bytes
+    path: Path
+    file_hash: str  # SHA-1, as Wagtail's file_hash
 
-    @property
-    def file_hash(self) -> str:
-        return hashlib.sha1(self.data).hexdigest()
+    def read_again(self) -> bytes:
+        """The file's content at writing time, refused if it changed since it was checked."""
+        try:
+            data = self.path.read_bytes()
+        except OSError as exc:
+            raise ValidationError(f"无法读取文件 {self.name}：{exc.strerror or exc}") from None
+        if hashlib.sha1(data).hexdigest() != self.file_hash:
+            raise ValidationError(f"文件 {self.name} 在检查之后被改动了，请重新导入")
+        return data
 
     @property
     def stem(self) -> str:
@@ -72,16 +81,17 @@ def read_file(value: Any, folder: Path) -> FileData:
     """The file a line names, read whole; InvalidValue when it cannot be used."""
     path = _resolve(value, folder)
     try:
-        return FileData(name=value.strip(), data=path.read_bytes())
+        data = path.read_bytes()
     except OSError as exc:
         raise InvalidValue(f"无法读取文件 {value.strip()}：{exc.strerror or exc}") from None
+    return FileData(name=value.strip(), path=path, file_hash=hashlib.sha1(data).hexdigest())
 
 
 def read_image(value: Any, folder: Path) -> ImageData:
     """An image file (what Wagtail's image upload accepts), with its size."""
     read = read_file(value, folder)
     try:
-        with Image.open(io.BytesIO(read.data)) as picture:
+        with Image.open(read.path) as picture:
             picture_format, (width, height) = picture.format, picture.size
             picture.verify()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
@@ -89,7 +99,7 @@ def read_image(value: Any, folder: Path) -> ImageData:
     if picture_format not in IMAGE_FORMATS:
         shown = "、".join(sorted(IMAGE_FORMATS))
         raise InvalidValue(f"图片格式 {picture_format} 不受支持，请用 {shown}：{read.name}")
-    return ImageData(name=read.name, data=read.data, width=width, height=height)
+    return ImageData(read.name, read.path, read.file_hash, width=width, height=height)
 
 
 def read_document(value: Any, folder: Path) -> FileData:
@@ -110,10 +120,11 @@ def store_image(image: ImageData, title: str):
     existing = model.objects.filter(file_hash=image.file_hash).first()
     if existing is not None:
         return existing
+    data = image.read_again()
     stored = model(
         title=title[:255],
-        file=ImageFile(io.BytesIO(image.data), name=PurePath(image.name).name),
-        file_size=len(image.data),
+        file=ImageFile(io.BytesIO(data), name=PurePath(image.name).name),
+        file_size=len(data),
         file_hash=image.file_hash,
     )
     stored.save()
@@ -126,10 +137,11 @@ def store_document(document: FileData, title: str):
     existing = model.objects.filter(file_hash=document.file_hash).first()
     if existing is not None:
         return existing
+    data = document.read_again()
     stored = model(
         title=title[:255],
-        file=ContentFile(document.data, name=PurePath(document.name).name),
-        file_size=len(document.data),
+        file=ContentFile(data, name=PurePath(document.name).name),
+        file_size=len(data),
         file_hash=document.file_hash,
     )
     stored.save()
