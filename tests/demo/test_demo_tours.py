@@ -4,9 +4,11 @@ kind of hotspot and an audio guide; a mistake in the tours stops the demo before
 from __future__ import annotations
 
 import copy
+from io import BytesIO
 
 import pytest
 from django.core.management import call_command
+from PIL import Image
 from wagtail.images import get_image_model
 
 from demo import content
@@ -122,3 +124,14 @@ def test_a_mistake_in_a_demo_tour_stops_the_demo_before_it_writes(monkeypatch, c
     with pytest.raises(DemoContentError, match=message):
         build_demo()
     assert RevolutionarySitePage.objects.count() == pages
+
+
+def test_a_hotspot_points_at_what_is_drawn_there():
+    features = [Feature("door", 90, 0, "前往：第二展厅"), Feature("text", -90, 5, "展板")]
+    picture = Image.open(BytesIO(panorama_jpeg("序厅", features, "seed"))).convert("RGB")
+    door = picture.getpixel(tuple(round(c) for c in point(90, -10)))
+    panel = picture.getpixel(tuple(round(c) for c in point(-90, 8)))
+    wall = picture.getpixel(tuple(round(c) for c in point(0, 0)))
+    assert max(door) < 70  # the dark doorway
+    assert min(panel) > 200  # the light panel of text
+    assert door != wall and panel != wall
