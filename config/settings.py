@@ -226,6 +226,12 @@ BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "backups"))
 # On one machine Django serves uploads itself; behind object storage turn this off.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
 
+# The sites index shows a map only when a tile server is configured (a URL template such as
+# https://tiles.example.edu.cn/{z}/{x}/{y}.png); its origin then joins img-src on that page
+# only (exhibits.sites_map). Without one the index lists the sites by province.
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "").strip()
+MAP_ATTRIBUTION = os.environ.get("MAP_ATTRIBUTION", "").strip()
+
 # Mail (assignment reminders): printed to the console until an SMTP server is configured.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_BACKEND = (

@@ -30,6 +30,7 @@ from wagtail.models import Page, Site
 
 from demo import content, images, suggestions
 from demo.self_checks import self_check_fields, self_check_problems
+from demo.tours import demo_tour, tour_content_problems
 from events.models import ForumEventPage
 from exhibits.models import RevolutionarySitePage
 from home.kinds import all_kinds
@@ -97,6 +98,7 @@ def check_content() -> None:
         if len(kinds) < 2:
             problems.append(f"标签“{tag}”只用于 {len(kinds)} 类内容，至少应联结两类")
     problems += self_check_problems()
+    problems += tour_content_problems()
     if problems:
         raise DemoContentError("演示数据有误：\n" + "\n".join(problems))
 
@@ -377,6 +379,7 @@ class DemoBuilder:
             ],
             "gallery": gallery,
             "visiting_information": item["visiting_information"],
+            "tour": demo_tour(item, self.image, self.tone_document),
         }
 
     def story_fields(self, item: dict) -> dict:
@@ -452,16 +455,21 @@ class DemoBuilder:
         return picture
 
     def audio_document(self, item: dict):
-        title = f"《{item['title']}》音频（演示用提示音）"[:255]
+        # A different pitch per lecture, from A3 up to about A4.
+        pitch = 220 + int(hashlib.sha256(item["slug"].encode()).hexdigest(), 16) % 220
+        title = f"《{item['title']}》音频（演示用提示音）"
+        return self.tone_document(title, f"demo-{item['slug']}.wav", pitch, 2.0)
+
+    def tone_document(self, title: str, filename: str, frequency: float, seconds: float):
+        """Reuse a document with this title, otherwise generate a tone (soft_tone_wav)."""
+        title = title[:255]
         existing = self.document_model.objects.filter(title=title).first()
         if existing is not None:
             return existing
-        # A different pitch per lecture, from A3 up to about A4.
-        pitch = 220 + int(hashlib.sha256(item["slug"].encode()).hexdigest(), 16) % 220
-        data = soft_tone_wav(pitch)
+        data = soft_tone_wav(frequency, seconds)
         document = self.document_model(
             title=title,
-            file=ContentFile(data, name=f"demo-{item['slug']}.wav"),
+            file=ContentFile(data, name=filename),
             file_size=len(data),
             file_hash=hashlib.sha1(data).hexdigest(),
         )

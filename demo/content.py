@@ -2203,3 +2203,185 @@ SELF_CHECKS = {
         ],
     },
 }
+
+
+# 虚拟参观 (issue 15) per site page (by slug): scenes in visiting order. Numbers are the
+# editor's: ``artefact`` is the artefact's place in the site's "artefacts" above and
+# ``scene`` the scene's place in this list, both from 1. A hotspot has exactly one of
+# ``text`` (optionally with ``image``, the caption of a drawn picture), ``artefact`` or
+# ``scene``; yaw/pitch point at what demo.panoramas draws there. ``audio`` is the title of a
+# generated tone standing in for a recorded guide, with its transcript.
+TOURS = {
+    "jinggangshan-revolution-museum": {
+        "intro": "跟随讲解走进井冈山革命博物馆的三个展厅：序厅、井冈山斗争史陈列和井冈山精神厅。",
+        "scenes": [
+            {
+                "title": "序厅",
+                "yaw": 0,
+                "pitch": 0,
+                "audio": "序厅语音讲解（演示用提示音）",
+                "transcript": (
+                    "欢迎来到井冈山革命博物馆。1927年10月，毛泽东率领秋收起义部队到达井冈山，"
+                    "创建了中国共产党的第一个农村革命根据地。请先看正面的展板，"
+                    "再沿右手边的通道进入井冈山斗争史陈列。"
+                ),
+                "hotspots": [
+                    {
+                        "yaw": 0,
+                        "pitch": 5,
+                        "label": "中国革命的摇篮",
+                        "text": "井冈山革命根据地是中国共产党创建的第一个农村革命根据地，党在这里开始探索农村包围城市、武装夺取政权的革命道路。",
+                    },
+                    {
+                        "yaw": -90,
+                        "pitch": 5,
+                        "label": "秋收起义与三湾改编",
+                        "text": "1927年9月，湘赣边界秋收起义爆发；部队在三湾进行改编，把支部建在连上，确立了党对军队的领导。",
+                        "image": "三湾改编示意图",
+                    },
+                    {"yaw": 90, "pitch": 0, "label": "进入斗争史陈列", "scene": 2},
+                ],
+            },
+            {
+                "title": "井冈山斗争史陈列",
+                "yaw": -90,
+                "pitch": 0,
+                "hotspots": [
+                    {"yaw": 0, "pitch": 0, "label": "“朱德的扁担”", "artefact": 1},
+                    {"yaw": 90, "pitch": 0, "label": "红军梭镖", "artefact": 2},
+                    {
+                        "yaw": 180,
+                        "pitch": 5,
+                        "label": "井冈山会师",
+                        "text": "1928年4月，朱德、陈毅率部到达井冈山，与毛泽东部队会师，组建工农革命军第四军。",
+                    },
+                    {"yaw": -90, "pitch": 0, "label": "回到序厅", "scene": 1},
+                    {"yaw": -20, "pitch": 0, "label": "前往井冈山精神厅", "scene": 3},
+                ],
+            },
+            {
+                "title": "井冈山精神厅",
+                "yaw": 160,
+                "pitch": 0,
+                "hotspots": [
+                    {
+                        "yaw": 0,
+                        "pitch": 5,
+                        "label": "井冈山精神",
+                        "text": "坚定信念、艰苦奋斗，实事求是、敢闯新路，依靠群众、勇于胜利。",
+                        "image": "井冈山精神主题展板",
+                    },
+                    {
+                        "yaw": 90,
+                        "pitch": 5,
+                        "label": "《井冈山的斗争》",
+                        "text": "1928年11月，毛泽东写下《井冈山的斗争》，总结了根据地的斗争经验。",
+                    },
+                    {"yaw": 160, "pitch": 0, "label": "回到斗争史陈列", "scene": 2},
+                ],
+            },
+        ],
+    },
+    "first-congress-site": {
+        "intro": "从石库门会址走进会议室，再到基本陈列，看一看开天辟地的地方。",
+        "scenes": [
+            {
+                "title": "石库门天井",
+                "yaw": 0,
+                "pitch": 0,
+                "hotspots": [
+                    {
+                        "yaw": 0,
+                        "pitch": 5,
+                        "label": "兴业路76号",
+                        "text": "会址是一座典型的上海石库门建筑，1921年时是代表李汉俊与其兄李书城的寓所。",
+                        "image": "石库门门头示意图",
+                    },
+                    {"yaw": 90, "pitch": 0, "label": "走进会议室", "scene": 2},
+                ],
+            },
+            {
+                "title": "一大会议室",
+                "yaw": 0,
+                "pitch": 0,
+                "hotspots": [
+                    {"yaw": 0, "pitch": 0, "label": "会议室复原陈列", "artefact": 1},
+                    {
+                        "yaw": 180,
+                        "pitch": 5,
+                        "label": "1921年7月23日",
+                        "text": "中国共产党第一次全国代表大会在这里开幕，宣告了中国共产党的诞生。",
+                    },
+                    {"yaw": -90, "pitch": 0, "label": "回到天井", "scene": 1},
+                    {"yaw": 90, "pitch": 0, "label": "前往基本陈列", "scene": 3},
+                ],
+            },
+            {
+                "title": "基本陈列展厅",
+                "yaw": -90,
+                "pitch": 0,
+                "hotspots": [
+                    {"yaw": 0, "pitch": 0, "label": "《共产党宣言》中文全译本", "artefact": 2},
+                    {
+                        "yaw": 90,
+                        "pitch": 5,
+                        "label": "伟大的开端",
+                        "text": "基本陈列“伟大的开端——中国共产党创建历史陈列”通过大量文物、文献讲述党的创建历程。",
+                    },
+                    {"yaw": -90, "pitch": 0, "label": "回到会议室", "scene": 2},
+                ],
+            },
+        ],
+    },
+    "zunyi-conference-site": {
+        "intro": "走进遵义会议会址：大门、会议室和陈列馆。",
+        "scenes": [
+            {
+                "title": "会址大门",
+                "yaw": 0,
+                "pitch": 0,
+                "hotspots": [
+                    {"yaw": 0, "pitch": 5, "label": "会址匾额", "artefact": 2},
+                    {
+                        "yaw": -90,
+                        "pitch": 5,
+                        "label": "柏公馆",
+                        "text": "会址原为黔军将领柏辉章的私邸，是一座中西合璧的两层楼房。",
+                    },
+                    {"yaw": 90, "pitch": 0, "label": "上楼去会议室", "scene": 2},
+                ],
+            },
+            {
+                "title": "会议室",
+                "yaw": 0,
+                "pitch": 0,
+                "hotspots": [
+                    {"yaw": 0, "pitch": 0, "label": "会议室原貌", "artefact": 1},
+                    {
+                        "yaw": 180,
+                        "pitch": 5,
+                        "label": "伟大转折",
+                        "text": "1935年1月，中共中央政治局在这里召开扩大会议，确立了毛泽东在党中央和红军的领导地位。",
+                        "image": "遵义会议示意图",
+                    },
+                    {"yaw": -90, "pitch": 0, "label": "回到大门", "scene": 1},
+                    {"yaw": 90, "pitch": 0, "label": "前往陈列馆", "scene": 3},
+                ],
+            },
+            {
+                "title": "陈列馆",
+                "yaw": -90,
+                "pitch": 0,
+                "hotspots": [
+                    {
+                        "yaw": 0,
+                        "pitch": 5,
+                        "label": "四渡赤水",
+                        "text": "遵义会议后，红军四渡赤水，跳出了敌人的包围圈。",
+                    },
+                    {"yaw": -90, "pitch": 0, "label": "回到会议室", "scene": 2},
+                ],
+            },
+        ],
+    },
+}

@@ -1,7 +1,10 @@
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -10,8 +13,19 @@ from wagtail.fields import StreamField
 from wagtail.images.blocks import ImageBlock
 from wagtail.search import index
 
+from exhibits.browse import active_filters, by_province, facets, filter_sites, query_string
+from exhibits.sites_map import allow_tiles, map_enabled, markers
+from exhibits.tour import TourBlock, tour_of, tour_problems
+from exhibits.tour_api import TourField
+from exhibits.tour_display import allow_viewer, viewer_config
 from home.kinds import Completion, register_kind
-from home.models import ContentIndexPage, ContentPage, streamfield_text
+from home.models import (
+    ContentIndexPage,
+    ContentPage,
+    filter_by_tag,
+    streamfield_text,
+    with_listing_data,
+)
 
 
 class GalleryImageBlock(blocks.StructBlock):
@@ -75,6 +89,13 @@ class RevolutionarySitePage(ContentPage):
     visiting_information = models.TextField(
         _("参观信息"), blank=True, help_text=_("开放时间、预约方式、交通等。")
     )
+    tour = StreamField(
+        [("tour", TourBlock())],
+        verbose_name=_("虚拟参观"),
+        blank=True,
+        max_num=1,
+        help_text=_("360° 全景场景、热点与语音讲解（exhibits.tour）。"),
+    )
 
     content_panels = (
         ContentPage.content_panels
@@ -92,6 +113,7 @@ class RevolutionarySitePage(ContentPage):
             FieldPanel("artefacts"),
             FieldPanel("timeline"),
             FieldPanel("visiting_information"),
+            FieldPanel("tour"),
         ]
         + ContentPage.study_panels
     )
@@ -109,6 +131,7 @@ class RevolutionarySitePage(ContentPage):
         APIField("artefacts"),
         APIField("timeline"),
         APIField("visiting_information"),
+        APIField("tour", serializer=TourField()),
     ]
 
     parent_page_types = ["exhibits.ExhibitIndexPage"]
@@ -129,6 +152,31 @@ class RevolutionarySitePage(ContentPage):
             streamfield_text(self.gallery),
         ]
 
+    def clean(self) -> None:
+        super().clean()
+        problems = tour_problems(self.virtual_tour, len(self.artefacts))
+        if problems:
+            raise ValidationError({"tour": problems})
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        if self.virtual_tour is not None:
+            allow_viewer(response)
+        return response
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        tour = self.virtual_tour
+        if tour is not None and tour.scenes:
+            context["tour"] = tour
+            context["tour_config"] = viewer_config(tour)
+        return context
+
+    @property
+    def virtual_tour(self):
+        """The page's tour (``exhibits.tour.Tour``), or None."""
+        return tour_of(self)
+
     @property
     def place(self) -> str:
         return " ".join(part for part in (self.province, self.city) if part)
@@ -143,3 +191,37 @@ class ExhibitIndexPage(ContentIndexPage):
 
     class Meta:
         verbose_name = _("红色场馆栏目")
+
+    # Browsing by place and period (exhibits.browse) and the map (exhibits.sites_map).
+    def filtered(self, request):
+        sites = filter_by_tag(self.children(), request.GET.get("tag", ""))
+        return filter_sites(sites, active_filters(request))
+
+    def listing(self, request: HttpRequest):
+        return with_listing_data(self.filtered(request).order_by("-first_published_at", "-pk"))
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        filters = active_filters(request)
+        context["site_filters"] = filters
+        context["site_facets"] = facets(self.children(), filters)
+        context["filtering"] = any(filters.values())
+        # Pagination and the tag chips keep the other filters.
+        context["extra_query"] = query_string(filters).lstrip("?")
+        context["tag_query"] = query_string(filters, tag="").lstrip("?")
+        places = self.filtered(request).only(
+            "title", "url_path", "province", "latitude", "longitude"
+        )
+        places = places.order_by("province", "title")
+        if map_enabled():
+            context["map_markers"] = markers(places, request)
+            context["map_tile_url"] = settings.MAP_TILE_URL
+            context["map_attribution"] = settings.MAP_ATTRIBUTION
+        else:
+            context["sites_by_province"] = by_province(places)
+        return context
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        allow_tiles(response)
+        return response

@@ -27,8 +27,12 @@ from learning.models import LearningEvent, LearningRecord, Verb
 
 # Completion.PLAYED: studied once 90 % has been played (or 学完了 is pressed).
 LECTURE_COMPLETION_PROGRESS = 0.9
-# Completion.READ: studied after a minute of active reading (or 学完了).
+# Completion.READ: studied after a minute of active reading (or 学完了), or once the page's
+# own walk-through has been seen whole: a site's 虚拟参观 reports the share of its scenes
+# seen as ``progressed`` (site/static/js/tour.js), and every scene seen is done. (Media on
+# read pages do not report progress: the audio guides are marked not to.)
 READING_SECONDS_TO_COMPLETE = 60
+TOUR_COMPLETION_PROGRESS = 1.0
 
 
 @dataclass
@@ -116,8 +120,10 @@ def completion_moments(policy: PagePolicy | None, row: dict, reading) -> list[da
     moments = [row["marked_done"]]
     if policy.completion == Completion.PLAYED:
         moments.append(row["played_through"])
-    if policy.completion == Completion.READ and row["total"] >= READING_SECONDS_TO_COMPLETE:
-        moments.append(reading())
+    if policy.completion == Completion.READ:
+        moments.append(row["toured"])
+        if row["total"] >= READING_SECONDS_TO_COMPLETE:
+            moments.append(reading())
     return moments
 
 
@@ -138,6 +144,10 @@ def event_rows(member_id: int, page_ids: list[int], before: datetime | None) -> 
         played_through=Min(
             "occurred_at",
             filter=Q(verb=Verb.PROGRESSED, value__gte=LECTURE_COMPLETION_PROGRESS),
+        ),
+        toured=Min(
+            "occurred_at",
+            filter=Q(verb=Verb.PROGRESSED, value__gte=TOUR_COMPLETION_PROGRESS),
         ),
     )
     return {row["page_id"]: row for row in rows.order_by()}

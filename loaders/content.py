@@ -69,7 +69,7 @@ class ContentImport(FileImport[str, ContentResult]):
         return lines
 
     def check(self, units: Sequence[tuple[int, str]]) -> ContentResult:
-        plan = Planner()
+        plan = Planner(self.path.parent)
         for number, text in units:
             plan.check_line(number, text)
         return ContentResult(
@@ -88,6 +88,7 @@ class ContentImport(FileImport[str, ContentResult]):
             index.page.save_revision().publish()
         for item in result.pages:
             try:
+                item.files.apply(item.page)
                 if item.is_new:
                     parent = (
                         item.parent.page if isinstance(item.parent, PlannedIndex) else item.parent

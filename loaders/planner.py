@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -22,9 +23,11 @@ from core.importing import Problem
 from home.kinds import Completion, CompletionPolicy
 from home.models import ContentPage
 from home.selfcheck import self_check_data
+from loaders.files import ImageData, store_image
 from loaders.jsonlines import decode_line
 from loaders.parsers import InvalidValue
 from loaders.schema import (
+    COMMON_FILE_KEYS,
     COMMON_PARSERS,
     COMMON_REQUIRED,
     KEY_NAMES,
@@ -32,6 +35,14 @@ from loaders.schema import (
     content_kinds,
     kind_names,
     model_field_name,
+)
+from loaders.tours import (
+    PlannedScene,
+    artefacts_data,
+    parse_artefacts,
+    parse_cover,
+    parse_tour,
+    tour_data,
 )
 
 # Filled from the line's questions and completion with their own rules, not copied as they are.
@@ -57,6 +68,25 @@ class PlannedIndex:
 
 
 @dataclass
+class PlannedFiles:
+    """The files a line names, checked; stored on the page only by ``apply``. A key the line
+    leaves out leaves the page's cover or tour as it is; ``null`` removes it."""
+
+    keys: set[str] = field(default_factory=set)
+    cover: ImageData | None = None
+    tour: list[PlannedScene] | None = None
+    artefacts: list[tuple[str, str]] = field(default_factory=list)
+
+    def apply(self, page: ContentPage) -> None:
+        if "artefacts" in self.keys:
+            page.artefacts = artefacts_data(self.artefacts)
+        if "cover" in self.keys:
+            page.cover_image = store_image(self.cover, self.cover.stem) if self.cover else None
+        if "tour" in self.keys:
+            page.tour = tour_data(self.tour)
+
+
+@dataclass
 class PlannedPage:
     """One valid line: a page built in memory and checked, ready to be written."""
 
@@ -65,6 +95,7 @@ class PlannedPage:
     page: ContentPage
     parent: Page | PlannedIndex
     is_new: bool
+    files: PlannedFiles = field(default_factory=PlannedFiles)
 
     def describe(self) -> str:
         return f"{self.kind.model._meta.verbose_name}「{self.page.title}」（{self.page.slug}）"
@@ -110,7 +141,9 @@ class _LineProblems:
 class Planner:
     """Checks the lines of one file in order, remembering what earlier lines claimed."""
 
-    def __init__(self) -> None:
+    def __init__(self, folder: Path | None = None) -> None:
+        # Where the files a line names are looked for: the import file's directory.
+        self.folder = folder or Path.cwd()
         self.problems: list[Problem] = []
         self.pages: list[PlannedPage] = []
         self.new_indexes: dict[str, PlannedIndex] = {}
@@ -201,6 +234,7 @@ class Planner:
             line.report("ends_at", "结束时间不能早于开始时间 starts_at")
         self._check_study(values, kind, line)
         existing = self._check_slug(values.get("slug"), kind, line)
+        files = self._read_files(data, existing, line)
         if kind is None:
             return None
         parent = self.index_for(kind)
@@ -225,8 +259,40 @@ class Planner:
                     already_explained.add(key)  # one message per field is enough
                     line.report(key, message)
         return PlannedPage(
-            line=line.number, kind=kind, page=page, parent=parent, is_new=existing is None
+            line=line.number,
+            kind=kind,
+            page=page,
+            parent=parent,
+            is_new=existing is None,
+            files=files,
         )
+
+    def _read_files(
+        self, data: dict, existing: ContentPage | None, line: _LineProblems
+    ) -> PlannedFiles:
+        """Read and check the files the line names (cover, tour), reporting each problem."""
+        files = PlannedFiles(keys={key for key in ("cover", "tour", "artefacts") if key in data})
+        # Hotspots may show the line's artefacts, else those the site has (from the admin).
+        artefacts = len(getattr(existing, "artefacts", None) or [])
+        if "artefacts" in data:
+            try:
+                files.artefacts = parse_artefacts(data["artefacts"])
+                artefacts = len(files.artefacts)
+            except InvalidValue as exc:
+                for where, reason in exc.parts:
+                    line.report("artefacts" + where, reason)
+        try:
+            if "cover" in data:
+                files.cover = parse_cover(data["cover"], self.folder)
+        except InvalidValue as exc:
+            line.report("cover", *exc.reasons)
+        if "tour" in data:
+            try:
+                files.tour = parse_tour(data["tour"], self.folder, artefacts)
+            except InvalidValue as exc:
+                for where, reason in exc.parts:
+                    line.report("tour" + where, reason)
+        return files
 
     def _check_type(self, data: dict, line: _LineProblems) -> ContentKind | None:
         if "type" not in data:
@@ -243,9 +309,9 @@ class Planner:
         self, data: dict, kind: ContentKind | None, line: _LineProblems
     ) -> None:
         for key in data:
-            if key == "type" or key in COMMON_PARSERS or (kind and key in kind.parsers):
+            if key in ("type", *COMMON_PARSERS, *COMMON_FILE_KEYS) or (kind and kind.knows(key)):
                 continue
-            owners = [other.name for other in content_kinds().values() if key in other.parsers]
+            owners = [other.name for other in content_kinds().values() if other.knows(key)]
             if owners and kind is None:
                 continue  # without a valid type we cannot tell whether it belongs
             if owners:

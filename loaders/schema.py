@@ -62,6 +62,11 @@ KIND_PARSERS: dict[str, dict[str, Parser]] = {
     },
 }
 KIND_REQUIRED: dict[str, frozenset[str]] = {"event": frozenset({"starts_at"})}
+# Keys naming files beside the import file, and a site's artefacts its tour points at
+# (loaders.tours): checked with the line, stored only when the file is written; left out of
+# a line, they leave the page as it is (null removes).
+COMMON_FILE_KEYS = frozenset({"cover"})
+KIND_FILE_KEYS: dict[str, frozenset[str]] = {"site": frozenset({"tour", "artefacts"})}
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,11 @@ class ContentKind:
     kind: Kind
     parsers: dict[str, Parser]
     required: frozenset[str] = frozenset()
+    file_keys: frozenset[str] = frozenset()
+
+    def knows(self, key: str) -> bool:
+        """Whether the key belongs to this kind alone (not to every kind)."""
+        return key in self.parsers or key in self.file_keys
 
     @property
     def name(self) -> str:
@@ -120,7 +130,10 @@ def content_kinds() -> dict[str, ContentKind]:
     """Every registered kind the file format knows, by name, in menu order."""
     return {
         kind.name: ContentKind(
-            kind, KIND_PARSERS[kind.name], KIND_REQUIRED.get(kind.name, frozenset())
+            kind,
+            KIND_PARSERS[kind.name],
+            KIND_REQUIRED.get(kind.name, frozenset()),
+            KIND_FILE_KEYS.get(kind.name, frozenset()),
         )
         for kind in all_kinds()
         if kind.name in KIND_PARSERS

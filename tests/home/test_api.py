@@ -36,6 +36,7 @@ FIELDS = {
         "artefacts",
         "timeline",
         "visiting_information",
+        "tour",
     },
     ExemplarStoryPage: COMMON | {"person", "organisation", "category", "portrait", "achievements"},
     # online_url is for registered members and check_in_code for the door: never public.

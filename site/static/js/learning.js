@@ -199,11 +199,24 @@
   ["scroll", "keydown", "pointerdown", "touchstart", "mousemove"].forEach(function (name) {
     window.addEventListener(name, function () { tick(); lastActivity = Date.now(); }, { passive: true });
   });
+  // A page's media report their progress, except those marked data-learning-media="ignore"
+  // (a site's audio guides: the tour's progress is its scenes).
   document.querySelectorAll("video, audio").forEach(function (media) {
+    var counts = media.getAttribute("data-learning-media") !== "ignore";
     media.addEventListener("timeupdate", function () {
       lastActivity = Date.now();
-      if (media.duration > 0) bestProgress = Math.max(bestProgress, media.currentTime / media.duration);
+      if (counts && media.duration > 0) bestProgress = Math.max(bestProgress, media.currentTime / media.duration);
     });
+  });
+  // The hook for a page's own walk-through (a site's 虚拟参观, tour.js): it dispatches
+  //   document.dispatchEvent(new CustomEvent("learning:progress", {detail: {value: share}}))
+  // with the share (0..1) seen so far; it leaves as a "progressed" event for this page, now.
+  document.addEventListener("learning:progress", function (event) {
+    var value = Number(event.detail && event.detail.value);
+    if (!(value > 0)) return;
+    lastActivity = Date.now();
+    bestProgress = Math.max(bestProgress, Math.min(value, 1));
+    report();
   });
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "hidden") leave(); else { lastTick = Date.now(); }
