@@ -14,10 +14,8 @@ from __future__ import annotations
 from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
 
-from exhibits.tour import Hotspot, Tour
+from exhibits.tour import PANORAMA_PREVIEW, PANORAMA_RENDITION, Hotspot, Tour
 
-PANORAMA_SPEC = "max-4096x2048|format-webp|webpquality-80"
-PREVIEW_SPEC = "max-1024x512|format-webp|webpquality-70"
 # The page's own pictures (templates' srcset_image ``width-{320,640} format-webp``).
 FALLBACK_SPECS = ("width-320|format-webp", "width-640|format-webp")
 
@@ -88,12 +86,12 @@ def viewer_config(tour: Tour) -> dict:
     prefetch_renditions(tour)
     scenes = {}
     for scene in tour.scenes:
-        renditions = scene.panorama.get_renditions(PANORAMA_SPEC, PREVIEW_SPEC)
+        renditions = scene.panorama.get_renditions(PANORAMA_RENDITION, PANORAMA_PREVIEW)
         scenes[scene_id(scene.number - 1)] = {
             "title": scene.title,
             "type": "equirectangular",
-            "panorama": renditions[PANORAMA_SPEC].url,
-            "preview": renditions[PREVIEW_SPEC].url,
+            "panorama": renditions[PANORAMA_RENDITION].url,
+            "preview": renditions[PANORAMA_PREVIEW].url,
             "yaw": scene.yaw,
             "pitch": scene.pitch,
             "hotSpots": [
