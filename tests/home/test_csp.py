@@ -11,7 +11,12 @@ from tests.factories import UserFactory, login
 
 pytestmark = pytest.mark.django_db
 
-INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
+# A script element without src runs inline, unless it is a JSON data block (json_script:
+# never executed, so the policy does not apply to it; the tour's config is one).
+INLINE_SCRIPT = re.compile(
+    r'<script(?![^>]*\bsrc=)(?![^>]*\btype="application/json")[^>]*>', re.IGNORECASE
+)
+JSON_BLOCK = re.compile(r'<script[^>]*type="application/json"[^>]*>(.*?)</script>', re.S)
 STYLE_ATTRIBUTE = re.compile(r"\sstyle=", re.IGNORECASE)
 INLINE_HANDLER = re.compile(r"\son[a-z]+=", re.IGNORECASE)
 
@@ -30,6 +35,8 @@ def assert_strict(response, url: str) -> None:
     assert "unsafe-inline" not in policy and "unsafe-eval" not in policy, url
     html = response.content.decode()
     assert not INLINE_SCRIPT.search(html), url
+    for data in JSON_BLOCK.findall(html):  # json_script escapes <, > and &
+        assert "<" not in data and ">" not in data, url
     assert not STYLE_ATTRIBUTE.search(html), url
     assert not INLINE_HANDLER.search(html), url
 
