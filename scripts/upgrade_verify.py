@@ -154,10 +154,19 @@ def describe_change(table: str, old: dict, new: dict) -> str:
     return "; ".join(parts)
 
 
+class AsText(str):
+    """An empty StreamField, compared as text: ``[]``, or ``""`` (the empty string, JSON-encoded),
+    which is what AddField writes into old rows for a blank StreamField; both read as empty."""
+
+
 # Columns later migrations add to existing tables, with the value every old row must hold:
 # the old columns are then compared as before (issue 13: titles kept for deleted pages,
-# what pruning folds into a record).
+# what pruning folds into a record; issue 14: self-checks, 学完标准, assignments that
+# require a reflection; issue 15: a site's virtual tour).
 ADDED_COLUMNS = {
+    "home_contentpage": {"completion_policy": "view", "self_check": AsText("[]")},
+    "learning_assignment": {"require_reflection": False},
+    "exhibits_revolutionarysitepage": {"tour": AsText("[]")},
     "events_registration": {"event_title": ""},
     "learning_assignmentitem": {"page_title": ""},
     "learning_learningevent": {"page_title": ""},
@@ -184,13 +193,18 @@ def without_added_columns(fill, before: dict, after: dict, report: Report) -> No
             continue
         with connection.cursor() as cursor:
             for column, value in added.items():
-                test = "IS NULL" if value is None else "= %s"
+                test, params = ("IS NULL", []) if value is None else ("= %s", [value])
+                subject = quote(column)
+                if isinstance(value, AsText):
+                    subject = f"CAST({subject} AS TEXT)"
+                    test, params = "IN (%s, %s)", [str(value), '""']
                 cursor.execute(
-                    f"SELECT COUNT(*) FROM {quote(table)} WHERE NOT ({quote(column)} {test})",
-                    [] if value is None else [value],
+                    f"SELECT COUNT(*) FROM {quote(table)} WHERE NOT ({subject} {test})", params
                 )
                 if cursor.fetchone()[0]:
-                    report.fail(f"{table}.{column}: old rows do not hold {value!r}")
+                    cursor.execute(f"SELECT {subject} FROM {quote(table)} LIMIT 1")
+                    found = cursor.fetchone()[0]
+                    report.fail(f"{table}.{column}: old rows hold {found!r}, not {value!r}")
             after["tables"][table] = fill.table_digest(cursor, table, old["columns"])
 
 
