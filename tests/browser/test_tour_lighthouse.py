@@ -3,9 +3,9 @@
 from the npm registry, into the git-ignored .tools/); if npm cannot install it the test
 fails and says so.
 
-Lighthouse's simulated slow phone is sensitive to a busy machine (total blocking time), so
-the best of three runs counts: the page must reach 100 at least once, and it does when
-the machine is not starved.
+Lighthouse's simulated slow phone is sensitive to a busy machine (total blocking time: a
+CI run with the other tests beside it scored 0.99), so the test is marked `audit` and
+scripts/test runs it alone after the rest; the best of three runs counts.
 """
 
 import json
@@ -18,7 +18,7 @@ import pytest
 from tests.browser.support import PROJECT_DIR, in_server, server_env
 from tests.browser.test_tour_phone import SITES
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.browser, pytest.mark.audit, pytest.mark.xdist_group("browser")]
 
 SCRIPT = PROJECT_DIR / "scripts" / "lighthouse.sh"
 CHROME_FLAGS = "--headless --no-sandbox --disable-gpu"
