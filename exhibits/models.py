@@ -18,6 +18,7 @@ from exhibits.sites_map import allow_tiles, map_enabled, markers
 from exhibits.tour import TourBlock, tour_of, tour_problems
 from exhibits.tour_api import TourField
 from exhibits.tour_display import allow_viewer, viewer_config
+from exhibits.tour_media import prefetch_renditions, with_public_audio
 from home.kinds import Completion, register_kind
 from home.models import (
     ContentIndexPage,
@@ -168,6 +169,8 @@ class RevolutionarySitePage(ContentPage):
         context = super().get_context(request, *args, **kwargs)
         tour = self.virtual_tour
         if tour is not None and tour.scenes:
+            tour = with_public_audio(tour)
+            prefetch_renditions(tour)
             context["tour"] = tour
             context["tour_config"] = viewer_config(tour)
         return context

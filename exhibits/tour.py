@@ -27,10 +27,9 @@ PANORAMA_RATIO = 2
 PANORAMA_TOLERANCE_PX = 1
 MAX_SCENES = 20
 MAX_HOTSPOTS = 30
-# Rendition specs, shared by the viewer and the API: a phone-sized panorama, a small first
-# image shown while it loads, and a hotspot's picture.
 # One home for the tour's renditions (the viewer and the API both use them): panoramas sized
-# for phones, never enlarged, and a small first image shown while the big one loads.
+# for phones, never enlarged, a small first image shown while the big one loads, and a
+# hotspot's picture.
 PANORAMA_RENDITION = "max-4096x2048|format-webp|webpquality-80"
 PANORAMA_PREVIEW = "max-1024x512|format-webp|webpquality-70"
 HOTSPOT_IMAGE_RENDITION = "max-800x800|format-webp"

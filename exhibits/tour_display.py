@@ -11,30 +11,14 @@ panorama and a small first image (``preview``) shown while it arrives.
 
 from __future__ import annotations
 
-from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from exhibits.tour import PANORAMA_PREVIEW, PANORAMA_RENDITION, Hotspot, Tour
-
-# The page's own pictures (templates' srcset_image ``width-{320,640} format-webp``).
-FALLBACK_SPECS = ("width-320|format-webp", "width-640|format-webp")
 
 
 def scene_id(index: int) -> str:
     """The viewer's name of a scene (0-based index): ``scene-1`` for the first."""
     return f"scene-{index + 1}"
-
-
-def prefetch_renditions(tour: Tour) -> None:
-    """One query for the renditions of every picture in the tour (panoramas and hotspot
-    pictures); the template and the configuration then find them without asking again."""
-    images = {}
-    for scene in tour.scenes:
-        images[id(scene.panorama)] = scene.panorama
-        for spot in scene.hotspots:
-            if spot.image is not None:
-                images[id(spot.image)] = spot.image
-    prefetch_related_objects(list(images.values()), "renditions")
 
 
 def hotspot_config(scene_number: int, number: int, spot: Hotspot) -> dict:
@@ -82,8 +66,8 @@ def allow_viewer(response) -> None:
 
 def viewer_config(tour: Tour) -> dict:
     """The configuration tour.js gives Pannellum (``pannellum.viewer(element, config)``), plus
-    ``messages``. Every address in it is a path on our own host."""
-    prefetch_renditions(tour)
+    ``messages``. Every address in it is a path on our own host. The tour's renditions are
+    already loaded (``tour_media.prefetch_renditions``)."""
     scenes = {}
     for scene in tour.scenes:
         renditions = scene.panorama.get_renditions(PANORAMA_RENDITION, PANORAMA_PREVIEW)

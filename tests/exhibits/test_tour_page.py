@@ -9,6 +9,7 @@ import uuid
 import pytest
 from django.test import Client
 from django.utils import timezone
+from wagtail.models import Collection, CollectionViewRestriction
 
 from exhibits.models import RevolutionarySitePage
 from learning.models import LearningRecord
@@ -186,3 +187,21 @@ def test_only_a_page_with_a_tour_lets_the_viewer_draw_blob_pictures(client, site
     assert re.search(r"img-src 'self' data: blob:(;|$)", toured), toured
     assert "blob:" not in client.get(plain.url)["Content-Security-Policy"]
     assert "script-src 'self';" in toured and "unsafe" not in toured
+
+
+def test_an_audio_guide_in_a_private_collection_is_left_off_the_page(client, site):
+    """The page keeps the API's rule: an audio guide from a private collection is not
+    offered (its transcript still is, as in the API)."""
+    private = Collection.get_first_root_node().add_child(name=f"内部-{uuid.uuid4().hex[:6]}")
+    CollectionViewRestriction.objects.create(
+        collection=private, restriction_type=CollectionViewRestriction.LOGIN
+    )
+    guide = site.virtual_tour.scenes[0].audio
+    guide.collection = private
+    guide.save()
+    html = client.get(site.url).content.decode()
+    assert "<audio" not in html and guide.url not in html
+    assert TRANSCRIPT in html
+    guide.collection = Collection.get_first_root_node()
+    guide.save()
+    assert "<audio" in client.get(site.url).content.decode()
