@@ -174,7 +174,8 @@ def test_qr_address_changes_with_the_page_url():
 @pytest.mark.parametrize("model", KINDS)
 def test_open_graph_card_with_absolute_addresses(model):
     page = a_page(model)
-    head = head_of(Client().get(page.url).content.decode())
+    html = Client().get(page.url).content.decode()
+    head = head_of(html)
     og = head.og
     assert og["og:type"] == "article"
     assert og["og:site_name"] == "红课"
@@ -186,6 +187,7 @@ def test_open_graph_card_with_absolute_addresses(model):
     assert (og["og:image:width"], og["og:image:height"]) == ("1200", "630")
     assert og["og:image:type"] == "image/jpeg"
     assert og["og:image:alt"]
+    assert '<html lang="zh-hans" itemscope itemtype="https://schema.org/Article">' in html
     assert head.itemprop == {
         "name": og["og:title"],
         "description": og["og:description"],
@@ -234,7 +236,7 @@ def test_private_page_has_no_share_section_or_card():
     assert response.status_code == 200
     html = response.content.decode()
     assert page.title in html
-    assert "og:" not in html and 'itemprop="' not in html
+    assert "og:" not in html and 'itemprop="' not in html and "itemscope" not in html
     assert "data-share" not in html and "share.js" not in html and "/share/qr/" not in html
 
 
