@@ -8,6 +8,8 @@ from html.parser import HTMLParser
 import pytest
 import segno
 from django.test import Client
+from django.urls import reverse
+from django.utils.text import Truncator
 from wagtail.models import Page, PageViewRestriction
 
 from events.models import ForumEventPage
@@ -180,9 +182,9 @@ def test_open_graph_card_with_absolute_addresses(model):
     assert og["og:type"] == "article"
     assert og["og:site_name"] == "红课"
     assert og["og:locale"] == "zh_CN"
-    assert og["og:title"] == page.seo_title or page.title
+    assert og["og:title"] == (page.seo_title or page.title)
     assert og["og:url"] == BASE + page.url
-    assert og["og:description"] == page.summary[:200]
+    assert og["og:description"] == Truncator(page.summary).chars(200)
     assert re.fullmatch(rf"{BASE}/media/images/[^ ]+\.jpg", og["og:image"]), og["og:image"]
     assert (og["og:image:width"], og["og:image:height"]) == ("1200", "630")
     assert og["og:image:type"] == "image/jpeg"
@@ -238,6 +240,21 @@ def test_private_page_has_no_share_section_or_card():
     assert page.title in html
     assert "og:" not in html and 'itemprop="' not in html and "itemscope" not in html
     assert "data-share" not in html and "share.js" not in html and "/share/qr/" not in html
+
+
+def test_password_protected_page_has_no_share_section_once_opened():
+    page = a_page()
+    restriction = PageViewRestriction.objects.create(
+        page=page, restriction_type=PageViewRestriction.PASSWORD, password="hongjun"
+    )
+    client = Client()
+    unlock = reverse("wagtailcore_authenticate_with_password", args=[restriction.pk, page.pk])
+    client.post(unlock, {"password": "hongjun", "return_url": page.url})
+    response = client.get(page.url)
+    assert response.status_code == 200 and '<article class="article">' in response.content.decode()
+    html = response.content.decode()
+    assert "og:" not in html and "data-share" not in html and "/share/qr/" not in html
+    assert client.get(qr_url(page)).status_code == 404
 
 
 def test_pages_that_are_not_content_have_no_card():
