@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from config.api import api_router
 from config.media import serve_public_media
+from home import views as home_views
 from members.admin_accounts import ThrottledAccountView, ThrottledPasswordResetView
 from search import tag_views
 from search import views as search_views
@@ -32,6 +33,8 @@ urlpatterns = [
     path("api/search/suggest/", search_views.suggest_api, name="search_suggest"),
     path("tags/", tag_views.tag_index, name="tag_index"),
     path("tags/<str:tag>/", tag_views.tag_page, name="tag_page"),
+    # 分享: a content page's QR code (home.share)
+    path("share/qr/<int:page_id>.svg", home_views.qr_code, name="share_qr"),
     path("", include("members.urls")),
     path("", include("learning.urls")),
     path("", include("feedback.urls")),

@@ -37,6 +37,7 @@ from core.text import clean_param
 from home.blocks import BodyBlock, SelfCheckBlock
 from home.kinds import Completion, CompletionPolicy, all_kinds
 from home.selfcheck import PublicSelfCheckField
+from home.share import share_context
 
 # Apps built on this one add to a page's context through these Wagtail hooks, each called
 # as ``fn(page, request, context)``: the base never imports them (docs/architecture.md).
@@ -180,8 +181,24 @@ class ContentPage(Page):
         if self.topic and self.topic.lower() not in {t.name.lower() for t in self.tags.all()}:
             self.tags.add(self.topic)
 
+    # While the page is served (home.wagtail_hooks), its view restrictions are read once.
+    _view_restrictions = None
+
+    def get_view_restrictions(self):
+        if self._view_restrictions is not None:
+            return self._view_restrictions
+        return super().get_view_restrictions()
+
+    def remember_view_restrictions(self) -> None:
+        self._view_restrictions = super().get_view_restrictions()
+
+    def forget_view_restrictions(self) -> None:
+        self._view_restrictions = None
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        # 分享: the link, QR code and share card; None on a private page (home.share).
+        context["share"] = share_context(self, request)
         add_context_from_hooks(CONTENT_PAGE_CONTEXT_HOOK, self, request, context)
         return context
 
