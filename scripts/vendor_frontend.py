@@ -29,7 +29,6 @@ WORKBOX_MODULES = [
     "workbox-routing",
     "workbox-strategies",
     "workbox-precaching",
-    "workbox-expiration",
     "workbox-cacheable-response",
     "workbox-range-requests",
 ]
