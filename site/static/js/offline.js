@@ -190,7 +190,6 @@
 
   function setUpDownload(section) {
     var pageUrl = window.location.origin + window.location.pathname;
-    var cap = Number(section.getAttribute("data-cap-mb")) * MB;
     var title = section.getAttribute("data-title") || document.title;
     var saveButton = section.querySelector("[data-offline-save]");
     var removeButton = section.querySelector("[data-offline-remove]");
@@ -236,7 +235,7 @@
       saveButton.disabled = true;
       status.textContent = text("saving");
       downloads().then(function (entries) {
-        var room = cap - used(entries, pageUrl);
+        var room = Number(section.getAttribute("data-cap-mb")) * MB - used(entries, pageUrl);
         var items = [];
         var urls = wanted();
         // One after the other, so the room left is known before each file is read.
@@ -296,7 +295,8 @@
           return Promise.all(requests.map(function (request) {
             return cache.match(request).then(function (response) { return response.text(); })
               .then(function (html) {
-                var found = new DOMParser().parseFromString(html, "text/html").title;
+                var heading = new DOMParser().parseFromString(html, "text/html").querySelector("h1");
+                var found = heading && heading.textContent.trim();
                 return { page: request.url, title: found || request.url, downloaded: false };
               });
           }));
