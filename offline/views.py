@@ -23,8 +23,9 @@ def offline_html(request: HttpRequest) -> str:
 
 
 def no_cache(response: HttpResponse) -> HttpResponse:
-    """Checked with the server every time (the worker must see a deploy at once)."""
-    patch_cache_control(response, no_cache=True)
+    """Checked with the server every time (the worker must see a deploy at once); max-age=0
+    also keeps it out of any page cache on the server."""
+    patch_cache_control(response, no_cache=True, max_age=0)
     return response
 
 

@@ -32,7 +32,7 @@ def test_the_worker_is_served_at_the_root_checked_every_time():
     response = Client().get("/sw.js")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/javascript")
-    assert "no-cache" in response["Cache-Control"]
+    assert "no-cache" in response["Cache-Control"] and "max-age=0" in response["Cache-Control"]
     assert response["Service-Worker-Allowed"] == "/"
     body = response.content.decode()
     config = worker_config(body)
