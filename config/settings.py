@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "assignments",
     "insights",
     "mylearning",
+    "offline",
     "loaders",
     "demo",
     "recovery",
@@ -289,6 +290,9 @@ CONTENT_SECURITY_POLICY = {
         "media-src": ["'self'"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
+        # The service worker (/sw.js, offline reading) and the web app manifest.
+        "worker-src": ["'self'"],
+        "manifest-src": ["'self'"],
         "frame-src": ["'self'"],
         "frame-ancestors": ["'self'"],
         "form-action": ["'self'"],
@@ -296,6 +300,13 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     },
 }
+
+# Offline reading (offline/): 下载离线 keeps at most this much per member on the phone; a
+# page waits this long for the network before showing its saved copy; the worker keeps this
+# many pages the member opened.
+OFFLINE_DOWNLOAD_CAP_MB = int(os.environ.get("OFFLINE_DOWNLOAD_CAP_MB", "200"))
+OFFLINE_NETWORK_TIMEOUT_SECONDS = 4
+OFFLINE_MAX_PAGES = 60
 
 # Wagtail's admin shows page previews in a frame of its own: SAMEORIGIN, not DENY, and
 # frame-ancestors 'self' in the CSP say the same.

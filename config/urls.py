@@ -43,6 +43,7 @@ urlpatterns = [
     path("", include("assignments.urls")),
     path("", include("mylearning.urls")),
     path("", include("events.urls")),
+    path("", include("offline.urls")),
 ]
 
 if settings.SERVE_MEDIA:

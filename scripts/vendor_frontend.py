@@ -23,6 +23,15 @@ PROJECT_DIR = Path(__file__).resolve().parents[1]
 VENDOR_DIR = PROJECT_DIR / "site" / "static" / "vendor"
 
 # name: (version, files inside the package to serve, licence file, SPDX licence)
+WORKBOX = "7.4.1"  # the service worker's library (offline reading): one version for all modules
+WORKBOX_MODULES = [
+    "workbox-core",
+    "workbox-routing",
+    "workbox-strategies",
+    "workbox-precaching",
+    "workbox-cacheable-response",
+    "workbox-range-requests",
+]
 PACKAGES: dict[str, tuple[str, list[str], str, str]] = {
     "pannellum": ("2.5.7", ["build/pannellum.js", "build/pannellum.css"], "COPYING", "MIT"),
     "leaflet": (
@@ -39,7 +48,14 @@ PACKAGES: dict[str, tuple[str, list[str], str, str]] = {
         "LICENSE",
         "BSD-2-Clause",
     ),
+    "workbox-sw": (WORKBOX, ["build/workbox-sw.js"], "LICENSE", "MIT"),
+    **{
+        module: (WORKBOX, [f"build/{module}.prod.js"], "LICENSE", "MIT")
+        for module in WORKBOX_MODULES
+    },
 }
+# Packages served from one directory: Workbox's loader finds its modules beside itself.
+TARGETS = {name: "workbox" for name in ["workbox-sw", *WORKBOX_MODULES]}
 MANIFEST = "VENDORED.json"
 
 
@@ -69,14 +85,12 @@ def drop_source_map_comment(path: Path) -> None:
 
 
 def vendor(name: str, version: str, files: list[str], licence: str, spdx: str) -> dict:
-    target = VENDOR_DIR / name
+    target = VENDOR_DIR / TARGETS.get(name, name)
     with tempfile.TemporaryDirectory() as temp:
         tarball, integrity = pack(name, version, Path(temp))
         with tarfile.open(tarball) as archive:
             archive.extractall(temp, filter="data")
         package = Path(temp) / "package"
-        if target.exists():
-            shutil.rmtree(target)
         for relative in [*files, licence]:
             source = package / relative
             if not source.is_file():
@@ -108,10 +122,15 @@ def main() -> int:
         print("vendored packages match the pins")
         return 0
     VENDOR_DIR.mkdir(parents=True, exist_ok=True)
+    for directory in {TARGETS.get(name, name) for name in PACKAGES}:
+        if (VENDOR_DIR / directory).exists():
+            shutil.rmtree(VENDOR_DIR / directory)
     manifest = {name: vendor(name, *spec) for name, spec in PACKAGES.items()}
     manifest_path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
     for name, entry in manifest.items():
-        print(f"{name} {entry['version']} ({entry['licence']}) → site/static/vendor/{name}/")
+        print(
+            f"{name} {entry['version']} ({entry['licence']}) → site/static/vendor/{TARGETS.get(name, name)}/"
+        )
     return 0
 
 

@@ -1,0 +1,103 @@
+"""What the service worker (``/sw.js``) is made of: the shell it precaches, the paths it
+never keeps, and a version that changes whenever any of them does.
+
+The worker's code is a static file (``site/static/js/service-worker.js``) on Workbox 7, both
+served from our host under hashed names (``scripts/vendor_frontend.py`` vendors Workbox).
+``/sw.js`` itself is a few lines written here: the configuration as JSON and
+``importScripts`` of those two files. A deploy that changes a static file changes a hashed
+name in it, so the browser sees new bytes, installs the new worker and the page offers the
+update (``site/static/js/offline.js``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.templatetags.static import static
+from django.urls import reverse
+
+WORKBOX_MODULES = [
+    "workbox-core",
+    "workbox-routing",
+    "workbox-strategies",
+    "workbox-precaching",
+    "workbox-cacheable-response",
+    "workbox-range-requests",
+]
+
+# The site's shell: precached on install, kept across logouts (nothing personal in it).
+SHELL_STATIC = [
+    "css/site.css",
+    "js/site.js",
+    "js/offline.js",
+    "js/learning.js",
+    "icons/icon.svg",
+    "icons/icon-192.png",
+    "icons/icon-512.png",
+    "icons/icon-maskable-512.png",
+    "manifest.webmanifest",
+]
+
+# Paths whose pages are never kept: personal pages, accounts, the admin, the APIs, uploads
+# (documents are saved only by 下载离线). Check-in pages are matched by NEVER_CACHE_PARTS.
+NEVER_CACHE_PREFIXES = [
+    "/learning/",
+    "/branch/",
+    "/admin/",
+    "/api/",
+    "/accounts/",
+    "/login/",
+    "/logout/",
+    "/reset/",
+    "/documents/",
+    "/django-admin/",
+    "/sw.js",
+]
+NEVER_CACHE_PARTS = ["/check-in/", "/register/", "/cancel/", "/ics/"]
+
+# Cache names, the same in site/static/js/offline.js: the shell ("hongke-shell") is kept at
+# logout, every other cache of ours is deleted.
+PAGES_CACHE = "hongke-pages"
+DOWNLOADS_CACHE = "hongke-downloads"
+
+
+def precache_entries(offline_revision: str) -> list[dict]:
+    """The shell: hashed static files need no revision; the offline page carries one."""
+    entries = [{"url": static(path), "revision": None} for path in SHELL_STATIC]
+    entries.append({"url": reverse("offline:page"), "revision": offline_revision})
+    return entries
+
+
+def worker_config(offline_html: bytes) -> dict:
+    """Everything the worker reads from ``self.HONGKE_OFFLINE``; ``version`` hashes the rest."""
+    offline_revision = hashlib.sha256(offline_html).hexdigest()[:16]
+    config = {
+        "precache": precache_entries(offline_revision),
+        "modules": {name: static(f"vendor/workbox/{name}.prod.js") for name in WORKBOX_MODULES},
+        "modulePathPrefix": static("vendor/workbox/").rstrip("/") or "/",
+        "workbox": static("vendor/workbox/workbox-sw.js"),
+        "worker": static("js/service-worker.js"),
+        "offlineUrl": reverse("offline:page"),
+        "staticUrl": settings.STATIC_URL,
+        "neverCachePrefixes": NEVER_CACHE_PREFIXES,
+        "neverCacheParts": NEVER_CACHE_PARTS,
+        "pagesCache": PAGES_CACHE,
+        "downloadsCache": DOWNLOADS_CACHE,
+        "networkTimeoutSeconds": settings.OFFLINE_NETWORK_TIMEOUT_SECONDS,
+        "maxPages": settings.OFFLINE_MAX_PAGES,
+    }
+    config["version"] = hashlib.sha256(json.dumps(config, sort_keys=True).encode()).hexdigest()[:16]
+    return config
+
+
+def worker_source(config: dict) -> str:
+    """The bytes of ``/sw.js``."""
+    data = json.dumps(config, ensure_ascii=False, indent=1, sort_keys=True)
+    return (
+        f"// 红课 service worker (offline reading), version {config['version']}.\n"
+        "// Written by offline.shell; the code is in the two scripts imported below.\n"
+        f"self.HONGKE_OFFLINE = {data};\n"
+        f"importScripts({json.dumps(config['workbox'])}, {json.dumps(config['worker'])});\n"
+    )
