@@ -113,7 +113,9 @@ def build() -> Built:
         Target("member lecture", lecture, member=True, target=TARGETS["member lecture"]),
         Target("member 为你推荐", "/learning/for-you/", member=True),
     ]
-    return Built(targets, staticfiles_storage.url("css/site.css"), client.cookies["sessionid"].value)
+    return Built(
+        targets, staticfiles_storage.url("css/site.css"), client.cookies["sessionid"].value
+    )
 
 
 # ====================================== measuring ========================================
@@ -122,7 +124,13 @@ def build() -> Built:
 def ensure_ab() -> str:
     if not shutil.which("ab"):
         subprocess.run(
-            ["bash", "-c", 'source scripts/lib.sh && ensure_apt_packages "$@"', "-", "apache2-utils"],
+            [
+                "bash",
+                "-c",
+                'source scripts/lib.sh && ensure_apt_packages "$@"',
+                "-",
+                "apache2-utils",
+            ],
             cwd=PROJECT_ROOT,
             check=True,
         )

@@ -194,7 +194,8 @@ CACHES["pagecache"] = (
     else {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "hongke-pages",
-        "OPTIONS": {"MAX_ENTRIES": 2_000},
+        # Pages are kept compressed (about 10 KB) or not (about 50 KB): at most ~50 MB a worker.
+        "OPTIONS": {"MAX_ENTRIES": 1_000},
     }
 )
 # Addresses (or networks) of reverse proxies in front of the site, comma separated: the

@@ -19,11 +19,16 @@ The middleware sits right after WhiteNoise: the security and CSP middleware abov
 their headers to hits as to misses (django-csp's per-response updates are kept with the
 page), and everything below it (gzip, X-Frame-Options…) is stored with the page. Gzip sits
 right below, so a page is compressed once per generation, not on every hit.
+
+A search answered from the cache is not logged again (``search.query.log_search``): the
+editors' search counts and the zero-result report see a query once per generation and key,
+not once per visitor.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import secrets
 import time
@@ -47,6 +52,8 @@ UNCACHEABLE_CONTROL = ("private", "no-store", "no-cache")
 # django-csp reads these from the response after the view: a hit must carry them too.
 CSP_ATTRIBUTES = ("_csp_update", "_csp_replace", "_csp_exempt", "_csp_config")
 HIT_HEADER = "X-Page-Cache"
+
+logger = logging.getLogger(__name__)
 
 
 def lifetime() -> int:
@@ -164,18 +171,24 @@ class KeptPage:
 
 
 class AnonymousPageCacheMiddleware:
+    """A store that cannot be reached (Redis down) costs speed, never an error page."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        key = request_key(request)
-        if key is None:
+        try:
+            key = request_key(request)
+            kept = caches[STORE].get(key) if key is not None else None
+        except Exception:  # a cache backend's own errors have no common base class
+            logger.warning("page cache unreachable; serving without it", exc_info=True)
             return self.get_response(request)
-        store = caches[STORE]
-        kept = store.get(key)
         if kept is not None:
             return kept.response()
         response = self.get_response(request)
-        if storable(request, response):
-            store.set(key, KeptPage.of(response), lifetime())
+        if key is not None and storable(request, response):
+            try:
+                caches[STORE].set(key, KeptPage.of(response), lifetime())
+            except Exception:
+                logger.warning("page cache unreachable; page not kept", exc_info=True)
         return response
