@@ -50,7 +50,7 @@ TARGETS = {"anonymous": 25.0, "member lecture": 5.0, "member home": 4.0}
 
 @dataclass(frozen=True)
 class Options:
-    seconds: float = 5.0
+    seconds: int = 5  # ab's -t takes whole seconds
     warmup: int = 100
     concurrency: int = 12
     workers: int = 2
@@ -191,7 +191,7 @@ def measure(built: Built, options: Options) -> bool:
 
 def run_all(server_url: str, built: Built, options: Options) -> bool:
     print(
-        f"ab: {options.concurrency} concurrent, {options.seconds:g} s per URL after "
+        f"ab: {options.concurrency} concurrent, {options.seconds} s per URL after "
         f"{options.warmup} warm-up requests, Accept-Encoding: gzip; "
         f"gunicorn {options.workers} workers",
         flush=True,
@@ -240,7 +240,7 @@ def report(built: Built, results: list[tuple[str, dict]]) -> bool:
 def parse_args(argv: list[str] | None = None) -> tuple[Options, argparse.Namespace]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     defaults = Options()
-    parser.add_argument("--seconds", type=float, default=defaults.seconds, help="per URL")
+    parser.add_argument("--seconds", type=int, default=defaults.seconds, help="per URL, whole")
     parser.add_argument("--warmup", type=int, default=defaults.warmup, help="requests per URL")
     parser.add_argument("--concurrency", type=int, default=defaults.concurrency)
     parser.add_argument("--workers", type=int, default=defaults.workers, help="gunicorn workers")
