@@ -246,3 +246,11 @@ def test_a_registration_changes_the_places_visitors_see(page_cache):
         confirmed_at=timezone.now() - timedelta(minutes=1),
     )
     assert visit(event.url).content.decode() != before
+
+
+def test_head_is_answered_from_a_kept_page_but_never_fills_one(page_cache, lecture):
+    assert HIT_HEADER not in Client().head(lecture.url)
+    assert HIT_HEADER not in Client().head(lecture.url)  # HEAD alone keeps nothing
+    visit(lecture.url)
+    response = Client().head(lecture.url)
+    assert response.status_code == 200 and response.get(HIT_HEADER) == "hit"
