@@ -10,9 +10,14 @@ import posixpath
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
 from django.views.static import serve
 
 PRIVATE_FOLDERS = ("documents",)
+# Pictures never change under their name: an upload gets a name of its own
+# (core.storage.UniqueImageNameStorage) and a rendition's name comes from its original's.
+IMMUTABLE_FOLDERS = ("images", "original_images")
+A_YEAR = 365 * 24 * 60 * 60
 
 
 def serve_public_media(request: HttpRequest, path: str) -> HttpResponse:
@@ -20,6 +25,9 @@ def serve_public_media(request: HttpRequest, path: str) -> HttpResponse:
     if normalised.split("/", 1)[0] in PRIVATE_FOLDERS:
         raise Http404
     try:
-        return serve(request, normalised, document_root=settings.MEDIA_ROOT)
+        response = serve(request, normalised, document_root=settings.MEDIA_ROOT)
     except OSError:  # a path the file system cannot look up (a name too long…): no such file
         raise Http404 from None
+    if normalised.split("/", 1)[0] in IMMUTABLE_FOLDERS and response.status_code == 200:
+        patch_cache_control(response, public=True, max_age=A_YEAR, immutable=True)
+    return response

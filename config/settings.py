@@ -88,6 +88,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Whole pages for anonymous visitors (core.pagecache): a hit skips everything below,
+    # while the security and CSP headers above are added to it as to any response.
+    "core.pagecache.AnonymousPageCacheMiddleware",
+    # Below the page cache, so a kept page is compressed once (core.compression).
+    "core.compression.TextGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -169,6 +174,31 @@ CACHES["ratelimit"] = (
         "OPTIONS": {"MAX_ENTRIES": 100_000},
     }
 )
+# Whole pages kept for anonymous visitors (core.pagecache). The generation that invalidates
+# them must be one every worker reads: Redis, else the rate-limit table (created by core's
+# migration). The pages themselves: Redis, shared by servers, else each process's memory
+# (correct across workers too, since every key carries the shared generation).
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+CACHES["pagecache_generation"] = (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "hongke_ratelimit",
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
+)
+CACHES["pagecache"] = (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "hongke-pages",
+        # Pages are kept compressed (about 10 KB) or not (about 50 KB): at most ~50 MB a worker.
+        "OPTIONS": {"MAX_ENTRIES": 1_000},
+    }
+)
 # Addresses (or networks) of reverse proxies in front of the site, comma separated: the
 # client is the last X-Forwarded-For hop that is not one of them. Empty: the peer address.
 TRUSTED_PROXIES = [
@@ -216,7 +246,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "static_collected"))
 STATICFILES_DIRS = [BASE_DIR / "site" / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Original pictures get names of their own, so they and their renditions can be served
+    # as immutable for a year (config/media.py).
+    "default": {"BACKEND": "core.storage.UniqueImageNameStorage"},
     # Compressed, hashed names: phones on slow networks cache them for a year.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }

@@ -12,3 +12,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Tests change pages straight through the ORM, which a kept page would hide: the anonymous
+# page cache is off here and switched on by the tests about it (tests/core/test_page_cache.py).
+PAGE_CACHE_ENABLED = False

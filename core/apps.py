@@ -12,3 +12,5 @@ class CoreConfig(AppConfig):
         from core.converters import IdConverter
 
         register_converter(IdConverter, "id")
+
+        from core import signal_handlers  # noqa: F401  (forgetting kept pages)

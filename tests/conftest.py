@@ -6,7 +6,7 @@ comes from ``tests/factories.py``.
 """
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.management import call_command
 
 from tests.factories import UserFactory
@@ -22,6 +22,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def empty_cache():
     """Each test rolls its database back, so nothing cached from another test may survive."""
     cache.clear()
+    caches["pagecache"].clear()
 
 
 @pytest.fixture
