@@ -30,12 +30,15 @@ from tests.factories import MicroLecturePageFactory, login, make_member
 
 pytestmark = pytest.mark.django_db
 
-REDIS_DB = 11  # a database of the local Redis no one else here uses; flushed after each test
+# Databases of the local Redis no one else here uses, one per parallel test process: each is
+# flushed after each test (Django's RedisCache.clear() is FLUSHDB), which must not touch
+# another process's pages.
+WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+REDIS_DB = 11 + WORKER % 4
 REDIS_URL = f"redis://127.0.0.1:6379/{REDIS_DB}"
 
 
 def redis_caches() -> dict:
-    # Parallel test processes have databases of their own: their pages must not meet.
     prefix = f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{os.getpid()}"
     shared = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
