@@ -1,5 +1,7 @@
 from django import template
+from django.utils.safestring import mark_safe
 
+from home.fragments import cached_fragment
 from home.navigation import main_menu as build_main_menu
 
 register = template.Library()
@@ -20,3 +22,30 @@ def clock(seconds) -> str:
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+class SharedFragmentNode(template.Node):
+    def __init__(self, name: str, page: template.base.FilterExpression, nodelist) -> None:
+        self.name = name
+        self.page = page
+        self.nodelist = nodelist
+
+    def render(self, context) -> str:
+        page = self.page.resolve(context)
+        html = cached_fragment(
+            context.get("request"), self.name, page, lambda: self.nodelist.render(context)
+        )
+        return mark_safe(html)  # noqa: S308 - our own rendered template output
+
+
+@register.tag
+def shared_fragment(parser, token):
+    """``{% shared_fragment "name" page %}…{% endshared_fragment %}``: HTML every visitor of
+    ``page`` sees alike, kept in the cache until any page, image or document changes
+    (``home.fragments``). Never put anything personal (or a CSRF token) inside."""
+    bits = token.split_contents()
+    if len(bits) != 3 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
+        raise template.TemplateSyntaxError('usage: {% shared_fragment "name" page %}')
+    nodelist = parser.parse(("endshared_fragment",))
+    parser.delete_first_token()
+    return SharedFragmentNode(bits[1][1:-1], parser.compile_filter(bits[2]), nodelist)

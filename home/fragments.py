@@ -1,0 +1,90 @@
+"""Shared fragments: HTML every member sees alike, rendered once and kept in the cache.
+
+A content page's article (header, cover, media, facts, body, extras, tags) and the home
+page's 推荐学习 and 最新上线 cards are the same for every visitor; only the member's own
+parts (record, 学习自测, 学习心得, votes, 待学任务, 为你推荐) differ. Those shared parts are
+kept under keys that carry a **version**: saving, publishing, unpublishing, moving or
+deleting any page, changing who may see one, or changing an image, a rendition, a
+document or a site replaces the version (``signal_handlers``), so the next request renders
+afresh. Nothing personal is ever stored under these keys.
+
+The version lives in a store every worker shares (Redis, else the database table of the
+``ratelimit`` cache), so a publish in one worker is seen by all; the fragments themselves
+live in the ``default`` cache (Redis, else each process's memory), safe because every key
+carries the shared version. Previews and pages whose article shows personal data
+(``personal_article`` on the page class, e.g. 论坛活动 with its registration) are never
+cached.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.cache import cache, caches
+from django.http import HttpRequest
+from django.utils import translation
+
+VERSION_KEY = "fragments:version"
+FRAGMENT_SECONDS = 24 * 60 * 60
+_REQUEST_ATTRIBUTE = "_shared_fragment_version"
+
+
+def version_store():
+    """Shared by every worker: Redis, or the database table behind the ``ratelimit`` alias."""
+    return caches["ratelimit"]
+
+
+def current_version(request: HttpRequest | None = None) -> str:
+    """The version fragments are valid for, read once per request."""
+    if request is not None and hasattr(request, _REQUEST_ATTRIBUTE):
+        return getattr(request, _REQUEST_ATTRIBUTE)
+    store = version_store()
+    version = store.get(VERSION_KEY)
+    if version is None:
+        store.add(VERSION_KEY, uuid.uuid4().hex, None)
+        version = store.get(VERSION_KEY)
+    if request is not None:
+        setattr(request, _REQUEST_ATTRIBUTE, version)
+    return version
+
+
+def forget_fragments(**kwargs) -> None:
+    """Every shared fragment is stale: the next request renders afresh."""
+    version_store().set(VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def is_shareable(request: HttpRequest | None, page) -> bool:
+    """Only the live page as served: not a preview, not a page that shows personal data."""
+    return (
+        request is not None
+        and page is not None
+        and getattr(page, "pk", None) is not None
+        and getattr(page, "live", False)
+        and not getattr(request, "is_preview", False)
+        and not getattr(page, "personal_article", False)
+    )
+
+
+def fragment_key(request: HttpRequest, name: str, page) -> str:
+    parts = [
+        "fragment",
+        current_version(request),
+        name,
+        str(page.pk),
+        str(page.live_revision_id or ""),
+        translation.get_language() or "",
+        request.get_host(),
+    ]
+    return ":".join(parts)
+
+
+def cached_fragment(request: HttpRequest | None, name: str, page, render) -> str:
+    """``render()``'s HTML for ``page``, from the cache when it may be shared."""
+    if not is_shareable(request, page):
+        return render()
+    key = fragment_key(request, name, page)
+    html = cache.get(key)
+    if html is None:
+        html = render()
+        cache.set(key, html, FRAGMENT_SECONDS)
+    return html
