@@ -88,3 +88,37 @@ def cached_fragment(request: HttpRequest | None, name: str, page, render) -> str
         html = render()
         cache.set(key, html, FRAGMENT_SECONDS)
     return html
+
+
+def route_key(request: HttpRequest, root, path_components: list[str]) -> str:
+    return ":".join(
+        ["route", current_version(request), str(root.pk), "/".join(path_components)]
+    )
+
+
+def cached_route(request: HttpRequest, root, path_components: list[str], route):
+    """Wagtail's ``route()`` from the site root, remembering where plain pages are.
+
+    Walking the tree costs two queries a level; a remembered path costs one query for the
+    page itself. Only pages routed by ``Page.route`` itself are remembered (not a routable
+    page's sub-views). Whether the visitor may see the page is still checked when it is
+    served; being live is checked here, on the page just loaded.
+    """
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import Page
+
+    if not path_components or getattr(request, "is_preview", False):
+        return route(request, path_components)
+    key = route_key(request, root, path_components)
+    found = cache.get(key)
+    if found is not None:
+        page_id, content_type_id = found
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        page = model.objects.filter(pk=page_id).first() if model is not None else None
+        if page is not None:
+            return page.route(request, [])
+    result = route(request, path_components)
+    page, args, kwargs = result
+    if not args and not kwargs and type(page).route is Page.route:
+        cache.set(key, (page.pk, page.content_type_id), FRAGMENT_SECONDS)
+    return result

@@ -36,6 +36,7 @@ from wagtail.search import index
 from core.segment import segment_for_index
 from core.text import clean_param
 from home.blocks import BodyBlock, SelfCheckBlock
+from home.fragments import cached_route
 from home.kinds import Completion, CompletionPolicy, all_kinds
 from home.selfcheck import PublicSelfCheckField
 
@@ -371,6 +372,9 @@ class HomePage(Page):
         }
         rows = ranked.values_list("pk", "content_type")
         return [pk for pk, content_type in sorted(rows, key=lambda row: kind_order.get(row[1], 99))]
+
+    def route(self, request, path_components):
+        return cached_route(request, self, path_components, super().route)
 
     def cards(self, visible) -> dict[str, list]:
         """推荐学习 and 最新上线: one set of card queries serves both lists."""
