@@ -91,9 +91,7 @@ def cached_fragment(request: HttpRequest | None, name: str, page, render) -> str
 
 
 def route_key(request: HttpRequest, root, path_components: list[str]) -> str:
-    return ":".join(
-        ["route", current_version(request), str(root.pk), "/".join(path_components)]
-    )
+    return ":".join(["route", current_version(request), str(root.pk), "/".join(path_components)])
 
 
 def cached_route(request: HttpRequest, root, path_components: list[str], route):
