@@ -21,6 +21,7 @@ from __future__ import annotations
 import uuid
 
 from django.core.cache import cache, caches
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils import translation
 
@@ -48,9 +49,19 @@ def current_version(request: HttpRequest | None = None) -> str:
     return version
 
 
-def forget_fragments(**kwargs) -> None:
-    """Every shared fragment is stale: the next request renders afresh."""
+def replace_version() -> None:
     version_store().set(VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def forget_fragments(**kwargs) -> None:
+    """Every shared fragment is stale: the next request renders afresh.
+
+    Replaced at once (this transaction and its tests see it) and again once the change is
+    committed: with Redis, another worker may read the first new version before the commit
+    and keep the old content under it; the second replacement drops that too.
+    """
+    replace_version()
+    transaction.on_commit(replace_version)
 
 
 def is_shareable(request: HttpRequest | None, page) -> bool:

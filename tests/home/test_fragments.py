@@ -166,6 +166,31 @@ class TestHome:
         assert "home_homepagefeatureditem" not in sql  # the kept cards need no query
 
 
+@pytest.mark.parametrize(("url", "budget"), [("/", 22), ("lecture", 26)])
+def test_member_pages_keep_their_lower_query_budget(
+    member, lecture, url, budget, django_assert_max_num_queries
+):
+    """Measured with a member of a branch with an assignment (benchmarks/render_profile.py:
+    home 26 and lecture 30 queries before the shared fragments)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from assignments.models import Assignment, AssignmentItem
+    from members.models import MemberProfile
+
+    branch = MemberProfile.objects.get(user=member).branch
+    assignment = Assignment.objects.create(
+        branch=branch, title="本月学习", due_on=timezone.localdate() + timedelta(days=7)
+    )
+    AssignmentItem.objects.create(assignment=assignment, page=lecture, sort_order=0)
+    url = lecture.url if url == "lecture" else url
+    client = login(member)
+    html_of(client, url)  # the shared parts are kept now
+    with django_assert_max_num_queries(budget, info=url):
+        html_of(client, url)
+
+
 class TestPersonalPartsStayPersonal:
     def test_a_member_never_sees_anothers_reflection_vote_or_record(self, lecture):
         alice = make_member("alice1", name="甲同学")
