@@ -10,8 +10,10 @@ afresh. Nothing personal is ever stored under these keys.
 
 The version lives in a store every worker shares (Redis, else the database table of the
 ``ratelimit`` cache), so a publish in one worker is seen by all; the fragments themselves
-live in the ``default`` cache (Redis, else each process's memory), safe because every key
-carries the shared version. Previews and pages whose article shows personal data
+live in the ``default`` cache with Redis, else in a store of their own in each process's
+memory (``fragment_store``), safe because every key
+carries the shared version. Routes from the site root are remembered too (``cached_route``),
+checking themselves against the page's URL path instead of a version. Previews and pages whose article shows personal data
 (``personal_article`` on the page class, e.g. 论坛活动 with its registration) are never
 cached.
 """
@@ -20,14 +22,26 @@ from __future__ import annotations
 
 import uuid
 
-from django.core.cache import cache, caches
+from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import translation
 
 VERSION_KEY = "fragments:version"
 FRAGMENT_SECONDS = 24 * 60 * 60
+FRAGMENT_ENTRIES = 5_000  # per process, without Redis: about 3 for each page
 _REQUEST_ATTRIBUTE = "_shared_fragment_version"
+
+
+def fragment_store():
+    """Where fragments and routes are kept: the ``default`` cache when it is shared (Redis);
+    in a process's memory, a store of their own, so they never crowd out what else the
+    local ``default`` keeps (its 300 entries hold Wagtail's renditions, menus, limits)."""
+    default = caches["default"]
+    if isinstance(default, LocMemCache):
+        return LocMemCache("hongke-fragments", {"OPTIONS": {"MAX_ENTRIES": FRAGMENT_ENTRIES}})
+    return default
 
 
 def version_store():
@@ -94,40 +108,44 @@ def cached_fragment(request: HttpRequest | None, name: str, page, render) -> str
     if not is_shareable(request, page):
         return render()
     key = fragment_key(request, name, page)
-    html = cache.get(key)
+    store = fragment_store()
+    html = store.get(key)
     if html is None:
         html = render()
-        cache.set(key, html, FRAGMENT_SECONDS)
+        store.set(key, html, FRAGMENT_SECONDS)
     return html
 
 
-def route_key(request: HttpRequest, root, path_components: list[str]) -> str:
-    return ":".join(["route", current_version(request), str(root.pk), "/".join(path_components)])
+ROUTE_KEY = "route:{root}:{path}"
 
 
 def cached_route(request: HttpRequest, root, path_components: list[str], route):
     """Wagtail's ``route()`` from the site root, remembering where plain pages are.
 
-    Walking the tree costs two queries a level; a remembered path costs one query for the
-    page itself. Only pages routed by ``Page.route`` itself are remembered (not a routable
-    page's sub-views). Whether the visitor may see the page is still checked when it is
-    served; being live is checked here, on the page just loaded.
+    Walking the tree costs two queries a level; a remembered path costs one query, for the
+    page itself, and checks itself: the page must still have that URL path (moved or
+    deleted: walk the tree again). Being live is checked on the page just loaded, whether
+    the visitor may see it when it is served. Only pages routed by ``Page.route`` itself
+    are remembered (not a routable page's sub-views). No version is needed, so a miss
+    costs no query more than Wagtail's own walk.
     """
     from django.contrib.contenttypes.models import ContentType
     from wagtail.models import Page
 
     if not path_components or getattr(request, "is_preview", False):
         return route(request, path_components)
-    key = route_key(request, root, path_components)
-    found = cache.get(key)
+    url_path = root.url_path + "/".join(path_components) + "/"
+    key = ROUTE_KEY.format(root=root.pk, path=url_path)
+    store = fragment_store()
+    found = store.get(key)
     if found is not None:
         page_id, content_type_id = found
         model = ContentType.objects.get_for_id(content_type_id).model_class()
-        page = model.objects.filter(pk=page_id).first() if model is not None else None
+        page = model and model.objects.filter(pk=page_id, url_path=url_path).first()
         if page is not None:
             return page.route(request, [])
     result = route(request, path_components)
     page, args, kwargs = result
     if not args and not kwargs and type(page).route is Page.route:
-        cache.set(key, (page.pk, page.content_type_id), FRAGMENT_SECONDS)
+        store.set(key, (page.pk, page.content_type_id), FRAGMENT_SECONDS)
     return result

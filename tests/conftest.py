@@ -9,6 +9,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
+from home.fragments import fragment_store
 from tests.factories import UserFactory
 
 
@@ -22,6 +23,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def empty_cache():
     """Each test rolls its database back, so nothing cached from another test may survive."""
     cache.clear()
+    fragment_store().clear()  # shared fragments keep a store of their own (home.fragments)
 
 
 @pytest.fixture

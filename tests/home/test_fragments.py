@@ -7,11 +7,11 @@ import pickle
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.cache import cache
 from wagtail.images import get_image_model
 from wagtail.models import PageViewRestriction
 
 from feedback.models import PageVote
+from home.fragments import fragment_store
 from home.models import HomePage, HomePageFeaturedItem
 from lectures.models import MicroLecturePage
 from reflections.models import Reflection
@@ -213,7 +213,8 @@ class TestPersonalPartsStayPersonal:
         html_of(client, lecture.url)
         html_of(client, "/")
         html_of(client, "/learning/for-you/")
-        kept = [pickle.loads(value) for value in cache._cache.values()]  # tests: local memory
+        store = fragment_store()  # tests: local memory
+        kept = [pickle.loads(value) for value in store._cache.values()]
         fragments = [value for value in kept if isinstance(value, str)]
         assert fragments, "expected shared fragments in the cache"
         assert not any("不该进缓存的心得" in value or "甲同学" in value for value in fragments)
