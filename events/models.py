@@ -90,6 +90,9 @@ class ForumEventPage(RoutablePageMixin, ContentPage):
     kind = "event"
     kind_label = _("论坛活动")
     completion = Completion.ATTENDED
+    # The article shows the member's registration and the event's state at this minute:
+    # never kept as a shared fragment (home.fragments).
+    personal_article = True
 
     starts_at = models.DateTimeField(_("开始时间"))
     ends_at = models.DateTimeField(_("结束时间"), null=True, blank=True)

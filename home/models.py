@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -35,6 +36,7 @@ from wagtail.search import index
 from core.segment import segment_for_index
 from core.text import clean_param
 from home.blocks import BodyBlock, SelfCheckBlock
+from home.fragments import cached_route
 from home.kinds import Completion, CompletionPolicy, all_kinds
 from home.selfcheck import PublicSelfCheckField
 from home.share import share_context
@@ -78,6 +80,9 @@ class ContentPage(Page):
     kind = ""
     kind_label = ""
     completion: Completion | None = None
+    # True when the article (header to extras) shows something personal or time-dependent:
+    # it is then rendered for each request instead of kept as a shared fragment.
+    personal_article = False
 
     summary = models.TextField(_("摘要"), max_length=500, blank=True)
     cover_image = models.ForeignKey(
@@ -385,16 +390,27 @@ class HomePage(Page):
         rows = ranked.values_list("pk", "content_type")
         return [pk for pk, content_type in sorted(rows, key=lambda row: kind_order.get(row[1], 99))]
 
+    def route(self, request, path_components):
+        return cached_route(request, self, path_components, super().route)
+
+    def cards(self, visible) -> dict[str, list]:
+        """推荐学习 and 最新上线: one set of card queries serves both lists."""
+        featured_ids = [item.page_id for item in self.featured_items.all()]
+        newest_ids = self.newest_ids(visible)
+        cards = with_listing_data(visible.filter(pk__in=featured_ids + newest_ids))
+        by_id = {page.pk: page for page in cards}
+        return {
+            "featured": [by_id[pk] for pk in featured_ids if pk in by_id],
+            "newest": [by_id[pk] for pk in newest_ids if pk in by_id],
+        }
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         visible = ContentPage.objects.visible()
-        featured_ids = [item.page_id for item in self.featured_items.all()]
-        newest_ids = self.newest_ids(visible)
-        # One set of card queries serves both lists.
-        cards = with_listing_data(visible.filter(pk__in=featured_ids + newest_ids))
-        by_id = {page.pk: page for page in cards}
-        context["featured"] = [by_id[pk] for pk in featured_ids if pk in by_id]
-        context["newest"] = [by_id[pk] for pk in newest_ids if pk in by_id]
+        # Queried only when the template's shared fragment of cards is not in the cache.
+        cards = SimpleLazyObject(lambda: self.cards(visible))
+        context["featured"] = SimpleLazyObject(lambda: cards["featured"])
+        context["newest"] = SimpleLazyObject(lambda: cards["newest"])
         # Shared with the hooks (the member's 待学任务 and 为你推荐), so privacy is read once.
         context["visible_pages"] = visible
         add_context_from_hooks(HOME_PAGE_CONTEXT_HOOK, self, request, context)

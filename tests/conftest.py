@@ -9,6 +9,7 @@ import pytest
 from django.core.cache import cache, caches
 from django.core.management import call_command
 
+from home.fragments import fragment_store
 from tests.factories import UserFactory
 
 
@@ -23,6 +24,7 @@ def empty_cache():
     """Each test rolls its database back, so nothing cached from another test may survive."""
     cache.clear()
     caches["pagecache"].clear()
+    fragment_store().clear()  # shared fragments keep a store of their own (home.fragments)
 
 
 @pytest.fixture
