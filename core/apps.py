@@ -13,4 +13,4 @@ class CoreConfig(AppConfig):
 
         register_converter(IdConverter, "id")
 
-        from core import signal_handlers  # noqa: F401  (forgetting kept pages)
+        from core import signal_handlers  # noqa: F401  (the content version)

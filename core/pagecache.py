@@ -6,22 +6,20 @@ or messages cookie, no Authorization header, not under an excluded prefix (``/ad
 token rendered (``CSRF_COOKIE_NEEDS_UPDATE``), no messages, no ``Cache-Control`` private /
 no-store / no-cache (``core.privacy.private`` pages never are), not streaming.
 
-Invalidation is one "generation" held where every worker sees it (the ``pagecache_generation``
-cache: Redis with ``REDIS_URL``, else a database table). Every key carries the generation, so
-a bump forgets every page at once; ``core.signal_handlers`` bumps on publish, unpublish,
-move, delete, privacy, site and search-promotion changes, and any app may call ``bump()``
-(events do, when places change). The generation is read when a request starts, so a page
-rendered from data older than a bump is filed under the old generation and never served.
+Invalidation: every key carries the shared content version (``core.content_version``), which
+every change pages show replaces (``core.signal_handlers``; events too, when places change).
+It is read when a request starts, so a page rendered from data older than a change is
+filed under the old version and never served.
 Bodies live in the ``pagecache`` cache (Redis, else per-process memory) and also expire
 after ``PAGE_CACHE_SECONDS`` for what changes with the clock (registration opening…).
 
 The middleware sits right after WhiteNoise: the security and CSP middleware above it add
 their headers to hits as to misses (django-csp's per-response updates are kept with the
 page), and everything below it (gzip, X-Frame-Options…) is stored with the page. Gzip sits
-right below, so a page is compressed once per generation, not on every hit.
+right below, so a page is compressed once per version, not on every hit.
 
 A search answered from the cache is not logged again (``search.query.log_search``): the
-editors' search counts and the zero-result report see a query once per generation and key,
+editors' search counts and the zero-result report see a query once per version and key,
 not once per visitor.
 """
 
@@ -30,21 +28,18 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-import secrets
-import time
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import DisallowedHost
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import get_max_age
 
-GENERATION_KEY = "pagecache:generation"
+from core import content_version
+
 STORE = "pagecache"
-GENERATION_STORE = "pagecache_generation"
 EXCLUDED_PREFIXES = ("/admin/", "/api/", "/documents/", "/media/", "/static/", "/django-admin/")
 LONGEST_QUERY = 512
 GZIP_ACCEPTED = re.compile(r"\bgzip\b")
@@ -58,34 +53,6 @@ logger = logging.getLogger(__name__)
 
 def lifetime() -> int:
     return getattr(settings, "PAGE_CACHE_SECONDS", 300)
-
-
-def _new_generation() -> str:
-    return f"{time.time_ns():x}{secrets.token_hex(2)}"
-
-
-def generation() -> str:
-    """The current generation: one small read from the shared store."""
-    store = caches[GENERATION_STORE]
-    value = store.get(GENERATION_KEY)
-    if value is None:  # never set, or culled: any fresh value is safe (no old key matches)
-        store.add(GENERATION_KEY, _new_generation(), timeout=None)
-        value = store.get(GENERATION_KEY)
-    return value
-
-
-def _write_generation() -> None:
-    caches[GENERATION_STORE].set(GENERATION_KEY, _new_generation(), timeout=None)
-
-
-def bump(**kwargs) -> None:
-    """Forget every kept page: now, and again once the change is committed.
-
-    The second bump is the one that matters: a request that read the data before the commit
-    filed its page under a generation that is then already gone.
-    """
-    _write_generation()
-    transaction.on_commit(_write_generation, robust=True)
 
 
 def request_key(request: HttpRequest) -> str | None:
@@ -110,7 +77,7 @@ def request_key(request: HttpRequest) -> str | None:
     language = translation.get_language_from_request(request)
     url = f"{request.scheme}://{host}{request.path}?{query}"
     digest = hashlib.sha256(f"{encoding}|{language}|{url}".encode()).hexdigest()
-    return f"page:{generation()}:{digest}"
+    return f"page:{content_version.current(request)}:{digest}"
 
 
 def _used_messages(request: HttpRequest) -> bool:

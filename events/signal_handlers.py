@@ -4,7 +4,7 @@ from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from wagtail.signals import page_published
 
-from core.pagecache import bump
+from core.content_version import bump
 from events.models import ForumEventPage, Registration
 from events.registration import refill_after_publish
 

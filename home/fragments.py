@@ -3,35 +3,31 @@
 A content page's article (header, cover, media, facts, body, extras, tags) and the home
 page's 推荐学习 and 最新上线 cards are the same for every visitor; only the member's own
 parts (record, 学习自测, 学习心得, votes, 待学任务, 为你推荐) differ. Those shared parts are
-kept under keys that carry a **version**: saving, publishing, unpublishing, moving or
-deleting any page, changing who may see one, or changing an image, a rendition, a
-document or a site replaces the version (``signal_handlers``), so the next request renders
-afresh. Nothing personal is ever stored under these keys.
+kept under keys that carry the shared content version (``core.content_version``): saving,
+publishing, unpublishing, moving or deleting any page, changing who may see one, or
+changing an image, a rendition, a document, a tag or a site replaces it
+(``core.signal_handlers``), so the next request renders afresh, in every worker. Nothing
+personal is ever stored under these keys.
 
-The version lives in a store every worker shares (Redis, else the database table of the
-``ratelimit`` cache), so a publish in one worker is seen by all; the fragments themselves
-live in the ``default`` cache with Redis, else in a store of their own in each process's
-memory (``fragment_store``), safe because every key
-carries the shared version. Routes from the site root are remembered too (``cached_route``),
-checking themselves against the page's URL path instead of a version. Previews and pages whose article shows personal data
-(``personal_article`` on the page class, e.g. 论坛活动 with its registration) are never
-cached.
+The fragments live in the ``default`` cache with Redis, else in a store of their own in
+each process's memory (``fragment_store``), safe because every key carries the shared
+version. Routes from the site root are remembered too (``cached_route``), checking
+themselves against the page's URL path instead of a version. Previews and pages whose
+article shows personal data (``personal_article`` on the page class, e.g. 论坛活动 with its
+registration) are never cached.
 """
 
 from __future__ import annotations
 
-import uuid
-
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
-from django.db import transaction
 from django.http import HttpRequest
 from django.utils import translation
 
-VERSION_KEY = "fragments:version"
+from core import content_version
+
 FRAGMENT_SECONDS = 24 * 60 * 60
 FRAGMENT_ENTRIES = 5_000  # per process, without Redis: about 3 for each page
-_REQUEST_ATTRIBUTE = "_shared_fragment_version"
 
 
 def fragment_store():
@@ -42,40 +38,6 @@ def fragment_store():
     if isinstance(default, LocMemCache):
         return LocMemCache("hongke-fragments", {"OPTIONS": {"MAX_ENTRIES": FRAGMENT_ENTRIES}})
     return default
-
-
-def version_store():
-    """Shared by every worker: Redis, or the database table behind the ``ratelimit`` alias."""
-    return caches["ratelimit"]
-
-
-def current_version(request: HttpRequest | None = None) -> str:
-    """The version fragments are valid for, read once per request."""
-    if request is not None and hasattr(request, _REQUEST_ATTRIBUTE):
-        return getattr(request, _REQUEST_ATTRIBUTE)
-    store = version_store()
-    version = store.get(VERSION_KEY)
-    if version is None:
-        store.add(VERSION_KEY, uuid.uuid4().hex, None)
-        version = store.get(VERSION_KEY)
-    if request is not None:
-        setattr(request, _REQUEST_ATTRIBUTE, version)
-    return version
-
-
-def replace_version() -> None:
-    version_store().set(VERSION_KEY, uuid.uuid4().hex, None)
-
-
-def forget_fragments(**kwargs) -> None:
-    """Every shared fragment is stale: the next request renders afresh.
-
-    Replaced at once (this transaction and its tests see it) and again once the change is
-    committed: with Redis, another worker may read the first new version before the commit
-    and keep the old content under it; the second replacement drops that too.
-    """
-    replace_version()
-    transaction.on_commit(replace_version)
 
 
 def is_shareable(request: HttpRequest | None, page) -> bool:
@@ -93,7 +55,7 @@ def is_shareable(request: HttpRequest | None, page) -> bool:
 def fragment_key(request: HttpRequest, name: str, page) -> str:
     parts = [
         "fragment",
-        current_version(request),
+        content_version.current(request),
         name,
         str(page.pk),
         str(page.live_revision_id or ""),

@@ -45,7 +45,7 @@ def redis_caches() -> dict:
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": prefix,
     }
-    return {**settings.CACHES, "pagecache": shared, "pagecache_generation": shared}
+    return {**settings.CACHES, "pagecache": shared, "content_version": shared}
 
 
 @pytest.fixture(params=["local", "redis"])

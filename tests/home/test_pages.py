@@ -47,7 +47,7 @@ def test_every_page_renders(client):
     for url in urls:
         response = client.get(url)
         assert response.status_code == 200, url
-        assert b'<html lang="zh-hans">' in response.content
+        assert b'<html lang="zh-hans"' in response.content
         assert b'name="viewport"' in response.content
 
 
