@@ -1,13 +1,19 @@
 """How learning joins the content pages without the content base knowing about it.
 
 * ``on_serve_page``: after Wagtail has served a content page to a logged-in member (its
-  privacy checks passed, not a preview), the server records ``viewed``. Reading time and
-  media progress come from the page script. Of a routable page (an event) only the page
-  itself counts, not its ``ics/`` or ``register/`` routes.
+  privacy checks passed, not a preview), the server records ``viewed``, unless the
+  member's record of the page was touched in the last ``REVISIT_WINDOW``: a page opened
+  again within minutes is the same visit, already on record (collect the minimum; a
+  refresh writes nothing). Reading time and media progress come from the page script. Of
+  a routable page (an event) only the page itself counts, not its ``ics/`` or
+  ``register/`` routes.
 * ``content_page_context``: the member's own record of the page (学完了 or when it was done)
   and what the page script's outbox needs (``learning.outbox``).
 """
 
+from datetime import timedelta
+
+from django.utils import timezone
 from wagtail import hooks
 
 from home.models import CONTENT_PAGE_CONTEXT_HOOK, ContentPage
@@ -16,6 +22,9 @@ from learning.models import LearningRecord, Verb
 from learning.outbox import page_settings
 
 INDEX_ROUTE = "index_route"  # RoutablePageMixin's name for the page itself
+REVISIT_WINDOW = timedelta(minutes=10)
+# Where the context hook leaves the record's last_seen_at for the serve hook (no query more).
+LAST_SEEN = "_learning_last_seen"
 
 
 def is_page_itself(request) -> bool:
@@ -34,6 +43,7 @@ def record_page_views(serve_next):
             and request.user.is_authenticated
             and not getattr(request, "is_preview", False)
             and is_page_itself(request)
+            and not seen_just_now(request)
         ):
             record_server_event(request.user, page, Verb.VIEWED, value=0)
         return response
@@ -41,10 +51,15 @@ def record_page_views(serve_next):
     return serve
 
 
+def seen_just_now(request) -> bool:
+    last_seen = getattr(request, LAST_SEEN, None)
+    return last_seen is not None and timezone.now() - last_seen < REVISIT_WINDOW
+
+
 @hooks.register(CONTENT_PAGE_CONTEXT_HOOK)
 def add_learning_record(page, request, context) -> None:
     if request.user.is_authenticated:
-        context["learning_record"] = LearningRecord.objects.filter(
-            member=request.user, page=page
-        ).first()
+        record = LearningRecord.objects.filter(member=request.user, page=page).first()
+        context["learning_record"] = record
         context["learning_outbox"] = page_settings(request.user)
+        setattr(request, LAST_SEEN, record.last_seen_at if record else None)

@@ -14,16 +14,22 @@ from assignments.progress import member_assignments
 from home.models import CONTENT_PAGE_CONTEXT_HOOK
 
 
-def offered(page, user) -> bool:
-    """Lectures always; other kinds while an open assignment of the member holds them."""
+def offered(page, user, context) -> bool:
+    """Lectures always; other kinds while an open assignment of the member holds them. The
+    reflection's share boxes (``assignments``, earlier in the hook order) already list the
+    member's open assignments holding the page: no query more when they are there."""
     if page.kind == "lecture":
         return True
+    choices = context.get("reflection_share_choices")
+    if choices is not None:
+        return any(choice.can_share for choice in choices)
     return member_assignments(user).filter(items__page=page).exists()
 
 
-@hooks.register(CONTENT_PAGE_CONTEXT_HOOK)
+# After the other apps' context hooks (order 0), so the share boxes are in the context.
+@hooks.register(CONTENT_PAGE_CONTEXT_HOOK, order=100)
 def add_offline_download(page, request, context) -> None:
-    if not request.user.is_authenticated or not offered(page, request.user):
+    if not request.user.is_authenticated or not offered(page, request.user, context):
         return
     media = getattr(page, "media_file", None)
     context["offline_download"] = {

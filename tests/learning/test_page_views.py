@@ -1,11 +1,14 @@
 """The server's own record of a member opening a page, made by learning's ``on_serve_page``
 hook: the content base never calls learning (docs/architecture.md)."""
 
+from datetime import timedelta
+
 import pytest
 from wagtail.models import PageViewRestriction
 
 from events.models import ForumEventPage
-from learning.models import LearningEvent, Verb
+from learning.models import LearningEvent, LearningRecord, Verb
+from learning.wagtail_hooks import REVISIT_WINDOW
 from lectures.models import MicroLecturePage
 from tests.factories import UserFactory, login
 
@@ -47,3 +50,20 @@ def test_a_page_for_logged_in_members_counts(member_client):
     PageViewRestriction.objects.create(page=lecture, restriction_type=PageViewRestriction.LOGIN)
     assert member_client.get(lecture.url).status_code == 200
     assert views_of(member_client.member, lecture) == 1
+
+
+def test_a_page_opened_again_within_minutes_is_the_same_visit(member_client):
+    """A refresh writes nothing (collect the minimum); after the window it counts again."""
+    lecture = MicroLecturePage.objects.live().first()
+    member = member_client.member
+    for _ in range(3):
+        assert member_client.get(lecture.url).status_code == 200
+    assert views_of(member, lecture) == 1
+    record = LearningRecord.objects.get(member=member, page=lecture)
+    record.last_seen_at -= REVISIT_WINDOW + timedelta(seconds=1)
+    record.save(update_fields=["last_seen_at"])
+    assert member_client.get(lecture.url).status_code == 200
+    assert views_of(member, lecture) == 2
+    assert LearningRecord.objects.get(member=member, page=lecture).last_seen_at > (
+        record.last_seen_at + REVISIT_WINDOW
+    )
