@@ -50,7 +50,9 @@ def canonical_link(context) -> str:
     """A canonical link for a page from the page tree: its address on the host the visitor
     asked for (ALLOWED_HOSTS checks it), without query parameters."""
     page, request = context.get("page"), context.get("request")
-    url = getattr(page, "url", None) if isinstance(page, Page) else None
-    if not url or request is None:
+    if not isinstance(page, Page) or request is None:
+        return ""
+    url = page.get_url(request=request)  # the site's root paths are cached on the request
+    if not url:
         return ""
     return format_html('<link rel="canonical" href="{}">', request.build_absolute_uri(url))
