@@ -75,25 +75,25 @@ def nu_errors(documents: dict[str, str], folder: Path) -> dict[str, list[str]]:
 
 
 def lighthouse(url: str, categories: list[str], report: Path) -> dict:
-    """One Lighthouse run (mobile) of ``categories``; returns the JSON report."""
-    result = subprocess.run(
-        [
-            str(LIGHTHOUSE),
-            url,
-            f"--only-categories={','.join(categories)}",
-            "--form-factor=mobile",
-            f"--chrome-flags={CHROME_FLAGS}",
-            "--output=json",
-            f"--output-path={report}",
-            "--quiet",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
-    if result.returncode == 3:
-        pytest.fail(f"Lighthouse could not be installed from npm: {result.stderr[-2000:]}")
+    """One Lighthouse run (mobile) of ``categories``; returns the JSON report. A run that
+    Lighthouse itself asks to repeat (a trace lost on a busy machine, NO_NAVSTART) is
+    repeated once."""
+    command = [
+        str(LIGHTHOUSE),
+        url,
+        f"--only-categories={','.join(categories)}",
+        "--form-factor=mobile",
+        f"--chrome-flags={CHROME_FLAGS}",
+        "--output=json",
+        f"--output-path={report}",
+        "--quiet",
+    ]
+    for _ in range(2):
+        result = subprocess.run(command, capture_output=True, text=True, check=False, timeout=300)
+        if result.returncode == 3:
+            pytest.fail(f"Lighthouse could not be installed from npm: {result.stderr[-2000:]}")
+        if result.returncode == 0 or "run Lighthouse again" not in result.stderr:
+            break
     assert result.returncode == 0, result.stderr[-2000:]
     return json.loads(report.read_text())
 
