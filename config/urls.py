@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from config.api import api_router
 from config.media import serve_public_media
+from config.robots import robots_txt
 from home import views as home_views
 from members.admin_accounts import ThrottledAccountView, ThrottledPasswordResetView
 from search import tag_views
@@ -25,6 +26,7 @@ urlpatterns = [
         never_cache(ThrottledPasswordResetView.as_view()),
         name="wagtailadmin_password_reset",
     ),
+    path("robots.txt", robots_txt, name="robots_txt"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_router.urls),

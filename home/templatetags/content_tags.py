@@ -1,5 +1,9 @@
 from django import template
+from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import Page
 
 from home.fragments import cached_fragment
 from home.navigation import main_menu as build_main_menu
@@ -57,3 +61,35 @@ def shared_fragment(parser, token):
     nodelist = parser.parse(("endshared_fragment",))
     parser.delete_first_token()
     return SharedFragmentNode(bits[1][1:-1], parser.compile_filter(bits[2]), condition, nodelist)
+
+
+# What a page without its own summary or intro says about itself (home, lists, forms).
+SITE_DESCRIPTION = _(
+    "红课：红色文化与微党课学习平台。在手机上学微党课、参观红色场馆、读先进典型、报名论坛活动。"
+)
+DESCRIPTION_LENGTH = 120
+
+
+@register.simple_tag(takes_context=True)
+def page_description(context) -> str:
+    """The meta description: the page's search description, summary or intro, else the
+    site's own description; one line of plain text, at most DESCRIPTION_LENGTH characters."""
+    page = context.get("page")
+    for field in ("search_description", "summary", "intro"):
+        text = " ".join(strip_tags(str(getattr(page, field, "") or "")).split())
+        if text:
+            return Truncator(text).chars(DESCRIPTION_LENGTH)
+    return str(SITE_DESCRIPTION)
+
+
+@register.simple_tag(takes_context=True)
+def canonical_link(context) -> str:
+    """A canonical link for a page from the page tree: its address on the host the visitor
+    asked for (ALLOWED_HOSTS checks it), without query parameters."""
+    page, request = context.get("page"), context.get("request")
+    if not isinstance(page, Page) or request is None:
+        return ""
+    url = page.get_url(request=request)  # the site's root paths are cached on the request
+    if not url:
+        return ""
+    return format_html('<link rel="canonical" href="{}">', request.build_absolute_uri(url))

@@ -4,17 +4,17 @@
   // Lecture chapters: tap a chapter to jump the player to its start.
   var player = document.querySelector(".player__media");
   if (!player) return;
+  // A real <button> inside each list item (a list item itself may not be a button).
   document.querySelectorAll(".chapter[data-seek]").forEach(function (chapter) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "chapter__seek";
+    while (chapter.firstChild) button.appendChild(chapter.firstChild);
+    chapter.appendChild(button);
     chapter.classList.add("chapter--seekable");
-    chapter.setAttribute("role", "button");
-    chapter.setAttribute("tabindex", "0");
-    function seek() {
+    button.addEventListener("click", function () {
       player.currentTime = Number(chapter.getAttribute("data-seek")) || 0;
       player.play();
-    }
-    chapter.addEventListener("click", seek);
-    chapter.addEventListener("keydown", function (event) {
-      if (event.key === "Enter" || event.key === " ") { event.preventDefault(); seek(); }
     });
   });
 })();
