@@ -146,7 +146,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # (a registration counting free places) queue up instead of failing with "locked".
     options["transaction_mode"] = "IMMEDIATE"
     options.setdefault("timeout", 20)
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections are kept (DB_CONN_MAX_AGE) as on PostgreSQL: opening the file and setting
+    # WAL cost more than a kept page's whole answer. Each request still reads the latest
+    # commit; restore writes through SQLite's own backup API while the site is stopped.
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set, otherwise per-process memory.
