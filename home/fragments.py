@@ -78,6 +78,27 @@ def cached_fragment(request: HttpRequest | None, name: str, page, render) -> str
     return html
 
 
+class KnownRestrictions(list):
+    """A page's view restrictions, read earlier: what Wagtail's serve check (iterating) and
+    ``home.share`` (``exists()``) ask of them."""
+
+    def exists(self) -> bool:
+        return bool(self)
+
+
+def cached_view_restrictions(request: HttpRequest, page, read) -> KnownRestrictions:
+    """``read()``'s view restrictions of ``page`` (its own and its ancestors', two queries),
+    kept under the content version, which every restriction change and every move
+    replaces: the pages a visitor opens ask the database for them once per version."""
+    key = f"restrictions:{content_version.current(request)}:{page.pk}"
+    store = fragment_store()
+    found = store.get(key)
+    if found is None:
+        found = list(read())
+        store.set(key, found, FRAGMENT_SECONDS)
+    return KnownRestrictions(found)
+
+
 ROUTE_KEY = "route:{root}:{path}"
 
 

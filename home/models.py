@@ -36,7 +36,7 @@ from wagtail.search import index
 from core.segment import segment_for_index
 from core.text import clean_param
 from home.blocks import BodyBlock, SelfCheckBlock
-from home.fragments import cached_route
+from home.fragments import cached_route, cached_view_restrictions
 from home.kinds import Completion, CompletionPolicy, all_kinds
 from home.selfcheck import PublicSelfCheckField
 from home.share import share_context
@@ -186,7 +186,8 @@ class ContentPage(Page):
         if self.topic and self.topic.lower() not in {t.name.lower() for t in self.tags.all()}:
             self.tags.add(self.topic)
 
-    # While the page is served (home.wagtail_hooks), its view restrictions are read once.
+    # While the page is served (home.wagtail_hooks), its view restrictions are read once,
+    # from the shared store when another request already read them (home.fragments).
     _view_restrictions = None
 
     def get_view_restrictions(self):
@@ -194,8 +195,10 @@ class ContentPage(Page):
             return self._view_restrictions
         return super().get_view_restrictions()
 
-    def remember_view_restrictions(self) -> None:
-        self._view_restrictions = super().get_view_restrictions()
+    def remember_view_restrictions(self, request) -> None:
+        self._view_restrictions = cached_view_restrictions(
+            request, self, super().get_view_restrictions
+        )
 
     def forget_view_restrictions(self) -> None:
         self._view_restrictions = None

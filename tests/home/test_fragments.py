@@ -7,6 +7,7 @@ import pickle
 
 import pytest
 from django.contrib.auth.models import Group
+from django.test import Client
 from wagtail.images import get_image_model
 from wagtail.models import PageViewRestriction
 
@@ -128,6 +129,22 @@ class TestPrivatePages:
         response = login(member).get(lecture.url)
         assert "只给内部学习组看的正文" not in response.content.decode()
         assert response.status_code in (302, 403)
+
+    def test_kept_view_restrictions_follow_every_change_at_once(self, member, lecture):
+        """A served page's restrictions are kept under the content version: adding,
+        changing and removing one each reach the next request, warm or not."""
+        client = login(member)
+        assert client.get(lecture.url).status_code == 200  # the restrictions, now kept
+        restriction = PageViewRestriction.objects.create(
+            page=lecture, restriction_type=PageViewRestriction.PASSWORD, password="mima"
+        )
+        assert 'name="password"' in html_of(client, lecture.url)
+        restriction.restriction_type = PageViewRestriction.LOGIN
+        restriction.save()
+        assert client.get(lecture.url).status_code == 200  # a member is logged in
+        assert Client().get(lecture.url).status_code == 302  # a visitor goes to log in
+        restriction.delete()
+        assert Client().get(lecture.url).status_code == 200
 
     def test_a_page_made_private_leaves_the_home_cards_at_once(self, member, lecture):
         client = login(member)
