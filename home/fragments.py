@@ -86,17 +86,24 @@ class KnownRestrictions(list):
         return bool(self)
 
 
+def kept(request: HttpRequest | None, name: str, compute):
+    """``compute()``'s value, kept under ``name`` and the content version: for what every
+    visitor gets alike and only the changes that replace the version can change. Never
+    anything personal. ``None`` is kept too (as a one-item tuple)."""
+    key = f"kept:{content_version.current(request)}:{name}"
+    store = fragment_store()
+    found = store.get(key)
+    if found is None:
+        found = (compute(),)
+        store.set(key, found, FRAGMENT_SECONDS)
+    return found[0]
+
+
 def cached_view_restrictions(request: HttpRequest, page, read) -> KnownRestrictions:
     """``read()``'s view restrictions of ``page`` (its own and its ancestors', two queries),
     kept under the content version, which every restriction change and every move
     replaces: the pages a visitor opens ask the database for them once per version."""
-    key = f"restrictions:{content_version.current(request)}:{page.pk}"
-    store = fragment_store()
-    found = store.get(key)
-    if found is None:
-        found = list(read())
-        store.set(key, found, FRAGMENT_SECONDS)
-    return KnownRestrictions(found)
+    return KnownRestrictions(kept(request, f"restrictions:{page.pk}", lambda: list(read())))
 
 
 ROUTE_KEY = "route:{root}:{path}"

@@ -17,6 +17,8 @@ import segno
 from django.http import HttpRequest
 from django.urls import reverse
 
+from home.fragments import kept
+
 # The Open Graph image: WeChat and most crawlers read JPEG or PNG, not WebP.
 OG_IMAGE_SPEC = "fill-1200x630|format-jpeg"
 # Shown at this size (CSS pixels) in the share section; the SVG scales without blur.
@@ -59,6 +61,17 @@ def qr_path(page, url: str) -> str:
     return f"{reverse('share_qr', args=[page.pk])}?v={version}"
 
 
+def og_image(page, request: HttpRequest) -> dict:
+    cover = page.cover_image
+    rendition = cover.get_rendition(OG_IMAGE_SPEC)
+    return {
+        "url": request.build_absolute_uri(rendition.url),
+        "width": rendition.width,
+        "height": rendition.height,
+        "alt": cover.default_alt_text,
+    }
+
+
 def share_context(page, request: HttpRequest) -> dict | None:
     """What the share section and the share card need, or None for a page not to share."""
     if not is_shareable(page):
@@ -71,13 +84,12 @@ def share_context(page, request: HttpRequest) -> dict | None:
         "description": page.summary or page.search_description,
         "image": None,
     }
-    cover = page.cover_image
-    if cover is not None:
-        rendition = cover.get_rendition(OG_IMAGE_SPEC)
-        share["image"] = {
-            "url": request.build_absolute_uri(rendition.url),
-            "width": rendition.width,
-            "height": rendition.height,
-            "alt": cover.default_alt_text,
-        }
+    if page.cover_image_id is not None:
+        # The cover's card picture, kept under the content version (pictures and pages
+        # replace it): no query for the image or its rendition on a warm page.
+        share["image"] = kept(
+            request,
+            f"og-image:{page.cover_image_id}:{request.scheme}://{request.get_host()}",
+            lambda: og_image(page, request),
+        )
     return share
