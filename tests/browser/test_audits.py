@@ -44,6 +44,7 @@ ANONYMOUS = {
     "登录": "/login/",
     "意见箱": "/yijianxiang/",
     "404": "/no-such-page-at-all/",
+    "离线页面": "/offline/",
 }
 # A lecture with a self-check and 学完标准 心得, held by an assignment that asks for a reflection.
 LECTURE = "from-poverty-to-revitalisation"
