@@ -186,7 +186,7 @@ def walk_to_second_scene(phone: Phone):
     page.wait_for_function(
         "() => hongkeTour.getScene() === 'scene-2' && hongkeTour.isLoaded()", timeout=30000
     )
-    assert page.get_by_role("status").inner_text() == "当前场景：第二展厅"
+    assert page.locator("[data-tour-status]").inner_text() == "当前场景：第二展厅"
     phone.show("4-second-scene", page.locator("#tour-viewer"))
     # The scene list moves the viewer too.
     page.locator(".tour__scene-list").get_by_role("link", name="序厅").tap()

@@ -338,7 +338,9 @@ def test_search_page_query_budget(client, django_assert_max_num_queries):
         "/search/?q=无结果的词",
     ):
         client.get(url)
-        with django_assert_max_num_queries(15, info=url):
+        # 16: a search without results also logs it (three writes), and the menu reads the
+        # shared content version (core.content_version: one small read without Redis).
+        with django_assert_max_num_queries(16, info=url):
             assert client.get(url).status_code == 200
 
 

@@ -37,11 +37,18 @@
   }
 
   // --- emptying the phone of a member's data ---------------------------------------------
-  function clearStorage(storage) {
+  // learning.js's outbox keeps each member's unsent events under a key of their own
+  // ("hongke.outbox.<member key>"): a session that ended without a logout must not lose
+  // them (they go out when their owner is back); a logout sends or drops them (site.js).
+  var OUTBOX = "hongke.outbox.";
+
+  function clearStorage(storage, keepOutbox) {
     try {
       for (var i = storage.length - 1; i >= 0; i--) {
         var key = storage.key(i);
-        if (key && key.indexOf("hongke.") === 0) storage.removeItem(key);
+        if (!key || key.indexOf("hongke.") !== 0) continue;
+        if (keepOutbox && key.indexOf(OUTBOX) === 0) continue;
+        storage.removeItem(key);
       }
     } catch (e) { /* storage disabled: nothing was kept */ }
   }
@@ -59,9 +66,9 @@
   }
 
   // Everything of ours but the precached shell (site CSS/JS, icons, the offline page).
-  function clearMemberData() {
-    clearStorage(window.localStorage);
-    clearStorage(window.sessionStorage);
+  function clearMemberData(keepOutbox) {
+    clearStorage(window.localStorage, keepOutbox);
+    clearStorage(window.sessionStorage, keepOutbox);
     var jobs = [clearDatabases()];
     if (hasCaches) {
       jobs.push(caches.keys().then(function (names) {
@@ -78,7 +85,7 @@
       event.preventDefault();
       var sent = false;
       function send() { if (!sent) { sent = true; form.submit(); } }
-      clearMemberData().then(send, send);
+      clearMemberData(false).then(send, send);
       setTimeout(send, 3000);
     });
   });
@@ -87,7 +94,7 @@
   if (!isCopy && !isOfflinePage) {
     var previous = "";
     try { previous = window.localStorage.getItem(MEMBER) || ""; } catch (e) { /* disabled */ }
-    var settled = previous && previous !== member ? clearMemberData() : Promise.resolve();
+    var settled = previous && previous !== member ? clearMemberData(true) : Promise.resolve();
     settled.then(function () {
       try {
         if (member) window.localStorage.setItem(MEMBER, member);
