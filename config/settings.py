@@ -178,20 +178,12 @@ CACHES["ratelimit"] = (
 )
 # Whole pages kept for anonymous visitors (core.pagecache). The version that invalidates
 # them, members' shared fragments and the menu (core.content_version) must be one every
-# worker reads: Redis, else the rate-limit table (created by core's migration). The pages
+# worker reads: the rate-limit store (Redis, else its table in the database). The pages
 # themselves: Redis, shared by servers, else each process's memory (correct across workers
 # too, since every key carries the shared version).
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
-CACHES["content_version"] = (
-    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    if REDIS_URL
-    else {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "hongke_ratelimit",
-        "OPTIONS": {"MAX_ENTRIES": 100_000},
-    }
-)
+CACHES["content_version"] = CACHES["ratelimit"]  # the same shared store, its own alias
 CACHES["pagecache"] = (
     {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     if REDIS_URL
