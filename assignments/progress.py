@@ -46,8 +46,11 @@ def branch_members(branch: Branch) -> QuerySet:
     )
 
 
-def with_items(assignments: QuerySet[Assignment]) -> QuerySet[Assignment]:
-    """Items with their pages' titles and URLs, and the chosen members' ids: three queries."""
+def with_items(
+    assignments: QuerySet[Assignment], *, chosen_members: bool = True
+) -> QuerySet[Assignment]:
+    """Items with their pages' titles and URLs, and (unless asked not to) the chosen
+    members' ids: three queries, or two."""
     items = AssignmentItem.objects.select_related("page").only(
         "assignment_id",
         "sort_order",
@@ -57,10 +60,11 @@ def with_items(assignments: QuerySet[Assignment]) -> QuerySet[Assignment]:
         "page__live",
         "page__topic",
     )
+    assignments = assignments.prefetch_related(Prefetch("items", queryset=items))
+    if not chosen_members:
+        return assignments
     chosen = get_user_model().objects.only("pk")
-    return assignments.prefetch_related(
-        Prefetch("items", queryset=items), Prefetch("chosen_members", queryset=chosen)
-    )
+    return assignments.prefetch_related(Prefetch("chosen_members", queryset=chosen))
 
 
 def item_page_ids(assignment: Assignment) -> list[int]:
@@ -292,20 +296,22 @@ def member_assignments(user) -> QuerySet[Assignment]:
     )
 
 
-def todo_list(user, now: datetime | None = None, *, include_done: bool = False):
+def todo_list(user, now: datetime | None = None, *, include_done: bool = False, visible=None):
     """The member's open assignments, soonest due first, each item marked done or not.
 
     Items whose pages are no longer published are left out (nothing to open); an assignment
     left with no items is left out too. Done assignments only with ``include_done``.
+    ``visible``: the request's ``ContentPage.objects.visible()``, when it has one already.
     """
     if not getattr(user, "is_authenticated", False):
         return []
     now = now or timezone.now()
-    assignments = list(with_items(member_assignments(user).distinct().order_by("due_on", "pk")))
+    mine = member_assignments(user).distinct().order_by("due_on", "pk")
+    assignments = list(with_items(mine, chosen_members=False))
     if not assignments:
         return []
     visible = set(
-        ContentPage.objects.visible()
+        (visible if visible is not None else ContentPage.objects.visible())
         .filter(pk__in={page_id for a in assignments for page_id in item_page_ids(a)})
         .values_list("pk", flat=True)
     )

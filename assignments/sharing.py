@@ -26,10 +26,16 @@ class ShareChoice:
     can_share: bool  # open and for them; otherwise only taking a share back is offered
 
 
-def share_choices(member, page) -> list[ShareChoice]:
+# share_choices' default: the member's reflection has not been read yet.
+UNREAD = object()
+
+
+def share_choices(member, page, reflection=UNREAD) -> list[ShareChoice]:
     """The member's open assignments holding the page, and any assignment their reflection
     on it is still shared with (closed since, say). Two small queries (a third only for such
-    a closed one): one query with the shares as subqueries cost twice the CPU to build."""
+    a closed one): one query with the shares as subqueries cost twice the CPU to build.
+    ``reflection``: the member's reflection on the page when the caller has read it already
+    (``None``: they have none, so nothing is shared and the shares cost no query)."""
     fields = ("pk", "title", "due_on", "require_reflection", "closed_at")
     theirs = {
         assignment.pk: assignment
@@ -38,11 +44,15 @@ def share_choices(member, page) -> list[ShareChoice]:
         .only(*fields)
         .distinct()
     }
-    shared = set(
-        ReflectionShare.objects.filter(
-            reflection__member=member, reflection__page=page
-        ).values_list("assignment_id", flat=True)
-    )
+    if reflection is None:
+        shared = set()
+    else:
+        shares = (
+            ReflectionShare.objects.filter(reflection__member=member, reflection__page=page)
+            if reflection is UNREAD
+            else ReflectionShare.objects.filter(reflection=reflection)
+        )
+        shared = set(shares.values_list("assignment_id", flat=True))
     closed = shared - theirs.keys()
     others = list(Assignment.objects.filter(pk__in=closed).only(*fields)) if closed else []
     rows = sorted([*theirs.values(), *others], key=lambda row: (row.due_on, row.pk))

@@ -38,7 +38,7 @@ from assignments.progress import (
     load_progress,
     with_items,
 )
-from assignments.sharing import share_choices
+from assignments.sharing import UNREAD, share_choices
 from home.kinds import Completion
 from home.models import CONTENT_PAGE_CONTEXT_HOOK
 from members.models import Branch, person_label
@@ -253,6 +253,8 @@ register_snippet(MembersGroup)
 
 @hooks.register(CONTENT_PAGE_CONTEXT_HOOK)
 def add_reflection_shares(page, request, context) -> None:
-    """The tick boxes under the member's reflection (one query). Events take no reflections."""
+    """The tick boxes under the member's reflection (one or two queries), with the
+    reflection the reflections' hook put in the context. Events take no reflections."""
     if request.user.is_authenticated and getattr(page, "completion", None) != (Completion.ATTENDED):
-        context["reflection_share_choices"] = share_choices(request.user, page)
+        reflection = context.get("reflection", UNREAD)
+        context["reflection_share_choices"] = share_choices(request.user, page, reflection)

@@ -93,6 +93,8 @@ MIDDLEWARE = [
     "core.pagecache.AnonymousPageCacheMiddleware",
     # Below the page cache, so a kept page is compressed once (core.compression).
     "core.compression.TextGZipMiddleware",
+    # The request's Wagtail Site, kept under the content version (home.fragments).
+    "home.middleware.KeptSiteMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

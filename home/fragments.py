@@ -11,8 +11,8 @@ personal is ever stored under these keys.
 
 The fragments live in the ``default`` cache with Redis, else in a store of their own in
 each process's memory (``fragment_store``), safe because every key carries the shared
-version. Routes from the site root are remembered too (``cached_route``), checking
-themselves against the page's URL path instead of a version. Previews and pages whose
+version. The request's Site and the pages routes lead to are kept the same way
+(``keep_site``, ``cached_route``). Previews and pages whose
 article shows personal data (``personal_article`` on the page class, e.g. 论坛活动 with its
 registration) are never cached.
 """
@@ -106,36 +106,52 @@ def cached_view_restrictions(request: HttpRequest, page, read) -> KnownRestricti
     return KnownRestrictions(kept(request, f"restrictions:{page.pk}", lambda: list(read())))
 
 
-ROUTE_KEY = "route:{root}:{path}"
+def keep_site(request: HttpRequest) -> None:
+    """Give the request its Wagtail Site, with the site's root page (specific) loaded, from
+    the shared store under the content version, which every change to sites and pages
+    replaces: every page Wagtail serves asks for both (two queries otherwise). The key is
+    what Wagtail matches a site on, the host name and port; a host outside ``ALLOWED_HOSTS``
+    keeps nothing (Django answers it 400)."""
+    from django.core.exceptions import DisallowedHost
+    from django.http.request import split_domain_port
+    from wagtail.models import Site
+
+    try:
+        hostname = split_domain_port(request.get_host())[0]
+    except DisallowedHost:
+        return
+    key = f"site:{hostname}:{request.get_port()}"
+
+    def find():
+        site = Site._find_for_request(request)
+        if site is not None:
+            site.root_page.localized.specific  # noqa: B018 (loaded now, so it is kept too)
+        return site
+
+    request._wagtail_site = kept(request, key, find)
 
 
 def cached_route(request: HttpRequest, root, path_components: list[str], route):
-    """Wagtail's ``route()`` from the site root, remembering where plain pages are.
+    """Wagtail's ``route()`` from the site root, keeping the page it finds.
 
-    Walking the tree costs two queries a level; a remembered path costs one query, for the
-    page itself, and checks itself: the page must still have that URL path (moved or
-    deleted: walk the tree again). Being live is checked on the page just loaded, whether
-    the visitor may see it when it is served. Only pages routed by ``Page.route`` itself
-    are remembered (not a routable page's sub-views). No version is needed, so a miss
-    costs no query more than Wagtail's own walk.
+    Walking the tree costs two queries a level, and loading the specific page a join: the
+    page found is kept under the content version (which every save, publish, move and
+    delete replaces), so the next request for its path costs no query. Being live is
+    checked again on the kept page, whether the visitor may see it when it is served. Only
+    pages routed by ``Page.route`` itself are kept (not a routable page's sub-views).
     """
-    from django.contrib.contenttypes.models import ContentType
     from wagtail.models import Page
 
     if not path_components or getattr(request, "is_preview", False):
         return route(request, path_components)
     url_path = root.url_path + "/".join(path_components) + "/"
-    key = ROUTE_KEY.format(root=root.pk, path=url_path)
+    key = f"kept:{content_version.current(request)}:route:{root.pk}:{url_path}"
     store = fragment_store()
-    found = store.get(key)
-    if found is not None:
-        page_id, content_type_id = found
-        model = ContentType.objects.get_for_id(content_type_id).model_class()
-        page = model and model.objects.filter(pk=page_id, url_path=url_path).first()
-        if page is not None:
-            return page.route(request, [])
+    page = store.get(key)
+    if page is not None:
+        return page.route(request, [])
     result = route(request, path_components)
     page, args, kwargs = result
     if not args and not kwargs and type(page).route is Page.route:
-        store.set(key, (page.pk, page.content_type_id), FRAGMENT_SECONDS)
+        store.set(key, page, FRAGMENT_SECONDS)
     return result

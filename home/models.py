@@ -72,7 +72,27 @@ def add_context_from_hooks(hook_name: str, page: Page, request: HttpRequest, con
         add_context(page, request, context)
 
 
-class ContentPage(Page):
+class KeptViewRestrictions:
+    """While the page is served (home.wagtail_hooks), its view restrictions are read once,
+    from the shared store when another request already read them (home.fragments)."""
+
+    _view_restrictions = None
+
+    def get_view_restrictions(self):
+        if self._view_restrictions is not None:
+            return self._view_restrictions
+        return super().get_view_restrictions()
+
+    def remember_view_restrictions(self, request) -> None:
+        self._view_restrictions = cached_view_restrictions(
+            request, self, super().get_view_restrictions
+        )
+
+    def forget_view_restrictions(self) -> None:
+        self._view_restrictions = None
+
+
+class ContentPage(KeptViewRestrictions, Page):
     """The concrete base of every piece of learning content."""
 
     # Set by each kind (home.kinds): machine name ("lecture", "site", "story", "event"),
@@ -186,23 +206,6 @@ class ContentPage(Page):
         if self.topic and self.topic.lower() not in {t.name.lower() for t in self.tags.all()}:
             self.tags.add(self.topic)
 
-    # While the page is served (home.wagtail_hooks), its view restrictions are read once,
-    # from the shared store when another request already read them (home.fragments).
-    _view_restrictions = None
-
-    def get_view_restrictions(self):
-        if self._view_restrictions is not None:
-            return self._view_restrictions
-        return super().get_view_restrictions()
-
-    def remember_view_restrictions(self, request) -> None:
-        self._view_restrictions = cached_view_restrictions(
-            request, self, super().get_view_restrictions
-        )
-
-    def forget_view_restrictions(self) -> None:
-        self._view_restrictions = None
-
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         # 分享: the link, QR code and share card; None on a private page (home.share).
@@ -295,7 +298,7 @@ def paginate(items, request: HttpRequest, per_page: int = ITEMS_PER_PAGE) -> Pag
     return Paginator(items, per_page).get_page(request.GET.get("page"))
 
 
-class ContentIndexPage(Page):
+class ContentIndexPage(KeptViewRestrictions, Page):
     """Lists one kind of content, newest first, with ``?tag=`` filtering."""
 
     intro = models.TextField(_("简介"), blank=True)
@@ -354,7 +357,7 @@ class HomePageFeaturedItem(Orderable):
         verbose_name = _("推荐内容")
 
 
-class HomePage(Page):
+class HomePage(KeptViewRestrictions, Page):
     """The site root: featured items and the newest of each kind."""
 
     intro = models.TextField(_("首页导语"), blank=True)

@@ -2,7 +2,7 @@
 
 from wagtail import hooks
 
-from home.models import ContentPage
+from home.models import KeptViewRestrictions
 
 
 # Outermost of the serve chain (order below Wagtail's check_view_restrictions, 0): Wagtail's
@@ -12,7 +12,7 @@ from home.models import ContentPage
 @hooks.register("on_serve_page", order=-100)
 def read_view_restrictions_once(serve_next):
     def serve(page, request, args, kwargs):
-        if not isinstance(page, ContentPage):
+        if not isinstance(page, KeptViewRestrictions):
             return serve_next(page, request, args, kwargs)
         page.remember_view_restrictions(request)
         try:

@@ -9,6 +9,7 @@ failed, and ``/login/`` answers 429 with the time to wait.
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 
 from core import ratelimit
 from members.throttle import REFUSED_ATTRIBUTE, LoginThrottle
@@ -32,8 +33,24 @@ class ThrottledModelBackend(ModelBackend):
 
     def get_user(self, user_id):
         """The session's user with their member profile (every page's header asks whether
-        they organise a branch): one query, not two."""
+        they organise a branch) and whether they hold any permission at all: one query.
+
+        Most members hold none; for them Django's permission caches are filled with nothing
+        now, so the questions every page asks (Wagtail's user bar: may they use the admin?)
+        cost no two queries more."""
+        user_model = get_user_model()
+        holds_permissions = Exists(
+            user_model.groups.through.objects.filter(user_id=OuterRef("pk"))
+        ) | Exists(user_model.user_permissions.through.objects.filter(user_id=OuterRef("pk")))
         user = (
-            get_user_model()._default_manager.select_related("member_profile").filter(pk=user_id)
-        ).first()
-        return user if user is not None and self.user_can_authenticate(user) else None
+            user_model._default_manager.select_related("member_profile")
+            .annotate(holds_permissions=holds_permissions)
+            .filter(pk=user_id)
+            .first()
+        )
+        if user is None or not self.user_can_authenticate(user):
+            return None
+        if not user.is_superuser and not user.holds_permissions:
+            # ModelBackend's own per-request caches (_get_permissions, get_all_permissions).
+            user._user_perm_cache, user._group_perm_cache, user._perm_cache = set(), set(), set()
+        return user

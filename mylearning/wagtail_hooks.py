@@ -12,7 +12,7 @@ from mylearning.assigned import unfinished_page_ids
 def add_todo_and_reading_list(page, request, context) -> None:
     if not request.user.is_authenticated:
         return
-    context["todo"] = todo_list(request.user)
+    context["todo"] = todo_list(request.user, visible=context["visible_pages"])
     context["for_you"] = reading_list(
         request.user,
         limit=HOME_LIMIT,
