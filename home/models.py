@@ -36,7 +36,7 @@ from wagtail.search import index
 from core.segment import segment_for_index
 from core.text import clean_param
 from home.blocks import BodyBlock, SelfCheckBlock
-from home.fragments import cached_route, cached_view_restrictions
+from home.fragments import cached_route, cached_view_restrictions, kept
 from home.kinds import Completion, CompletionPolicy, all_kinds
 from home.selfcheck import PublicSelfCheckField
 from home.share import share_context
@@ -57,11 +57,26 @@ class ContentPageTag(TaggedItemBase):
     )
 
 
+def private_sections() -> list[tuple[str, int]]:
+    """Where each private section starts (the restricted page's path and depth)."""
+    from wagtail.models import PageViewRestriction
+
+    return list(PageViewRestriction.objects.values_list("page__path", "page__depth").distinct())
+
+
 class VisiblePageQuerySet(PageQuerySet):
-    def visible(self):
+    def visible(self, request: HttpRequest | None = None):
         """Live and outside private sections. ``public()`` reads the view restrictions when
-        called, so build this once per request and filter from it."""
-        return self.live().public()
+        called, so build this once per request and filter from it. With the ``request``,
+        the private sections are kept under the content version instead (which every
+        restriction change and move replaces): no query at all."""
+        if request is None:
+            return self.live().public()
+        sections = kept(request, "private-sections", private_sections)
+        private = Q()
+        for path, depth in sections:  # as Wagtail's private_q()
+            private |= Q(path__startswith=path, depth__gte=depth)
+        return self.live().exclude(private) if private else self.live()
 
 
 VisiblePageManager = PageManager.from_queryset(VisiblePageQuerySet)
@@ -412,7 +427,7 @@ class HomePage(KeptViewRestrictions, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        visible = ContentPage.objects.visible()
+        visible = ContentPage.objects.visible(request)
         # Queried only when the template's shared fragment of cards is not in the cache.
         cards = SimpleLazyObject(lambda: self.cards(visible))
         context["featured"] = SimpleLazyObject(lambda: cards["featured"])

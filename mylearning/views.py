@@ -25,6 +25,7 @@ from django.views.decorators.http import (
 from assignments.progress import todo_list
 from core.jsonapi import BadJsonBody, json_error, json_response, read_json_body
 from core.privacy import private
+from home.models import ContentPage
 from learning.reading_list.dismiss import (
     DismissError,
     dismiss,
@@ -84,10 +85,12 @@ def delete_history(request: HttpRequest) -> HttpResponse:
 @login_required
 def for_you(request: HttpRequest) -> HttpResponse:
     """``/learning/for-you/``: the list as cards, each with its reason and 不感兴趣."""
-    assigned = assigned_items(todo_list(request.user))
+    visible = ContentPage.objects.visible(request)
+    assigned = assigned_items(todo_list(request.user, visible=visible))
     dismissed = dismissed_pages(request.user)
     items = reading_list(
         request.user,
+        visible=visible,
         exclude={item.page.pk for item in assigned},
         dismissed={dismissal.page_id for dismissal in dismissed},
     )
@@ -146,8 +149,11 @@ def reading_list_api(request: HttpRequest) -> JsonResponse:
     """``GET /api/learning/reading-list/``: session auth; the member's own list only."""
     if not request.user.is_authenticated:
         return json_error(_("请先登录"), 403)
-    assigned = assigned_items(todo_list(request.user))
-    items = reading_list(request.user, cards=False, exclude={item.page.pk for item in assigned})
+    visible = ContentPage.objects.visible(request)
+    assigned = assigned_items(todo_list(request.user, visible=visible))
+    items = reading_list(
+        request.user, visible=visible, cards=False, exclude={item.page.pk for item in assigned}
+    )
     return json_response(
         {
             "personalised": items.personalised,

@@ -17,5 +17,8 @@ def add_todo_and_reading_list(page, request, context) -> None:
         request.user,
         limit=HOME_LIMIT,
         visible=context["visible_pages"],
+        # Its cards are shared fragments (home.fragments): a card's cover image is loaded
+        # only when the card is rendered afresh, once per content version.
+        cards=False,
         exclude=unfinished_page_ids(context["todo"]),
     )
