@@ -299,3 +299,28 @@ class TestKeptSiteAndRoutes:
         editor.groups.add(Group.objects.get(name="Editors"))
         assert "wagtail-userbar" in html_of(login(editor), lecture.url)
         assert "wagtail-userbar" not in html_of(login(member), lecture.url)
+
+
+def test_visible_pages_with_the_request_follow_every_restriction_at_once(lecture):
+    """``visible(request)`` keeps where private sections start under the content version:
+    it must always agree with Wagtail's own ``live().public()``."""
+    from django.test import RequestFactory
+
+    from home.models import ContentPage
+
+    def visible_ids() -> set[int]:
+        request = RequestFactory().get("/")  # a new request reads the version again
+        kept = set(ContentPage.objects.visible(request).values_list("pk", flat=True))
+        assert kept == set(ContentPage.objects.live().public().values_list("pk", flat=True))
+        return kept
+
+    assert lecture.pk in visible_ids()
+    restriction = PageViewRestriction.objects.create(
+        page=lecture.get_parent(), restriction_type=PageViewRestriction.LOGIN
+    )
+    assert lecture.pk not in visible_ids()
+    restriction.delete()
+    assert lecture.pk in visible_ids()
+    lecture.move(StoryIndexPage.objects.get(), pos="last-child")
+    PageViewRestriction.objects.create(page=StoryIndexPage.objects.get(), restriction_type="login")
+    assert lecture.pk not in visible_ids()
