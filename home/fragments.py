@@ -19,6 +19,8 @@ registration) are never cached.
 
 from __future__ import annotations
 
+import hashlib
+
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.http import HttpRequest
@@ -145,7 +147,9 @@ def cached_route(request: HttpRequest, root, path_components: list[str], route):
     if not path_components or getattr(request, "is_preview", False):
         return route(request, path_components)
     url_path = root.url_path + "/".join(path_components) + "/"
-    key = f"kept:{content_version.current(request)}:route:{root.pk}:{url_path}"
+    # Hashed: a visitor's path can be kilobytes long, a key stays short.
+    path_hash = hashlib.sha256(url_path.encode()).hexdigest()
+    key = f"kept:{content_version.current(request)}:route:{root.pk}:{path_hash}"
     store = fragment_store()
     page = store.get(key)
     if page is not None:
