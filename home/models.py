@@ -7,6 +7,7 @@ serve every kind.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from urllib.parse import urlencode
 
 from django.contrib.contenttypes.models import ContentType
@@ -72,10 +73,10 @@ class VisiblePageQuerySet(PageQuerySet):
         restriction change and move replaces): no query at all."""
         if request is None:
             return self.live().public()
-        sections = kept(request, "private-sections", private_sections)
         private = Q()
-        for path, depth in sections:  # as Wagtail's private_q()
-            private |= Q(path__startswith=path, depth__gte=depth)
+        for path, depth in kept(request, "private-sections", private_sections):
+            section = SimpleNamespace(path=path, depth=depth)  # as Wagtail's private_q()
+            private |= self.descendant_of_q(section, inclusive=True)
         return self.live().exclude(private) if private else self.live()
 
 

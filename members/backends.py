@@ -6,6 +6,8 @@ refused before the password is looked at; the admin's form then says only that t
 failed, and ``/login/`` answers 429 with the time to wait.
 """
 
+import functools
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
@@ -16,10 +18,11 @@ from core import ratelimit
 from members.throttle import REFUSED_ATTRIBUTE, LoginThrottle
 
 
+@functools.cache
 def holds_permissions_sql(user_model) -> str:
     """Whether the user is in any group or holds any permission of their own, as SQL on the
     user's row (built from table names only). The ORM's ``Exists`` says the same but costs
-    more to compile than the whole rest of the query, on every page."""
+    more to compile than the whole rest of the query, on every page. Built once."""
     quote = connection.ops.quote_name
     user_id = f"{quote(user_model._meta.db_table)}.{quote(user_model._meta.pk.column)}"
     checks = []
