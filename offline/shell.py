@@ -13,18 +13,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 
 from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
 
+# The Workbox modules the worker may load: the ones scripts/vendor_frontend.py pins (the one
+# list) and records in the manifest it writes beside the vendored files.
+VENDORED_MANIFEST = Path(__file__).resolve().parents[1] / "site/static/vendor/VENDORED.json"
 WORKBOX_MODULES = [
-    "workbox-core",
-    "workbox-routing",
-    "workbox-strategies",
-    "workbox-precaching",
-    "workbox-cacheable-response",
-    "workbox-range-requests",
+    name
+    for name in json.loads(VENDORED_MANIFEST.read_text(encoding="utf-8"))
+    if name.startswith("workbox-") and name != "workbox-sw"
 ]
 
 # The site's shell: precached on install, kept across logouts (nothing personal in it).

@@ -24,6 +24,7 @@ VENDOR_DIR = PROJECT_DIR / "site" / "static" / "vendor"
 
 # name: (version, files inside the package to serve, licence file, SPDX licence)
 WORKBOX = "7.4.1"  # the service worker's library (offline reading): one version for all modules
+# The worker's modules: the one list (offline/shell.py reads them back from VENDORED.json).
 WORKBOX_MODULES = [
     "workbox-core",
     "workbox-routing",

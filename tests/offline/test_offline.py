@@ -49,6 +49,11 @@ def test_nothing_of_the_worker_comes_from_another_host():
     urls += [entry["url"] for entry in config["precache"]]
     assert all(url.startswith("/") and not url.startswith("//") for url in urls), urls
     assert set(config["modules"]) == set(WORKBOX_MODULES)
+    # Every module the worker's code names (workbox.rangeRequests) is vendored and configured.
+    worker_code = (STATIC_DIR / "js" / "service-worker.js").read_text()
+    named = set(re.findall(r"workbox\.([a-z][A-Za-z]+)\b", worker_code)) - {"setConfig"}
+    kebab = {"workbox-" + re.sub(r"([A-Z])", r"-\1", name).lower() for name in named}
+    assert named and kebab <= set(WORKBOX_MODULES), (kebab, WORKBOX_MODULES)
     for module in WORKBOX_MODULES:
         assert (STATIC_DIR / "vendor" / "workbox" / f"{module}.prod.js").is_file()
     assert (STATIC_DIR / "vendor" / "workbox" / "workbox-sw.js").is_file()
