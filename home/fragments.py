@@ -23,7 +23,9 @@ import hashlib
 
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest
+from django.http.request import split_domain_port
 from django.utils import translation
 
 from core import content_version
@@ -114,8 +116,6 @@ def keep_site(request: HttpRequest) -> None:
     replaces: every page Wagtail serves asks for both (two queries otherwise). The key is
     what Wagtail matches a site on, the host name and port; a host outside ``ALLOWED_HOSTS``
     keeps nothing (Django answers it 400)."""
-    from django.core.exceptions import DisallowedHost
-    from django.http.request import split_domain_port
     from wagtail.models import Site
 
     try:
@@ -137,10 +137,11 @@ def cached_route(request: HttpRequest, root, path_components: list[str], route):
     """Wagtail's ``route()`` from the site root, keeping the page it finds.
 
     Walking the tree costs two queries a level, and loading the specific page a join: the
-    page found is kept under the content version (which every save, publish, move and
-    delete replaces), so the next request for its path costs no query. Being live is
-    checked again on the kept page, whether the visitor may see it when it is served. Only
-    pages routed by ``Page.route`` itself are kept (not a routable page's sub-views).
+    page found is kept under the content version (which every change a visitor can see
+    replaces; a saved draft leaves the live page as it was), so the next request for its
+    path costs no query. Being live is checked again on the kept page, whether the visitor
+    may see it when it is served. Only pages routed by ``Page.route`` itself are kept (not
+    a routable page's sub-views).
     """
     from wagtail.models import Page
 
