@@ -7,18 +7,18 @@ one for the notes and, when lectures are among them, one for their chapters. Not
 queried per page. ``needs_work(pages, window)`` ranks pages by unhelpful votes and low
 completion from two grouped queries; ``load_pages`` then loads the listed pages only.
 
-A ``StudyWindow`` is the date filter: a member's study of a page counts when it overlaps
-the window (the record's first and last event, ``occurred_at``, are its bounds); answers
-count by ``answered_at`` and votes by ``updated_at``. Every figure goes through
+A ``StudyWindow`` is the date filter, in whole weeks (Monday to Sunday in the site's time
+zone): a member's study of a page counts when it overlaps the window (the record's first and
+last event, ``occurred_at``, are its bounds); answers count by ``answered_at`` and votes by
+``updated_at``. Every figure goes through
 ``insights.privacy`` before it is shown or exported.
 """
 
 from __future__ import annotations
 
-import statistics
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.db.models import (
     BooleanField,
@@ -35,7 +35,17 @@ from django.utils.translation import gettext as _
 from feedback.models import Helpfulness, PageVote
 from home.models import ContentPage
 from home.selfcheck import questions_of
-from insights.privacy import BELOW, enough, masked_count, masked_parts, masked_share
+from insights.privacy import (
+    BELOW,
+    enough,
+    masked_count,
+    masked_median,
+    masked_parts,
+    masked_share,
+    merged_parts,
+    shown_score,
+    shown_share,
+)
 from learning.models import LearningRecord
 from lectures.models import MicroLecturePage
 from selfcheck.models import SelfCheckAnswer
@@ -53,12 +63,19 @@ class StudyWindow:
 
     @classmethod
     def from_dates(cls, first: date | None, last: date | None) -> StudyWindow:
-        """Whole days in the site's time zone, both ends included."""
-        zone = timezone.get_default_timezone()
-        return cls(
-            start=datetime.combine(first, time.min, zone) if first else None,
-            end=datetime.combine(last + timedelta(days=1), time.min, zone) if last else None,
-        )
+        """The whole weeks (Monday to Sunday, the site's time zone) holding both dates: two
+        windows a day apart must not differ by the members who studied on that day."""
+        start = _midnight(first, -first.weekday()) if first else None
+        end = _midnight(last, 7 - last.weekday()) if last else None
+        return cls(start=start, end=end)
+
+    @property
+    def first_day(self) -> date | None:
+        return timezone.localtime(self.start).date() if self.start else None
+
+    @property
+    def last_day(self) -> date | None:
+        return timezone.localtime(self.end).date() - timedelta(days=1) if self.end else None
 
     def records(self, queryset):
         if self.start:
@@ -79,6 +96,18 @@ class StudyWindow:
         return done & Q(completed_at__lt=self.end) if self.end else done
 
 
+def _midnight(day: date, days_later: int) -> datetime | None:
+    """Midnight ``days_later`` after ``day`` in the site's time zone; None (no bound) at the
+    ends of the calendar, where neither Python nor the database can hold it in UTC."""
+    try:
+        moment = datetime.combine(day + timedelta(days=days_later), time.min)
+        moment = moment.replace(tzinfo=timezone.get_default_timezone())
+        moment.astimezone(UTC)
+    except OverflowError:
+        return None
+    return moment
+
+
 def minutes_and_seconds(seconds: float) -> str:
     minutes, seconds = divmod(round(seconds), 60)
     return f"{minutes}:{seconds:02d}"
@@ -93,9 +122,9 @@ class QuestionFigure:
 
     @property
     def rate(self) -> str:
-        if not enough(self.first_tries):
-            return BELOW
-        return f"{round(100 * self.right / self.first_tries)}%"
+        """Right at the first try, shown only when neither the right nor the wrong are a
+        small group."""
+        return masked_share(self.right, self.first_tries)
 
     def __str__(self) -> str:
         return _("第%(number)s题 %(rate)s") % {"number": self.number, "rate": self.rate}
@@ -125,14 +154,13 @@ class PageFigures:
 
     @property
     def completed_shown(self) -> int | str:
-        return masked_count(self.completed)
+        """学完 with the starters who did not complete: 10 and 9 would tell one member."""
+        return masked_parts([self.completed, self.started - self.completed])[0]
 
     @property
     def median_seconds(self) -> int | str:
         """Median active reading time in whole seconds, from the members who started."""
-        if not enough(len(self.seconds)):
-            return BELOW
-        return round(statistics.median(self.seconds))
+        return masked_median(self.seconds)
 
     @property
     def median_shown(self) -> str:
@@ -153,9 +181,16 @@ class PageFigures:
 
     @property
     def buckets_shown(self) -> list[tuple[str, int | str]]:
-        """(label, count) per chapter, the counts masked together (they add up to started)."""
-        counts = masked_parts([bucket.count for bucket in self.buckets])
-        return [(bucket.label, count) for bucket, count in zip(self.buckets, counts, strict=True)]
+        """(label, count) per chapter; the counts add up to started, so a chapter of one to
+        four is shown only merged with its neighbours ("未播放 至 0:00 开篇")."""
+        shown = []
+        for indexes, total in merged_parts([bucket.count for bucket in self.buckets]):
+            label = self.buckets[indexes[0]].label
+            if len(indexes) > 1:
+                last = self.buckets[indexes[-1]].label
+                label = _("%(first)s 至 %(last)s") % {"first": label, "last": last}
+            shown.append((label, masked_count(total)))
+        return shown
 
     @property
     def is_lecture(self) -> bool:
@@ -327,16 +362,12 @@ class NeedsWorkRow:
         return enough(self.started) or enough(self.votes)
 
     @property
-    def unhelpful_share(self) -> float:
-        return self.unhelpful / self.votes if enough(self.votes) else 0.0
-
-    @property
-    def incompletion(self) -> float:
-        return 1 - self.completed / self.started if enough(self.started) else 0.0
-
-    @property
     def score(self) -> float:
-        return self.unhelpful_share + self.incompletion
+        """From the two shares as they are shown (a hidden one counts 0), so that the score
+        and the ranking tell nothing the row does not show."""
+        completion = shown_share(self.completed, self.started)
+        incompletion = None if completion is None else 100 - completion
+        return shown_score(shown_share(self.unhelpful, self.votes), incompletion)
 
     @property
     def score_shown(self) -> str:
@@ -365,8 +396,8 @@ def needs_work(pages, window: StudyWindow | None = None) -> list[NeedsWorkRow]:
     (``load_pages`` does it for the listed ones). Two grouped queries, whatever the number
     of pages; the ranking is done here, so the list is sorted whole and paginated after.
 
-    score = share of 没帮助 among the votes (when at least MIN_GROUP voted, else 0)
-          + share of starters who did not complete (when at least MIN_GROUP started, else 0)
+    score = share of 没帮助 among the votes + share of starters who did not complete, each as
+    the list shows it (a whole percentage; 0 when it is hidden)
     """
     window = window or StudyWindow()
     chosen = pages.order_by().values("pk")

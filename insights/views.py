@@ -106,7 +106,9 @@ class ContentReportBase(ReportPermission, ReportView):
         return ContentPage.objects.live().defer("body").order_by("-first_published_at", "-pk")
 
     def get_filename(self):
-        return f"{self.export_filename}-{timezone.localdate().isoformat()}"
+        first, last = self.window.first_day, self.window.last_day
+        weeks = f"-{first or ''}_{last or ''}" if first or last else ""
+        return f"{self.export_filename}{weeks}-{timezone.localdate().isoformat()}"
 
     def get_heading(self, queryset, field):
         return str(self.export_headings[field])
@@ -118,8 +120,27 @@ class ContentReportBase(ReportPermission, ReportView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["min_group"] = _("人数少于 5 的数字显示为“<5”。")
+        context["min_group"] = _(
+            "人数少于 5 的数字显示为“<5”。能与其他数字相加减得出这类人数的也不单独显示："
+            "学完人数在学完或未学完的人少于 5 人时显示为“隐藏”，有帮助与没帮助同样；"
+            "答对或答错少于 5 人的题不显示正确率；人数少于 5 的章节与相邻章节合并显示。"
+        )
+        context["weeks"] = self.weeks_counted()
         return context
+
+    def weeks_counted(self) -> str:
+        """Which weeks the figures count: the dates asked for are widened to whole weeks."""
+        first, last = self.window.first_day, self.window.last_day
+        if first and last:
+            return _("统计范围：%(first)s（周一）至 %(last)s（周日），按整周计算。") % {
+                "first": first,
+                "last": last,
+            }
+        if first:
+            return _("统计范围：%(first)s（周一）起，按整周计算。") % {"first": first}
+        if last:
+            return _("统计范围：截至 %(last)s（周日），按整周计算。") % {"last": last}
+        return ""
 
 
 class ContentReportView(ContentReportBase):

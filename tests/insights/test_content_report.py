@@ -148,7 +148,7 @@ def test_below_five_members_every_figure_is_shown_as_less_than_five(editor):
     row = row_of(rows, "长征中的转折")
     assert row[3:6] == ["<5", "<5", "<5"]
     assert row[6] == "第1题 <5；第2题 <5"
-    assert "转折: <5" in row[7]
+    assert row[7] == "未播放 至 7:30 结语: <5"  # every chapter small: one merged group
     assert row[8:] == ["<5", "<5", ""]  # no notes below five votes
     page_html = html(client)
     assert "讲得太快了" not in page_html and "120" not in page_html
@@ -168,14 +168,16 @@ def test_from_five_members_the_exact_figures_show(editor):
 
     rows = csv_rows(login(editor).get(REPORT, {"topic": TOPIC, "export": "csv"}))
     row = row_of(rows, "长征中的转折")
-    assert row[3:6] == ["5", "<5", "100"]  # median of 60, 60, 100, 200, 300
-    assert row[6] == "第1题 100%；第2题 60%"
-    assert row[8:] == ["<5", "<5", "例子很好\n例子很好\n例子很好"]
+    # 3 of 5 completed: the 2 who did not would be 5 − 3, so 学完 is hidden too.
+    assert row[3:6] == ["5", "隐藏", "100"]  # median of 60, 60, 100, 200, 300
+    # 3 right and 2 wrong: no rate, as 60% of 5 would tell the two.
+    assert row[6] == "第1题 100%；第2题 <5"
+    assert row[8:] == ["隐藏", "隐藏", "例子很好\n例子很好\n例子很好"]
 
     page_html = html(login(editor))
     assert "1:40" in page_html  # the median as minutes
     assert "中国共产党第一次全国代表大会在哪一年召开" in page_html  # the question's text
-    assert "60%" in page_html and "例子很好" in page_html
+    assert "100%" in page_html and "60%" not in page_html and "例子很好" in page_html
 
 
 def test_chapters_count_where_viewers_stopped(editor):
@@ -185,9 +187,9 @@ def test_chapters_count_where_viewers_stopped(editor):
     study(page, members(5, "c"), progress=1.0)  # the end: 结语
     study(page, members(2, "d"), progress=0.0)  # never played
     row = row_of(csv_rows(login(editor).get(REPORT, {"topic": TOPIC, "export": "csv"})), page.title)
-    # The one small bucket could be worked out from the 18 starters: the smallest other
-    # bucket is hidden too ("≥5").
-    assert row[7] == "未播放: <5；0:00 开篇: ≥5；5:00 转折: 6；7:30 结语: 5"
+    # The one small bucket could be worked out from the 18 starters: it is merged with the
+    # next one, and only their sum is shown.
+    assert row[7] == "未播放 至 0:00 开篇: 7；5:00 转折: 6；7:30 结语: 5"
     assert row[3] == "18"
 
 
@@ -307,6 +309,7 @@ def test_filters_by_kind_topic_and_study_dates(editor):
         {"export": "pdf"},
         {"ordering": "title; drop table"},
         {"studied_from": "2026-10-31", "studied_to": "2026-10-01"},
+        {"studied_from": "0001-01-01", "studied_to": "9999-12-31"},
     ],
 )
 def test_bad_filter_values_give_the_normal_page(editor, params):
@@ -426,18 +429,19 @@ def test_vote_counts_are_hidden_below_five_and_notes_show_from_five_votes(editor
     vote(page, members(5, "h"), Helpfulness.HELPFUL, note="收获很大")
     vote(page, members(1, "n"), Helpfulness.NOT_HELPFUL, note="太长")
     row = row_of(csv_rows(login(editor).get(REPORT, {"topic": TOPIC, "export": "csv"})), page.title)
-    # 6 votes: 没帮助 (1) is hidden, so 有帮助 cannot be exact either (6 − 5 would tell).
-    assert row[8:10] == ["≥5", "<5"]
+    # 6 votes: 没帮助 (1) is hidden, so 有帮助 cannot be shown either (6 − 5 would tell).
+    assert row[8:10] == ["隐藏", "隐藏"]
     assert sorted(row[10].split("\n")) == sorted(["收获很大"] * 5 + ["太长"])
 
 
 def test_a_small_group_cannot_be_worked_out_by_subtraction():
-    # Parts of a whole: one small part hides the smallest exact part too.
-    assert masked_parts([6, 1]) == ["≥5", "<5"]
-    assert masked_parts([7, 5, 2]) == [7, "≥5", "<5"]
-    # Two small parts, or none, need nothing more; no one at all is not a small group.
-    assert masked_parts([9, 2, 3]) == [9, "<5", "<5"]
+    # Parts of a whole: a small part is merged with its neighbour, and neither is shown.
+    assert masked_parts([6, 1]) == ["隐藏", "隐藏"]
+    assert masked_parts([7, 5, 2]) == [7, "隐藏", "隐藏"]
+    assert masked_parts([9, 2, 3]) == [9, "隐藏", "隐藏"]
+    # No one at all is not a small group; a small whole is small in every part.
     assert masked_parts([8, 0]) == [8, "<5"]
+    assert masked_parts([1, 2]) == ["<5", "<5"]
     # Shares: shown only when neither side is one to four people.
     assert masked_share(4, 10) == "<5"
     assert masked_share(6, 10) == "<5"
