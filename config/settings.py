@@ -253,6 +253,12 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Where ``manage.py backup`` writes its archives unless told otherwise (--output).
 BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "backups"))
+# ``restore`` refuses an archive past these caps, read from its tar headers before anything
+# is unpacked: a hostile or broken archive cannot fill the disk. ``backup`` warns when its
+# archive would need more. The signing key, BACKUP_KEY, is deliberately not a setting: only
+# the backup and restore commands read it from their environment (recovery.signing).
+RESTORE_MAX_BYTES = int(os.environ.get("RESTORE_MAX_BYTES", str(20 * 1024**3)))
+RESTORE_MAX_ENTRIES = int(os.environ.get("RESTORE_MAX_ENTRIES", "200000"))
 # On one machine Django serves uploads itself; behind object storage turn this off.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
 

@@ -1,13 +1,18 @@
-"""The archive: one ``.tar.gz`` with the database dump, the media files and ``manifest.json``.
+"""The archive: one ``.tar.gz`` with the database dump, the media files, ``manifest.json``
+and, when ``BACKUP_KEY`` is set, the manifest's signature ``manifest.json.sig``.
 
 Writing goes to a hidden temporary file in the output directory that is renamed only once
-complete, so an archive with the final name is always whole. Reading checks everything
-(readable, manifest well formed, every file present with its SHA-256, nothing extra, no
-path leaving the staging folder) before the caller may use any of it.
+complete, so an archive with the final name is always whole. Reading goes twice through the
+archive. The first pass reads only the tar headers, the manifest and the signature, and
+writes nothing: the caps on entries and unpacked bytes are checked from the headers, then
+the signature; a tar bomb or a forged manifest is refused before a byte is unpacked. The
+second pass stages the files, the caps checked again, and every checksum is compared with
+the signed manifest before the caller may use any of it.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 import json
@@ -23,10 +28,13 @@ from pathlib import Path, PurePosixPath
 from django.utils.translation import gettext as _
 
 from .errors import BackupError
+from .signing import sign, signature_problem
 
 FORMAT = "hongke-backup"
 VERSION = 1
 MANIFEST = "manifest.json"
+SIGNATURE = "manifest.json.sig"
+MAX_SIGNATURE_BYTES = 1024
 MEDIA = "media"
 MAX_MANIFEST_BYTES = 64 * 1024 * 1024
 CHUNK = 1024 * 1024
@@ -67,13 +75,18 @@ def _add_file(tar: tarfile.TarFile, path: Path, name: str) -> str:
     return hashing.digest.hexdigest()
 
 
-def _add_manifest(tar: tarfile.TarFile, manifest: dict) -> None:
-    data = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True).encode()
-    info = tarfile.TarInfo(MANIFEST)
+def _add_data(tar: tarfile.TarFile, name: str, data: bytes, mtime: float) -> None:
+    info = tarfile.TarInfo(name)
     info.size = len(data)
-    info.mtime = int(manifest_time(manifest))
+    info.mtime = int(mtime)
     info.mode = 0o644
     tar.addfile(info, io.BytesIO(data))
+
+
+def _add_manifest(tar: tarfile.TarFile, manifest: dict) -> bytes:
+    data = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True).encode()
+    _add_data(tar, MANIFEST, data, manifest_time(manifest))
+    return data
 
 
 def manifest_time(manifest: dict) -> float:
@@ -89,15 +102,20 @@ def free_name(directory: Path, stem: str) -> Path:
     return path
 
 
-def write_archive(directory: Path, stem: str, files: list[tuple[Path, str]], manifest: dict):
-    """Write the archive atomically; the manifest gets every file's SHA-256. Returns its path."""
+def write_archive(
+    directory: Path, stem: str, files: list[tuple[Path, str]], manifest: dict, key: bytes | None
+):
+    """Write the archive atomically; the manifest gets every file's SHA-256, and is signed
+    with ``key`` when there is one. Returns its path."""
     directory.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{stem}-", suffix=".partial")
     try:
         with os.fdopen(handle, "wb") as raw:
             with tarfile.open(fileobj=raw, mode="w:gz", compresslevel=6) as tar:
                 manifest["files"] = {name: _add_file(tar, path, name) for path, name in files}
-                _add_manifest(tar, manifest)
+                data = _add_manifest(tar, manifest)
+                if key is not None:
+                    _add_data(tar, SIGNATURE, sign(data, key), manifest_time(manifest))
             raw.flush()
             os.fsync(raw.fileno())
         final = free_name(directory, stem)
@@ -110,6 +128,28 @@ def write_archive(directory: Path, stem: str, files: list[tuple[Path, str]], man
 
 # --- reading ----------------------------------------------------------------------------
 
+# What tarfile reads beside the members (headers, pax records, padding), allowed per entry
+# on top of the byte cap, and the most it may ask for at once (a pax or long-name header is
+# read whole, into memory).
+HEADER_ALLOWANCE = 16 * 1024
+MAX_READ = 4 * CHUNK
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much a restore may unpack: bytes of all files together, and tar entries."""
+
+    bytes: int
+    entries: int
+
+
+@dataclass
+class Checked:
+    """An archive's manifest, read and checked (signature first) with nothing unpacked."""
+
+    manifest: dict
+    unverified: str | None  # why the signature was not verified; None: it was
+
 
 @dataclass
 class Archive:
@@ -118,6 +158,56 @@ class Archive:
     manifest: dict
     database: Path
     media: list[tuple[Path, str]]  # staged file, path relative to MEDIA_ROOT
+    unverified: str | None
+
+
+def _too_big(limits: Limits) -> BackupError:
+    return BackupError(
+        _(
+            "备份解压后超过上限 RESTORE_MAX_BYTES（%(limit)d 字节），拒绝恢复，什么也没有改动。"
+            "确认是自己的备份时，调高 RESTORE_MAX_BYTES 再恢复。"
+        )
+        % {"limit": limits.bytes}
+    )
+
+
+def _too_many(limits: Limits) -> BackupError:
+    return BackupError(
+        _(
+            "备份中的条目数超过上限 RESTORE_MAX_ENTRIES（%(limit)d），拒绝恢复，什么也没有改动。"
+            "确认是自己的备份时，调高 RESTORE_MAX_ENTRIES 再恢复。"
+        )
+        % {"limit": limits.entries}
+    )
+
+
+class _Bounded:
+    """The decompressed tar stream, never read past what the caps allow.
+
+    The members' headers are checked against the caps as they come (``_entries``); this is
+    the backstop under tarfile's own reading: headers claiming gigabytes and skipping ahead
+    over a member's data both stop here.
+    """
+
+    def __init__(self, file, limits: Limits):
+        self.file = file
+        self.limits = limits
+        self.end = limits.bytes + (limits.entries + 2) * HEADER_ALLOWANCE
+
+    def read(self, size: int = -1) -> bytes:
+        if size is None or size < 0 or size > MAX_READ:
+            raise _too_big(self.limits)
+        if self.file.tell() + size > self.end:
+            raise _too_big(self.limits)
+        return self.file.read(size)
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        if whence != io.SEEK_SET or offset > self.end:
+            raise _too_big(self.limits)
+        return self.file.seek(offset)
+
+    def tell(self) -> int:
+        return self.file.tell()
 
 
 def _safe_name(name: str) -> str:
@@ -128,6 +218,48 @@ def _safe_name(name: str) -> str:
     if unsafe or not path.parts:
         raise BackupError(_("备份中有不安全的文件路径：%(name)s") % {"name": name})
     return path.as_posix()
+
+
+def _entries(tar: tarfile.TarFile, limits: Limits):
+    """Each file's member and safe name, its header checked against the caps first."""
+    count = total = 0
+    seen = set()
+    for member in tar:
+        count += 1
+        if count > limits.entries:
+            raise _too_many(limits)
+        if member.isdir():
+            continue
+        name = _safe_name(member.name)
+        if not member.isfile() or member.issparse():
+            raise BackupError(_("备份中有不是普通文件的条目：%(name)s") % {"name": name})
+        if name in seen:
+            raise BackupError(_("备份中同一个文件出现了两次：%(name)s") % {"name": name})
+        seen.add(name)
+        total += member.size
+        if total > limits.bytes:
+            raise _too_big(limits)
+        yield member, name
+
+
+def _read_small(tar: tarfile.TarFile, member: tarfile.TarInfo, largest: int) -> bytes:
+    if member.size > largest:
+        raise BackupError(_("%(name)s 大得不正常") % {"name": member.name})
+    source, parts = tar.extractfile(member), []
+    while chunk := source.read(CHUNK):
+        parts.append(chunk)
+    return b"".join(parts)
+
+
+def _scan(tar: tarfile.TarFile, limits: Limits) -> tuple[bytes | None, bytes | None]:
+    """The first pass: the manifest and the signature; every other member is only counted."""
+    manifest = signature = None
+    for member, name in _entries(tar, limits):
+        if name == MANIFEST:
+            manifest = _read_small(tar, member, MAX_MANIFEST_BYTES)
+        elif name == SIGNATURE:
+            signature = _read_small(tar, member, MAX_SIGNATURE_BYTES)
+    return manifest, signature
 
 
 def _stage_member(tar: tarfile.TarFile, member: tarfile.TarInfo, target: Path) -> str:
@@ -142,31 +274,23 @@ def _stage_member(tar: tarfile.TarFile, member: tarfile.TarInfo, target: Path) -
     return digest.hexdigest()
 
 
-def _unpack(tar: tarfile.TarFile, staging: Path) -> tuple[bytes | None, dict[str, str]]:
-    manifest, digests = None, {}
-    for member in tar:
-        if member.isdir():
-            continue
-        name = _safe_name(member.name)
-        if not member.isfile():
-            raise BackupError(_("备份中有不是普通文件的条目：%(name)s") % {"name": name})
-        if name in digests or (name == MANIFEST and manifest is not None):
-            raise BackupError(_("备份中同一个文件出现了两次：%(name)s") % {"name": name})
-        if name == MANIFEST:
-            if member.size > MAX_MANIFEST_BYTES:
-                raise BackupError(_("manifest.json 大得不正常"))
-            manifest = tar.extractfile(member).read()
-        else:
-            digests[name] = _stage_member(tar, member, staging / "files" / name)
-    return manifest, digests
+def _stage(tar: tarfile.TarFile, limits: Limits, staging: Path) -> dict[str, str]:
+    """The second pass: every file but the manifest and signature staged, with its SHA-256."""
+    return {
+        name: _stage_member(tar, member, staging / "files" / name)
+        for member, name in _entries(tar, limits)
+        if name not in (MANIFEST, SIGNATURE)
+    }
 
 
-def _open_and_unpack(path: Path, staging: Path) -> tuple[bytes | None, dict[str, str]]:
+def _read_tar(path: Path, limits: Limits, read):
+    """``read(tar)`` over the archive, any damage reported as one BackupError."""
     if not path.is_file():
         raise BackupError(_("找不到备份文件：%(path)s") % {"path": path})
     try:
-        with tarfile.open(path, mode="r:gz") as tar:
-            return _unpack(tar, staging)
+        with gzip.open(path, "rb") as raw:
+            with tarfile.open(fileobj=_Bounded(raw, limits), mode="r:") as tar:
+                return read(tar)
     except (tarfile.TarError, EOFError, zlib.error, OSError) as exc:
         raise BackupError(
             _("备份文件已损坏或不完整，无法读取：%(path)s（%(error)s）")
@@ -174,9 +298,7 @@ def _open_and_unpack(path: Path, staging: Path) -> tuple[bytes | None, dict[str,
         ) from None
 
 
-def _check_manifest(data: bytes | None) -> dict:
-    if data is None:
-        raise BackupError(_("备份中没有 manifest.json（文件不完整或不是红课的备份）"))
+def _check_manifest(data: bytes) -> dict:
     try:
         manifest = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
@@ -229,10 +351,30 @@ def _check_files(manifest: dict, digests: dict[str, str]) -> None:
         raise BackupError(_("备份中没有数据库文件"))
 
 
-def read_archive(path: Path, staging: Path) -> Archive:
-    """Unpack ``path`` into ``staging`` and check all of it; BackupError names what is wrong."""
-    data, digests = _open_and_unpack(path, staging)
-    manifest = _check_manifest(data)
+def check_archive(
+    path: Path, limits: Limits, key: bytes | None, *, trust_unsigned: bool = False
+) -> Checked:
+    """Caps, signature and manifest, read from the archive without unpacking anything.
+
+    An archive not signed with ``key`` is refused unless ``trust_unsigned``; then the reason
+    comes back in ``unverified`` for the operator to see.
+    """
+    data, signature = _read_tar(path, limits, lambda tar: _scan(tar, limits))
+    if data is None:
+        raise BackupError(_("备份中没有 manifest.json（文件不完整或不是红课的备份）"))
+    problem = signature_problem(data, signature, key)
+    if problem and not trust_unsigned:
+        raise BackupError(
+            _("%(problem)s。只有确认备份来源可信时，才可以加 --trust-unsigned 跳过签名检查。")
+            % {"problem": problem}
+        )
+    return Checked(_check_manifest(data), problem)
+
+
+def unpack_archive(path: Path, checked: Checked, limits: Limits, staging: Path) -> Archive:
+    """Stage every file into ``staging`` and compare each with the checked manifest."""
+    manifest = checked.manifest
+    digests = _read_tar(path, limits, lambda tar: _stage(tar, limits, staging))
     _check_files(manifest, digests)
     files = staging / "files"
     media = [
@@ -240,4 +382,4 @@ def read_archive(path: Path, staging: Path) -> Archive:
         for name in sorted(digests)
         if name.startswith(f"{MEDIA}/")
     ]
-    return Archive(manifest, files / manifest["database"]["file"], media)
+    return Archive(manifest, files / manifest["database"]["file"], media, checked.unverified)

@@ -1,8 +1,9 @@
 """Backing up, restoring and verifying, whatever the database (``sqlite`` or ``postgres``).
 
-``create_backup`` writes one archive; ``restore`` checks the whole archive before it touches
-anything, refuses a database that already holds data unless forced, and compares every
-table's row count afterwards; ``verify`` restores into a scratch database and compares,
+``create_backup`` writes one archive, signed with ``BACKUP_KEY`` when it is set; ``restore``
+checks the caps and the signature before unpacking anything and the whole archive before it
+touches anything, refuses a database that already holds data unless forced, and compares
+every table's row count afterwards; ``verify`` restores into a scratch database and compares,
 touching neither the live database nor the media files.
 """
 
@@ -22,11 +23,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import postgres, sqlite
-from .archive import FORMAT, VERSION, Archive, media_files, read_archive, write_archive
+from .archive import (
+    FORMAT,
+    VERSION,
+    Archive,
+    Checked,
+    Limits,
+    check_archive,
+    media_files,
+    unpack_archive,
+    write_archive,
+)
 from .errors import BackupError
+from .signing import backup_key
 from .tables import count_differences
 
 VENDORS = {"sqlite": sqlite, "postgresql": postgres}
+# The manifest and its signature, counted beside the files when a backup checks the caps.
+MAX_EXTRA_BYTES = 1024 * 1024
 
 
 def vendor_module(vendor: str):
@@ -38,17 +52,30 @@ def vendor_module(vendor: str):
         ) from None
 
 
+def restore_limits() -> Limits:
+    return Limits(settings.RESTORE_MAX_BYTES, settings.RESTORE_MAX_ENTRIES)
+
+
 @dataclass
 class BackupResult:
     path: Path
     tables: int
     rows: int
     media: int
+    signed: bool
+    over_limits: bool  # restoring it will need higher RESTORE_MAX_BYTES / RESTORE_MAX_ENTRIES
+
+
+def _over_limits(files: list[tuple[Path, str]]) -> bool:
+    limits = restore_limits()
+    unpacked = sum(path.stat().st_size for path, _name in files) + MAX_EXTRA_BYTES
+    return unpacked > limits.bytes or len(files) + 2 > limits.entries
 
 
 def create_backup(directory: Path) -> BackupResult:
     """Dump the database and copy MEDIA_ROOT into one new archive in ``directory``."""
     vendor = vendor_module(connection.vendor)
+    key = backup_key()  # a short key stops the backup before anything is dumped
     now = timezone.localtime()
     media = media_files(Path(settings.MEDIA_ROOT))
     with tempfile.TemporaryDirectory(prefix="hongke-backup-") as work:
@@ -69,9 +96,10 @@ def create_backup(directory: Path) -> BackupResult:
         }
         files = [(dump, vendor.DUMP_NAME), *media]
         path = write_archive(
-            directory, now.strftime("hongke-backup-%Y%m%d-%H%M%S"), files, manifest
+            directory, now.strftime("hongke-backup-%Y%m%d-%H%M%S"), files, manifest, key
         )
-    return BackupResult(path, len(counts), sum(counts.values()), len(media))
+        over = _over_limits(files)
+    return BackupResult(path, len(counts), sum(counts.values()), len(media), key is not None, over)
 
 
 def _checked_vendor(archive: Archive):
@@ -117,12 +145,23 @@ class RestoreResult:
     rows: int
     media: int
     manifest: dict = field(repr=False)
+    unverified: str | None = None
 
 
-def restore(path: Path, *, force: bool = False) -> RestoreResult:
+def _check(path: Path, trust_unsigned: bool) -> Checked:
+    """Caps and signature, before a staging folder exists: a refused archive writes nothing."""
+    return check_archive(path, restore_limits(), backup_key(), trust_unsigned=trust_unsigned)
+
+
+def _unpack(path: Path, staging: Path, checked: Checked) -> Archive:
+    return unpack_archive(path, checked, restore_limits(), staging)
+
+
+def restore(path: Path, *, force: bool = False, trust_unsigned: bool = False) -> RestoreResult:
     """Check the archive, then replace the configured database and write the media files."""
+    checked = _check(path, trust_unsigned)
     with tempfile.TemporaryDirectory(prefix="hongke-restore-") as staging:
-        archive = read_archive(path, Path(staging))
+        archive = _unpack(path, Path(staging), checked)
         vendor = _checked_vendor(archive)
         if not force:
             _refuse_data(vendor)
@@ -137,7 +176,11 @@ def restore(path: Path, *, force: bool = False) -> RestoreResult:
             _("恢复后的行数与备份清单不符：\n%(lines)s") % {"lines": "\n".join(differences)}
         )
     return RestoreResult(
-        len(expected), sum(expected.values()), len(archive.media), archive.manifest
+        len(expected),
+        sum(expected.values()),
+        len(archive.media),
+        archive.manifest,
+        archive.unverified,
     )
 
 
@@ -148,12 +191,14 @@ class VerifyResult:
     files: int
     manifest: dict = field(repr=False)
     differences: list[str] = field(default_factory=list)
+    unverified: str | None = None
 
 
-def verify(path: Path) -> VerifyResult:
+def verify(path: Path, *, trust_unsigned: bool = False) -> VerifyResult:
     """Check every checksum, restore into a scratch database and compare every row count."""
+    checked = _check(path, trust_unsigned)
     with tempfile.TemporaryDirectory(prefix="hongke-verify-") as staging:
-        archive = read_archive(path, Path(staging))
+        archive = _unpack(path, Path(staging), checked)
         vendor = vendor_module(archive.manifest["database"]["vendor"])
         if vendor is postgres and connection.vendor != "postgresql":
             raise BackupError(_("校验 PostgreSQL 备份需要配置 PostgreSQL 数据库（DATABASE_URL）"))
@@ -165,4 +210,5 @@ def verify(path: Path) -> VerifyResult:
         files=len(archive.manifest["files"]),
         manifest=archive.manifest,
         differences=count_differences(expected, counts, extra=True),
+        unverified=archive.unverified,
     )

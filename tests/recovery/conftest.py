@@ -21,6 +21,9 @@ import pytest
 from django.db import connections
 from django.db.utils import load_backend
 
+# The operators' key for these tests: every backup here is signed unless a test unsets it.
+BACKUP_KEY = "tests-only-backup-key-0123456789abcdef"
+
 
 def _admin(settings_dict):
     """An autocommit connection to the server's ``postgres`` database."""
@@ -34,6 +37,12 @@ def _admin(settings_dict):
         password=settings_dict["PASSWORD"] or None,
         autocommit=True,
     )
+
+
+@pytest.fixture(autouse=True)
+def backup_key(monkeypatch) -> str:
+    monkeypatch.setenv("BACKUP_KEY", BACKUP_KEY)
+    return BACKUP_KEY
 
 
 @dataclass

@@ -7,6 +7,7 @@ database with the demo is copied, never written.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import io
 import json
 import re
@@ -27,11 +28,14 @@ from learning.models import LearningEvent, LearningRecord, Verb
 from members.models import MemberProfile
 from recovery import archive as archive_module
 from tests.factories import MicroLecturePageFactory, UserFactory, make_member
+from tests.recovery.conftest import BACKUP_KEY
 
 # --verify makes a scratch database; tests that count them must not run beside each other.
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("recovery-verify")]
 
 NAME = re.compile(r"hongke-backup-\d{8}-\d{6}\.tar\.gz")
+MANIFEST = "manifest.json"
+SIGNATURE = "manifest.json.sig"
 
 
 # --- what a site holds, read without the code under test --------------------------------
@@ -111,11 +115,25 @@ def back_up(tmp_path: Path) -> Path:
     return files[0]
 
 
+def signature_of(manifest: bytes, key: str = BACKUP_KEY) -> bytes:
+    """What the signature member holds: HMAC-SHA256 of the manifest's bytes, in hex."""
+    return hmac.new(key.encode(), manifest, hashlib.sha256).hexdigest().encode()
+
+
 def rewrite(source: Path, target: Path, change) -> Path:
-    """A copy of the archive with ``change(name, data)`` applied to each member (None: drop it)."""
-    with tarfile.open(source) as old, tarfile.open(target, "w:gz") as new:
-        for member in old:
-            data = change(member.name, old.extractfile(member).read())
+    """A copy of the archive with ``change(name, data)`` applied to each member (None: drop it).
+
+    A signed archive is signed again over the changed manifest, as if by someone holding the
+    key, so a test reaches the check behind the signature.
+    """
+    with tarfile.open(source) as old:
+        members = [(member, old.extractfile(member).read()) for member in old]
+    changed = [(member, change(member.name, data)) for member, data in members]
+    manifest = next((data for member, data in changed if member.name == MANIFEST), None)
+    with tarfile.open(target, "w:gz") as new:
+        for member, data in changed:
+            if member.name == SIGNATURE and manifest is not None:
+                data = signature_of(manifest)
             if data is not None:
                 member.size = len(data)
                 new.addfile(member, io.BytesIO(data))
@@ -140,7 +158,7 @@ def test_round_trip_restores_every_row_and_every_file(scratch_site, tmp_path):
     assert table_counts() == {} and media_checksums(scratch_site.media_root) == {}
     output = restore(archive)
 
-    assert "行数与清单一致" in output
+    assert "行数与清单一致" in output and "签名有效" in output
     counts, rows, media = site_state(scratch_site)
     assert counts == before[0]
     assert rows == before[1]
@@ -154,10 +172,12 @@ def test_manifest_describes_the_archive(scratch_site, tmp_path):
     with tarfile.open(archive) as tar:
         manifest = json.loads(tar.extractfile("manifest.json").read())
         names = set(tar.getnames())
+        signature = tar.extractfile(SIGNATURE).read()
         digests = {
             name: hashlib.sha256(tar.extractfile(name).read()).hexdigest()
-            for name in names - {"manifest.json"}
+            for name in names - {MANIFEST, SIGNATURE}
         }
+        assert signature.strip() == signature_of(tar.extractfile(MANIFEST).read())
     assert manifest["format"] == "hongke-backup" and manifest["version"] == 1
     assert manifest["database"]["vendor"] == connection.vendor
     assert manifest["tables"] == table_counts()

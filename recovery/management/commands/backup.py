@@ -18,6 +18,7 @@ class Command(BaseCommand):
     help = _(
         "把数据库、全部媒体文件和清单（行数、校验和）写进一个带时间戳的备份文件 "
         "hongke-backup-年月日-时分秒.tar.gz；网站运行时也可以备份。"
+        "设置了环境变量 BACKUP_KEY 时，清单带上用它算出的签名（HMAC-SHA256）。"
     )
 
     def add_arguments(self, parser):
@@ -47,3 +48,18 @@ class Command(BaseCommand):
                 }
             )
         )
+        if not result.signed:
+            self.stderr.write(
+                _(
+                    "警告：没有设置 BACKUP_KEY，这个备份没有签名。恢复时只能加 --trust-unsigned，"
+                    "届时无法发现备份是否被改过。请按 README“备份与恢复”设置 BACKUP_KEY。"
+                )
+            )
+        if result.over_limits:
+            self.stderr.write(
+                _(
+                    "警告：这个备份超过了恢复上限 RESTORE_MAX_BYTES（%(bytes)d 字节）或 "
+                    "RESTORE_MAX_ENTRIES（%(entries)d）：恢复前要先调高它们。"
+                )
+                % {"bytes": settings.RESTORE_MAX_BYTES, "entries": settings.RESTORE_MAX_ENTRIES}
+            )
