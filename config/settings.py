@@ -307,6 +307,10 @@ WAGTAIL_WORKFLOW_ENABLED = True
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # The site's own session only. DRF's default Basic authentication would check a
+    # username and password sent with any API request: a second login with no login page,
+    # no CSRF and a yes/no answer for every guess.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
 }
 
 LOGIN_URL = "/login/"

@@ -160,9 +160,13 @@ class ImportCommand(BaseCommand):
         parser.add_argument("file", help=self.file_help)
         parser.add_argument("--dry-run", action="store_true", help=self.dry_run_help)
 
+    def make_import(self, file: str, *, dry_run: bool, **options: Any) -> FileImport[Any, Any]:
+        """The import to run; a command with options of its own passes them on here."""
+        return self.importer(file, dry_run=dry_run)
+
     def handle(self, *args: Any, file: str, dry_run: bool, **options: Any) -> None:
         try:
-            result = self.importer(file, dry_run=dry_run).run()
+            result = self.make_import(file, dry_run=dry_run, **options).run()
         except ImportFileError as exc:
             raise CommandError(str(exc)) from None
         if result.problems:

@@ -5,7 +5,9 @@ members, far too many to type into the admin. As with every import built on
 ``core.importing``, the whole file is checked before anything is written and everything
 is written in one transaction, so a bad file never leaves half an import behind.
 Passwords are never imported or overwritten: new members get an unusable password and a
-one-time link to set their own (``members.accounts.set_password_url``). The format is
+one-time link to set their own (``members.accounts.set_password_url``). A roster never
+touches an account with admin rights, and replaces an existing e-mail address (where a
+password reset goes) only when asked to (``members.roster_checks``). The format is
 described for organisers in ``docs/members.md``.
 """
 
@@ -13,41 +15,33 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
-from django.core.exceptions import ValidationError
-from django.core.validators import EmailValidator, MaxLengthValidator
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError
 from django.db.models.functions import Lower
 
 from core.importing import DRY_RUN_NOTE, FileImport, ImportFileError, ImportResult, Problem
-from core.text import has_line_controls
 from members.accounts import link_lifetime, set_password_url
 from members.models import Branch, MemberProfile, Role
+from members.roster_checks import (
+    UPDATE_EMAILS_FLAG,
+    check_email,
+    check_role,
+    check_text,
+    check_username,
+    email_change,
+    privileged_problem,
+    privileges,
+    row_problem,
+)
 
 COLUMNS = ("username", "name", "branch", "role", "email")
 COLUMN_LIST = ",".join(COLUMNS)
-# Organisers may write the role in English or as the admin shows it in Chinese.
-ROLE_ALIASES = {
-    "member": Role.MEMBER,
-    "成员": Role.MEMBER,
-    "organiser": Role.ORGANISER,
-    "组织委员": Role.ORGANISER,
-}
 ROLE_LABELS = {Role.MEMBER: "成员", Role.ORGANISER: "组织委员"}
-
-
-def row_problem(row: int, name: str, reason: str) -> Problem:
-    """One thing wrong with one field of one row, printed as ``row N: field: reason``.
-
-    N is the line of the file the row starts on (the header is line 1, blank lines
-    count), so it matches what a text editor shows.
-    """
-    return Problem(row, name, reason, unit="row")
 
 
 @dataclass
@@ -64,6 +58,9 @@ class PlannedMember:
     profile: MemberProfile | None = None
     is_new: bool = True
     changes: list[str] = field(default_factory=list)
+    # The address to write on an existing user (None: keep theirs), and the one it replaces.
+    new_email: str | None = None
+    replaced_email: str | None = None
 
     def describe(self) -> str:
         return f"{self.username}（{self.name} · {self.branch} · {ROLE_LABELS[self.role]}）"
@@ -105,10 +102,10 @@ class RosterResult(ImportResult):
             yield f"{would}新建党支部：{name}"
         for member in self.members:
             if member.is_new:
-                yield f"row {member.row}: {would}新建成员 {member.describe()}"
+                yield f"第 {member.row} 行：{would}新建成员 {member.describe()}"
             elif member.changes:
                 yield (
-                    f"row {member.row}: {would}更新成员 {member.username}："
+                    f"第 {member.row} 行：{would}更新成员 {member.username}："
                     f"{'、'.join(member.changes)}"
                 )
         chinese = (
@@ -168,87 +165,11 @@ def split_rows(text: str) -> list[tuple[int, list[str]]]:
     return rows
 
 
-# --- Checking values -----------------------------------------------------------------
-
-
-def _check_text(value: str, limit: int, row: int, name: str, problems: list[Problem]) -> str:
-    """A required one-line text of at most ``limit`` characters."""
-    if not value:
-        problems.append(row_problem(row, name, "不能为空"))
-    elif len(value) > limit:
-        problems.append(
-            row_problem(row, name, f"不能超过 {limit} 个字符（现在是 {len(value)} 个）")
-        )
-    elif has_line_controls(value):
-        problems.append(row_problem(row, name, "不能包含换行、制表符等控制字符"))
-    return value
-
-
-def _check_username(value: str, row: int, problems: list[Problem]) -> str:
-    user_model = get_user_model()
-    model_field = user_model._meta.get_field(user_model.USERNAME_FIELD)
-    # As Django does when saving a user, so "ｚｈａｎｇ" and "zhang" are the same name.
-    username = user_model.normalize_username(value)
-    if not username:
-        problems.append(row_problem(row, "username", "不能为空"))
-        return username
-    if len(username) > model_field.max_length:
-        problems.append(
-            row_problem(
-                row,
-                "username",
-                f"不能超过 {model_field.max_length} 个字符（现在是 {len(username)} 个）",
-            )
-        )
-    for validator in model_field.validators:
-        if isinstance(validator, MaxLengthValidator):
-            continue  # reported above, with the numbers
-        try:
-            validator(username)
-        except ValidationError:
-            if getattr(validator, "regex", None) is not None:
-                reason = "只能包含字母（可以是中文）、数字和 @ . + - _，不能有空格或其他符号"
-            else:
-                reason = "不是有效的用户名"
-            problems.append(row_problem(row, "username", reason))
-            break
-    return username
-
-
-def _check_role(value: str, row: int, problems: list[Problem]) -> str:
-    role = ROLE_ALIASES.get(value.lower())
-    if role is None:
-        shown = "（空）" if not value else f"“{value[:40]}”"
-        problems.append(
-            row_problem(
-                row, "role", f"未知角色 {shown}，必须是 member（成员）或 organiser（组织委员）"
-            )
-        )
-        return ""
-    return role
-
-
-def _check_email(value: str, row: int, problems: list[Problem]) -> str:
-    if not value:
-        return ""
-    limit = get_user_model()._meta.get_field("email").max_length
-    if len(value) > limit:
-        problems.append(
-            row_problem(row, "email", f"不能超过 {limit} 个字符（现在是 {len(value)} 个）")
-        )
-        return ""
-    try:
-        EmailValidator()(value)
-    except ValidationError:
-        problems.append(row_problem(row, "email", "不是有效的电子邮箱地址"))
-        return ""
-    return BaseUserManager.normalize_email(value)
-
-
 class _Planner:
     """Checks the rows of one file in order, remembering what earlier rows claimed."""
 
-    def __init__(self, header_row: int, header: list[str]) -> None:
+    def __init__(self, header_row: int, header: list[str], *, update_emails: bool) -> None:
+        self.update_emails = update_emails
         self.problems: list[Problem] = []
         self.members: list[PlannedMember] = []
         self.positions = self._check_header(header_row, header)
@@ -292,19 +213,19 @@ class _Planner:
             return
         values = {name: cells[index].strip() for name, index in self.positions.items()}
         problems: list[Problem] = []
-        username = _check_username(values["username"], row, problems)
-        name = _check_text(
+        username = check_username(values["username"], row, problems)
+        name = check_text(
             values["name"],
             MemberProfile._meta.get_field("display_name").max_length,
             row,
             "name",
             problems,
         )
-        branch = _check_text(
+        branch = check_text(
             values["branch"], Branch._meta.get_field("name").max_length, row, "branch", problems
         )
-        role = _check_role(values["role"], row, problems)
-        email = _check_email(values["email"], row, problems)
+        role = check_role(values["role"], row, problems)
+        email = check_email(values["email"], row, problems)
         if username and not any(problem.field == "username" for problem in problems):
             first_row = self.username_rows.get(username.lower())
             if first_row is not None:
@@ -344,6 +265,7 @@ class _Planner:
             Branch.objects.filter(name__in=branch_names).values_list("name", flat=True)
         )
 
+        privileged = privileges(user for users in existing.values() for user in users)
         for member in self.members:
             same_name = existing.get(member.username.lower(), [])
             exact = next(
@@ -359,12 +281,12 @@ class _Planner:
                         "请改用已有的写法，或换一个用户名",
                     )
                 )
-                continue
-            if exact is not None:
-                member.user = exact
-                member.is_new = False
-                member.profile = profiles.get(exact.pk)
-                member.changes = self._changes(member)
+            elif exact is not None and exact.pk in privileged:
+                self.problems.append(
+                    privileged_problem(member.row, member.username, privileged[exact.pk])
+                )
+            elif exact is not None:
+                self._attach(member, exact, profiles.get(exact.pk))
         self.members = [
             member
             for member in self.members
@@ -375,6 +297,24 @@ class _Planner:
             for name in dict.fromkeys(member.branch for member in self.members)
             if name not in known_branches
         ]
+
+    def _attach(
+        self, member: PlannedMember, user: AbstractBaseUser, profile: MemberProfile | None
+    ) -> None:
+        """Plan the update of an existing (unprivileged) user; a replaced e-mail may refuse it."""
+        member.user = user
+        member.is_new = False
+        member.profile = profile
+        member.changes = self._changes(member)
+        replaced, problem = email_change(member.row, user, member.email, allowed=self.update_emails)
+        if problem is not None:
+            self.problems.append(problem)
+        elif replaced is not None:
+            member.new_email, member.replaced_email = member.email, replaced
+            member.changes.append(f"邮箱 {replaced} → {member.email}")
+        elif member.email and not user.email:
+            member.new_email = member.email
+            member.changes.append(f"邮箱 → {member.email}")
 
     @staticmethod
     def _changes(member: PlannedMember) -> list[str]:
@@ -392,8 +332,6 @@ class _Planner:
             changes.append(
                 f"角色 {ROLE_LABELS.get(profile.role, profile.role)} → {ROLE_LABELS[member.role]}"
             )
-        if member.email and member.user.email != member.email:
-            changes.append(f"邮箱 → {member.email}")
         return changes
 
 
@@ -423,8 +361,8 @@ def _write(members: list[PlannedMember], new_branches: list[str]) -> None:
         if not member.changes:
             continue
         user = member.user
-        if member.email and user.email != member.email:
-            user.email = member.email
+        if member.new_email:
+            user.email = member.new_email
             user.save(update_fields=["email"])
         profile = member.profile or MemberProfile(user=user)
         profile.display_name = member.name
@@ -447,6 +385,19 @@ class RosterImport(FileImport[list[str], RosterResult]):
 
     utf8_hint = "在 Excel 里请选择“另存为 → CSV UTF-8（逗号分隔）”后再导入。"
 
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        dry_run: bool = False,
+        update_emails: bool = False,
+        announce: Callable[[str], object] | None = None,
+    ) -> None:
+        super().__init__(path, dry_run=dry_run)
+        self.update_emails = update_emails
+        # Where the e-mail changes are listed before anything is written.
+        self.announce = announce or (lambda line: None)
+
     def split(self, text: str) -> list[tuple[int, list[str]]]:
         rows = split_rows(text)
         if not rows:
@@ -455,7 +406,7 @@ class RosterImport(FileImport[list[str], RosterResult]):
 
     def check(self, units: Sequence[tuple[int, list[str]]]) -> RosterResult:
         (header_row, header), data_rows = units[0], units[1:]
-        plan = _Planner(header_row, header)
+        plan = _Planner(header_row, header, update_emails=self.update_emails)
         if plan.problems:
             return RosterResult(dry_run=self.dry_run, problems=plan.problems)
         if not data_rows:
@@ -471,6 +422,14 @@ class RosterImport(FileImport[list[str], RosterResult]):
         )
 
     def write(self, result: RosterResult) -> list[Problem]:
+        replaced = [member for member in result.members if member.replaced_email]
+        if replaced:
+            self.announce(f"按 {UPDATE_EMAILS_FLAG} 修改以下 {len(replaced)} 位已有成员的邮箱：")
+            for member in replaced:
+                self.announce(
+                    f"  第 {member.row} 行：{member.username} 的邮箱 "
+                    f"{member.replaced_email} → {member.new_email}"
+                )
         _write(result.members, result.new_branches)
         result.links = _links(result.members)
         return []
@@ -485,10 +444,13 @@ class RosterImport(FileImport[list[str], RosterResult]):
             ) from None
 
 
-def import_members(path: Path | str, *, dry_run: bool = False) -> RosterResult:
+def import_members(
+    path: Path | str, *, dry_run: bool = False, update_emails: bool = False
+) -> RosterResult:
     """Check the whole file, then (unless dry_run or anything is wrong) write it all at once.
 
     Raises ImportFileError when the file itself cannot be used. Problems with rows are
-    returned in ``result.problems``; when there are any, nothing has been written.
+    returned in ``result.problems``; when there are any, nothing has been written. An
+    existing user's e-mail address is replaced only with ``update_emails``.
     """
-    return RosterImport(path, dry_run=dry_run).run()
+    return RosterImport(path, dry_run=dry_run, update_emails=update_emails).run()

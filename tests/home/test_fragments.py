@@ -296,7 +296,7 @@ class TestKeptSiteAndRoutes:
 
     def test_an_editor_still_gets_the_user_bar_and_a_member_does_not(self, member, lecture):
         editor = make_member("bianji1", name="编辑甲", is_staff=False)
-        editor.groups.add(Group.objects.get(name="Editors"))
+        editor.groups.add(Group.objects.get(name="编辑"))
         assert "wagtail-userbar" in html_of(login(editor), lecture.url)
         assert "wagtail-userbar" not in html_of(login(member), lecture.url)
 

@@ -124,3 +124,54 @@ def test_a_malformed_reset_request_is_a_form_error(db):
     response = Client().post(RESET, {"email": "not an address\x00" * 20})
     assert response.status_code == 200
     assert "<form" in response.content.decode()
+
+
+def change_email(client, email, current_password=None):
+    data = account_form(client)
+    data.update({"name_email-first_name": "编", "name_email-last_name": "辑"})
+    data["name_email-email"] = email
+    if current_password is not None:
+        data["name_email-current_password"] = current_password
+    return client.post(ACCOUNT, data)
+
+
+def email_of(username) -> str:
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username=username).email
+
+
+def test_a_borrowed_session_cannot_change_the_email_without_the_password(editor_client):
+    response = change_email(editor_client, "thief@example.com")
+    assert response.status_code == 200
+    assert "修改邮箱须输入当前密码" in response.content.decode()
+    assert email_of("bianji") == "bianji@example.edu.cn"
+    # So the password-reset link still goes to the owner's mailbox only.
+    Client(REMOTE_ADDR="10.0.0.9").post(RESET, {"email": "thief@example.com"})
+    assert mail.outbox == []
+
+
+def test_the_email_changes_with_the_current_password(editor_client):
+    response = change_email(editor_client, "bianji.new@example.edu.cn", PASSWORD)
+    assert response.status_code == 302
+    assert email_of("bianji") == "bianji.new@example.edu.cn"
+
+
+def test_the_name_alone_changes_without_a_password(editor_client):
+    data = account_form(editor_client)
+    data.update({"name_email-first_name": "新名字", "name_email-last_name": "辑"})
+    assert editor_client.post(ACCOUNT, data).status_code == 302
+    assert email_of("bianji") == "bianji@example.edu.cn"
+
+
+def test_guessing_the_password_through_the_email_is_throttled(editor_client):
+    for _attempt in range(PAIR_FAILURE_LIMIT):
+        response = change_email(editor_client, "thief@example.com", "not-it")
+        assert response.status_code == 200
+        assert "当前密码不正确" in response.content.decode()
+    response = change_email(editor_client, "thief@example.com", PASSWORD)  # right, too late
+    assert "登录失败的次数太多" in response.content.decode()
+    assert email_of("bianji") == "bianji@example.edu.cn"
+    # The same counters as logging in and changing the password.
+    login = Client().post("/login/", {"username": "bianji", "password": PASSWORD})
+    assert login.status_code == 429

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.test import Client
 
@@ -56,7 +57,7 @@ def test_valid_file_with_bom_creates_members_without_passwords(tmp_path):
     assert "已新建党支部：计算机学院学生第一党支部" in output
     assert "已新建党支部：马克思主义学院教工党支部" not in output  # it existed already
     assert "created 3, updated 0, unchanged 0, branches created 1" in output
-    assert "row 2: 已新建成员 zhangsan（张三 · 计算机学院学生第一党支部 · 成员）" in output
+    assert "第 2 行：已新建成员 zhangsan（张三 · 计算机学院学生第一党支部 · 成员）" in output
 
     zhang = User.objects.get(username="zhangsan")
     assert not zhang.has_usable_password()
@@ -98,15 +99,17 @@ def test_reimport_updates_profiles_and_never_touches_passwords(tmp_path):
         f"{HEADER}\n"
         "zhangsan,张三丰,新闻学院学生党支部,organiser,\n"  # empty email keeps the old one
         "lisi,李四,计算机学院学生第一党支部,组织委员,\n"
+        # The same address but for case: Django's password reset treats it as one, so unchanged.
         "wangwu,王五（转入）,马克思主义学院教工党支部,成员,wangwu@example.edu.cn\n"
         "zhaoliu,赵六,新闻学院学生党支部,member,\n"
     )
     output = run(write(tmp_path, changed))
 
     assert "已新建党支部：新闻学院学生党支部" in output
-    assert "created 0, updated 3, unchanged 1, branches created 1" in output
-    assert "row 2: 已更新成员 zhangsan：姓名 张三 → 张三丰、党支部" in output
-    assert "row 5: 已更新成员 zhaoliu：新建成员资料" in output
+    assert "created 0, updated 2, unchanged 2, branches created 1" in output
+    assert User.objects.get(username="wangwu").email == "WangWu@example.edu.cn"
+    assert "第 2 行：已更新成员 zhangsan：姓名 张三 → 张三丰、党支部" in output
+    assert "第 5 行：已更新成员 zhaoliu：新建成员资料" in output
 
     zhang.refresh_from_db()
     assert zhang.check_password("my-own-secret-42")
@@ -145,21 +148,21 @@ def test_bad_rows_are_all_reported_with_their_line_numbers_and_nothing_is_import
     lines = errors.splitlines()
     assert (
         lines[0]
-        == "row 4: username: 只能包含字母（可以是中文）、数字和 @ . + - _，不能有空格或其他符号"
+        == "第 4 行：username：只能包含字母（可以是中文）、数字和 @ . + - _，不能有空格或其他符号"
     )
-    assert "row 5: name: 不能为空" in lines
-    assert any(line.startswith("row 6: role: 未知角色 “admin”") for line in lines)
-    assert "row 7: username: 与第 2 行的用户名重复（不区分大小写）" in lines
-    assert any(line.startswith("row 8: 列数: 这一行有 4 列，表头有 5 列") for line in lines)
-    assert "row 9: name: 不能包含换行、制表符等控制字符" in lines
-    assert "row 9: email: 不是有效的电子邮箱地址" in lines
-    assert any(line.startswith("row 11: username: 网站已有用户 Existing") for line in lines)
-    assert [line for line in lines if line.startswith("row 12: username:")] == [
-        "row 12: username: 不能超过 150 个字符（现在是 151 个）"
+    assert "第 5 行：name：不能为空" in lines
+    assert any(line.startswith("第 6 行：role：未知角色 “admin”") for line in lines)
+    assert "第 7 行：username：与第 2 行的用户名重复（不区分大小写）" in lines
+    assert any(line.startswith("第 8 行：列数：这一行有 4 列，表头有 5 列") for line in lines)
+    assert "第 9 行：name：不能包含换行、制表符等控制字符" in lines
+    assert "第 9 行：email：不是有效的电子邮箱地址" in lines
+    assert any(line.startswith("第 11 行：username：网站已有用户 Existing") for line in lines)
+    assert [line for line in lines if line.startswith("第 12 行：username：")] == [
+        "第 12 行：username：不能超过 150 个字符（现在是 151 个）"
     ]
-    assert "row 12: branch: 不能超过 100 个字符（现在是 101 个）" in lines
-    assert "row 13: name: 不能包含换行、制表符等控制字符" in lines
-    assert not any(line.startswith(("row 2:", "row 3:")) for line in lines)
+    assert "第 12 行：branch：不能超过 100 个字符（现在是 101 个）" in lines
+    assert "第 13 行：name：不能包含换行、制表符等控制字符" in lines
+    assert not any(line.startswith(("第 2 行：", "第 3 行：")) for line in lines)
     assert message.startswith(f"发现 {len(lines)} 个问题，没有导入任何成员")
     assert snapshot() == before
 
@@ -168,7 +171,7 @@ def test_bad_header_names_the_columns(tmp_path):
     path = write(tmp_path, "username,name,branch,role,phone\nzhangsan,张三,第一党支部,member,138\n")
     errors, _message = run_failing(path)
     assert errors.strip() == (
-        "row 1: 表头: 缺少列 email；多出列 phone。"
+        "第 1 行：表头：缺少列 email；多出列 phone。"
         "表头必须正好是 username,name,branch,role,email 这 5 列（顺序不限）"
     )
     assert not User.objects.filter(username="zhangsan").exists()
@@ -329,3 +332,97 @@ def test_only_the_organisation_department_sees_members(
     assert "看得见" in html and "20260001" in html
     # Learning history has no admin view for anyone.
     assert client.get("/admin/snippets/learning/learningevent/").status_code == 404
+
+
+# --- Privileged accounts and e-mail addresses ---------------------------------------------
+
+
+def test_a_row_naming_a_privileged_account_refuses_the_whole_file(tmp_path):
+    """Whoever prepares the CSV must not be able to take over an admin account: the admin's
+    username with their own address, then Wagtail's password reset mails them the link."""
+    from django.contrib.auth.models import Permission
+
+    User.objects.create_superuser("admin", "admin@example.edu.cn", "admin-secret-1")
+    User.objects.create_user("houtai", "houtai@example.edu.cn", is_staff=True)
+    editor = User.objects.create_user("bianji", "bianji@example.edu.cn")
+    editor.groups.add(Group.objects.get(name="编辑"))
+    granted = User.objects.create_user("shouquan", "")
+    granted.user_permissions.add(Permission.objects.get(codename="view_memberprofile"))
+    text = (
+        f"{HEADER}\n"
+        "zhangsan,张三,第一党支部,member,zhangsan@example.edu.cn\n"  # 2: fine
+        "admin,管理员,第一党支部,member,thief@example.com\n"  # 3
+        "houtai,后台,第一党支部,member,\n"  # 4
+        "bianji,编辑,第一党支部,organiser,\n"  # 5
+        "shouquan,授权,第一党支部,member,\n"  # 6
+    )
+    before = snapshot()
+    for flags in ((), ("--update-emails",)):
+        errors, message = run_failing(write(tmp_path, text), *flags)
+        lines = errors.splitlines()
+        assert [line.split("：")[0] for line in lines] == [
+            "第 3 行",
+            "第 4 行",
+            "第 5 行",
+            "第 6 行",
+        ]
+        assert "超级用户" in lines[0] and "admin" in lines[0]
+        assert "后台工作人员" in lines[1]
+        assert "用户组 编辑" in lines[2]
+        assert "单独授予的权限" in lines[3]
+        assert message.startswith("发现 4 个问题，没有导入任何成员")
+        assert snapshot() == before
+    assert User.objects.get(username="admin").email == "admin@example.edu.cn"
+    assert not MemberProfile.objects.filter(user__username__in=["admin", "bianji"]).exists()
+
+
+def test_an_existing_email_is_not_replaced_without_update_emails(tmp_path):
+    make = User.objects.create_user
+    make("zhangsan", "zhangsan@example.edu.cn")
+    make("lisi", "")
+    make("wangwu", "WangWu@Example.EDU.CN")
+    text = (
+        f"{HEADER}\n"
+        "zhangsan,张三,第一党支部,member,someone.else@example.com\n"  # 2: a different address
+        "lisi,李四,第一党支部,member,lisi@example.edu.cn\n"  # 3: had none: fine
+        "wangwu,王五,第一党支部,member,wangwu@example.edu.cn\n"  # 4: the same but for case
+        "zhaoliu,赵六,第一党支部,member,zhaoliu@example.edu.cn\n"  # 5: new: fine
+    )
+    before = snapshot()
+    errors, _message = run_failing(write(tmp_path, text))
+    assert errors.splitlines() == [
+        "第 2 行：email：zhangsan 在网站上的邮箱是 zhangsan@example.edu.cn，"
+        "与文件中的 someone.else@example.com 不同；导入不改已有的邮箱。"
+        "确需修改时加 --update-emails（会先逐行列出每处修改）"
+    ]
+    assert snapshot() == before
+    assert User.objects.get(username="zhangsan").email == "zhangsan@example.edu.cn"
+
+    # Without the row that would replace an address, the rest goes in: an empty address is
+    # filled in, one that differs only in case is left as it is.
+    output = run(write(tmp_path, text.replace("someone.else@example.com", "")))
+    assert "第 3 行：已更新成员 lisi：新建成员资料" in output
+    assert User.objects.get(username="lisi").email == "lisi@example.edu.cn"
+    assert User.objects.get(username="wangwu").email == "WangWu@example.edu.cn"
+    assert User.objects.get(username="zhaoliu").email == "zhaoliu@example.edu.cn"
+
+
+def test_update_emails_lists_each_change_before_writing(tmp_path):
+    make_member_row = f"{HEADER}\nzhangsan,张三,第一党支部,member,zhangsan@example.edu.cn\n"
+    run(write(tmp_path, make_member_row))
+    User.objects.filter(username="zhangsan").update(email="old@example.edu.cn")
+    path = write(tmp_path, make_member_row)
+
+    preview = run(path, "--update-emails", "--dry-run")
+    assert (
+        "第 2 行：将更新成员 zhangsan：邮箱 old@example.edu.cn → zhangsan@example.edu.cn" in preview
+    )
+    assert User.objects.get(username="zhangsan").email == "old@example.edu.cn"
+
+    output = run(path, "--update-emails").splitlines()
+    change = "  第 2 行：zhangsan 的邮箱 old@example.edu.cn → zhangsan@example.edu.cn"
+    assert change in output
+    assert output.index(change) < next(
+        number for number, line in enumerate(output) if line.startswith("第 2 行：已更新成员")
+    )
+    assert User.objects.get(username="zhangsan").email == "zhangsan@example.edu.cn"
