@@ -99,4 +99,3 @@ def test_the_organisation_department_chooses_branches_and_assignments(people, me
             assert client.get(url).status_code == 200, url
     # Neither lists people: nothing to record.
     assert not AccessRecord.objects.exists()
-
