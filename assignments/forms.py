@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django import forms
 from django.db import transaction
+from django.db.models import Q
 from django.forms.utils import ErrorDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -138,8 +139,14 @@ class AssignmentForm(forms.Form):
         return list(self.initial.get("pages", []))
 
     def selected_pages(self) -> list[ContentPage]:
+        """The ticked pages to show again: ids come from the organiser's form, so only pages
+        any visitor may read, and those already in the assignment, give back a title."""
         ids = list(dict.fromkeys(self.selected_page_ids()))
-        pages = ContentPage.objects.filter(pk__in=ids).only("pk", "title", "topic", "url_path")
+        visible = ContentPage.objects.visible().filter(pk__in=ids).values("pk")
+        kept = [pk for pk in ids if pk in self.kept_page_ids]
+        pages = ContentPage.objects.filter(Q(pk__in=visible) | Q(pk__in=kept)).only(
+            "pk", "title", "topic", "url_path"
+        )
         by_id = {page.pk: page for page in pages}
         return [by_id[pk] for pk in ids if pk in by_id]
 

@@ -42,7 +42,12 @@ from assignments.sharing import UNREAD, share_choices
 from home.kinds import Completion
 from home.models import CONTENT_PAGE_CONTEXT_HOOK
 from members.models import Branch, person_label
-from members.viewsets import BranchViewSet, KeptAdminUrls, MemberProfileViewSet
+from members.viewsets import (
+    BranchViewSet,
+    KeptAdminUrls,
+    MemberProfileViewSet,
+    PermittedChooserViewSet,
+)
 
 # --- assignments ------------------------------------------------------------------------
 
@@ -191,6 +196,7 @@ class AssignmentInspectView(InspectView):
 
 class AssignmentViewSet(KeptAdminUrls, SnippetViewSet):
     model = Assignment
+    chooser_viewset_class = PermittedChooserViewSet
     legacy_model_name = "assignment"
     icon = "tasks"
     menu_label = _("学习任务")

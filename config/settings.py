@@ -298,6 +298,9 @@ WAGTAILDOCS_EXTENSIONS = [
     "wav",
 ]
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# Editors may not move files out of restricted collections or replace published ones.
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "home.media_edits.ReviewedDocumentForm"
+WAGTAILIMAGES_IMAGE_FORM_BASE = "home.media_edits.ReviewedImageForm"
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"bmp": "png", "gif": "png"}
 WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
 WAGTAILAPI_LIMIT_MAX = 50

@@ -5,7 +5,7 @@ Images are rendition URLs (the same specs as the viewer, ``exhibits.tour``), mad
 (``exhibits.tour_media``): one query for the tour's images with their renditions, however
 many scenes and hotspots. Audio guides are documents: only their address under Wagtail's
 document view, never a file path, and null while their collection is private (the page
-leaves them out under the same rule).
+leaves them out under the same rule); pictures of a private collection are null too.
 Scene and artefact indexes are 0-based.
 """
 
@@ -24,7 +24,12 @@ from exhibits.tour import (
     Tour,
     tour_of,
 )
-from exhibits.tour_media import TOUR_SPECS, prefetch_renditions, with_public_audio
+from exhibits.tour_media import (
+    TOUR_SPECS,
+    prefetch_renditions,
+    with_public_audio,
+    with_public_pictures,
+)
 
 
 def rendition_data(image, spec: str) -> dict | None:
@@ -79,7 +84,7 @@ def scene_data(scene: Scene, request) -> dict:
 
 
 def tour_data(tour: Tour, request) -> dict:
-    tour = with_public_audio(tour)
+    tour = with_public_pictures(with_public_audio(tour))
     prefetch_renditions(tour, TOUR_SPECS)
     return {
         "intro": tour.intro,

@@ -2,8 +2,10 @@
 (``tour_display``) and the API (``tour_api``) alike.
 
 Pictures: one query for the renditions of every image in the tour (panoramas and hotspot
-pictures), made when missing. Audio guides: a document in a private collection is left out
-of the tour everywhere, not only in the API, so the page never offers what the API hides.
+pictures), made when missing; the API leaves out pictures of a private collection. Audio
+guides: a document in a private collection is left out of the tour everywhere, not only in
+the API, so the page never offers what the API hides. Which are private:
+``home.media_privacy``.
 """
 
 from __future__ import annotations
@@ -12,9 +14,9 @@ from dataclasses import replace
 
 from django.db.models import Prefetch, prefetch_related_objects
 from wagtail.images import get_image_model
-from wagtail.models import Collection, CollectionViewRestriction
 
 from exhibits.tour import HOTSPOT_IMAGE_RENDITION, PANORAMA_PREVIEW, PANORAMA_RENDITION, Tour
+from home.media_privacy import public_ids
 
 # The viewer's and the API's pictures, and the page's own (its srcset_image
 # ``width-{320,640} format-webp``).
@@ -45,31 +47,33 @@ def prefetch_renditions(tour: Tour, specs=TOUR_SPECS + PAGE_SPECS) -> None:
     )
 
 
-def public_document_ids(documents) -> set[int]:
-    """The documents outside private collections (restrictions apply to sub-collections)."""
-    documents = [document for document in documents if document is not None]
-    if not documents:
-        return set()
-    restricted = list(CollectionViewRestriction.objects.values_list("collection__path", flat=True))
-    if not restricted:
-        return {document.pk for document in documents}
-    paths = dict(
-        Collection.objects.filter(
-            pk__in={document.collection_id for document in documents}
-        ).values_list("pk", "path")
-    )
-    return {
-        document.pk
-        for document in documents
-        if not any(paths.get(document.collection_id, "").startswith(p) for p in restricted)
-    }
-
-
 def with_public_audio(tour: Tour) -> Tour:
     """The tour with every audio guide from a private collection taken out."""
-    public = public_document_ids([scene.audio for scene in tour.scenes])
+    public = public_ids([scene.audio for scene in tour.scenes])
     scenes = tuple(
         scene if scene.audio is None or scene.audio.pk in public else replace(scene, audio=None)
+        for scene in tour.scenes
+    )
+    return replace(tour, scenes=scenes)
+
+
+def with_public_pictures(tour: Tour) -> Tour:
+    """The tour with every panorama and hotspot picture from a private collection taken out
+    (for the API: the page's viewer needs its panoramas, which ``/media/`` serves anyway)."""
+    images = tour_images(tour)
+    public = public_ids(images)
+    if len(public) == len({image.pk for image in images}):
+        return tour
+
+    def shown(image):
+        return image if image is not None and image.pk in public else None
+
+    scenes = tuple(
+        replace(
+            scene,
+            panorama=shown(scene.panorama),
+            hotspots=tuple(replace(spot, image=shown(spot.image)) for spot in scene.hotspots),
+        )
         for scene in tour.scenes
     )
     return replace(tour, scenes=scenes)

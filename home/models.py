@@ -29,7 +29,6 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageC
 from wagtail.api import APIField
 from wagtail.fields import StreamField
 from wagtail.images import get_image_model_string
-from wagtail.images.api.fields import ImageRenditionField
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
@@ -39,6 +38,7 @@ from core.text import clean_param
 from home.blocks import BodyBlock, SelfCheckBlock
 from home.fragments import cached_route, cached_view_restrictions, kept
 from home.kinds import Completion, CompletionPolicy, all_kinds
+from home.media_privacy import PublicImageRenditionField
 from home.selfcheck import PublicSelfCheckField
 from home.share import share_context
 
@@ -180,7 +180,7 @@ class ContentPage(KeptViewRestrictions, Page):
         APIField("cover_image"),
         APIField(
             "cover_thumbnail",
-            serializer=ImageRenditionField("fill-640x360|format-webp", source="cover_image"),
+            serializer=PublicImageRenditionField("fill-640x360|format-webp", source="cover_image"),
         ),
         APIField("body"),
         APIField("self_check", serializer=PublicSelfCheckField()),

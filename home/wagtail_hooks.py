@@ -1,7 +1,12 @@
 """Wagtail hooks of the content base."""
 
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from wagtail import hooks
 
+from home.media_edits import may_change_published_files
+from home.media_privacy import private_ids
 from home.models import KeptViewRestrictions
 
 
@@ -21,3 +26,16 @@ def read_view_restrictions_once(serve_next):
             page.forget_view_restrictions()
 
     return serve
+
+
+# Moving documents or images in bulk (添加到收藏集) follows the edit form's rule
+# (home.media_edits): out of a restricted collection only for reviewers and superusers.
+@hooks.register("before_bulk_action")
+def keep_private_files_in_place(request, action_type, objects, action):
+    if action_type != "add_to_collection" or may_change_published_files(request.user):
+        return None
+    objects = list(objects)
+    if not objects or not private_ids(type(objects[0]), [obj.pk for obj in objects]):
+        return None
+    messages.error(request, _("所选文件中有的在受限的收藏集里：移出须由审核组成员操作。"))
+    return redirect(action.next_url)

@@ -7,15 +7,27 @@ because member data is personal; editors see the branches, never the members. Ev
 showing of the member list or of one member is written to the audit trail.
 The viewsets are registered under one "党支部与成员" menu by ``assignments.wagtail_hooks``,
 which adds the branches' assignments beside them.
+
+Wagtail's choosers for these models check no permission of their own; ours answer 403 to
+anyone who may not see the model's listing, and a listing of members through the chooser is
+recorded like the member list itself.
 """
 
 import django_filters
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseForbidden
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.snippets.views.chooser import (
+    ChooseResultsView,
+    ChooseView,
+    SnippetChooserViewSet,
+    SnippetChosenMultipleView,
+    SnippetChosenView,
+)
 from wagtail.snippets.views.snippets import EditView, IndexView, SnippetViewSet
 
 from audit.models import Access, record
@@ -41,6 +53,49 @@ class KeptAdminUrls:
 
     def get_chooser_admin_url_namespace(self) -> str:
         return f"wagtailsnippetchoosers_learning_{self.legacy_model_name}"
+
+
+# --- choosers ---------------------------------------------------------------------------
+
+# Whoever may see a model's listing may choose from it: the snippet listing's own rule.
+LISTING_ACTIONS = ("add", "change", "delete", "view")
+
+
+class ListingPermissionRequired:
+    """A chooser view for those who may see the model's listing; 403 for everyone else."""
+
+    def dispatch(self, request, *args, **kwargs):
+        policy = ModelPermissionPolicy(self.model_class)
+        if not policy.user_has_any_permission(request.user, LISTING_ACTIONS):
+            # Not PermissionDenied: Wagtail's admin turns that into a redirect home, which the
+            # chooser's modal would follow and render.
+            return HttpResponseForbidden(_("你没有查看这些资料的权限。"))
+        return super().dispatch(request, *args, **kwargs)
+
+
+class PermittedChooseView(ListingPermissionRequired, ChooseView):
+    pass
+
+
+class PermittedChooseResultsView(ListingPermissionRequired, ChooseResultsView):
+    pass
+
+
+class PermittedChosenView(ListingPermissionRequired, SnippetChosenView):
+    pass
+
+
+class PermittedChosenMultipleView(ListingPermissionRequired, SnippetChosenMultipleView):
+    pass
+
+
+class PermittedChooserViewSet(SnippetChooserViewSet):
+    """Every view of the chooser (its create view already checks ``add``) follows the listing."""
+
+    choose_view_class = PermittedChooseView
+    choose_results_view_class = PermittedChooseResultsView
+    chosen_view_class = PermittedChosenView
+    chosen_multiple_view_class = PermittedChosenMultipleView
 
 
 # --- branches ---------------------------------------------------------------------------
@@ -72,6 +127,7 @@ class BranchFilterSet(WagtailFilterSet):
 
 class BranchViewSet(KeptAdminUrls, SnippetViewSet):
     model = Branch
+    chooser_viewset_class = PermittedChooserViewSet
     legacy_model_name = "branch"
     icon = "group"
     menu_label = _("党支部")
@@ -106,8 +162,30 @@ class MemberEditView(EditView):
         return super().get(request, *args, **kwargs)
 
 
+class RecordedMixin:
+    """A list of members shown through the chooser is recorded as the member list is."""
+
+    def get(self, request, *args, **kwargs):
+        record(request, Access.MEMBER_LIST, _("成员名单（选择器）"))
+        return super().get(request, *args, **kwargs)
+
+
+class MemberChooseView(RecordedMixin, PermittedChooseView):
+    pass
+
+
+class MemberChooseResultsView(RecordedMixin, PermittedChooseResultsView):
+    pass
+
+
+class MemberChooserViewSet(PermittedChooserViewSet):
+    choose_view_class = MemberChooseView
+    choose_results_view_class = MemberChooseResultsView
+
+
 class MemberProfileViewSet(KeptAdminUrls, SnippetViewSet):
     model = MemberProfile
+    chooser_viewset_class = MemberChooserViewSet
     legacy_model_name = "memberprofile"
     index_view_class = MemberIndexView
     edit_view_class = MemberEditView
