@@ -48,7 +48,8 @@ PER_PROCESS_CACHES = {
 
 
 def refuse_unshared_ratelimit(caches_setting: dict) -> None:
-    """Login throttling must count across workers: no per-process store for ``ratelimit``."""
+    """The content version (``core.content_version``, kept in this alias's store) must be
+    one every worker reads: no per-process store for ``ratelimit``."""
     backend = caches_setting.get("ratelimit", {}).get("BACKEND", "")
     if not backend or backend in PER_PROCESS_CACHES:
         raise ImproperlyConfigured(
