@@ -86,6 +86,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Behind a proxy TRUSTED_PROXIES does not name, nothing is served (core.ratelimit).
+    "core.ratelimit.UnknownProxyMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Whole pages for anonymous visitors (core.pagecache): a hit skips everything below,

@@ -15,15 +15,19 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+import logging
 import math
 import time
 from functools import cache as memoise
 
 from django.conf import settings
 from django.db import connection, models
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext
 
 from core.models import RateCounter
+
+logger = logging.getLogger(__name__)
 
 
 @memoise
@@ -57,6 +61,63 @@ def client_address(request: HttpRequest) -> str:
         if not is_trusted_proxy(hop):
             return hop[:64]
     return peer
+
+
+# Where a reverse proxy in front of the site connects from: the same machine or the
+# local network (loopback, RFC 1918, carrier-grade NAT, IPv6 unique local).
+LOCAL_NETWORKS = tuple(
+    ipaddress.ip_network(network)
+    for network in (
+        "127.0.0.0/8",
+        "10.0.0.0/8",
+        "172.16.0.0/12",
+        "192.168.0.0/16",
+        "100.64.0.0/10",
+        "::1/128",
+        "fc00::/7",
+    )
+)
+UNKNOWN_PROXY_LOG = (
+    "Requests carry X-Forwarded-For from %s, a local address, and TRUSTED_PROXIES is "
+    "empty: behind a proxy every visitor would have its address and one guesser would "
+    "lock everyone out of logging in. Set TRUSTED_PROXIES to the proxy's address."
+)
+
+
+def forwarded_by_unknown_proxy(request: HttpRequest) -> bool:
+    """Whether a proxy on this machine or network forwards the request while
+    TRUSTED_PROXIES names none (a forged header from a public address is merely ignored)."""
+    if settings.TRUSTED_PROXIES or "HTTP_X_FORWARDED_FOR" not in request.META:
+        return False
+    peer = ip_address(request.META.get("REMOTE_ADDR") or "")
+    if peer is not None and peer.version == 6 and peer.ipv4_mapped is not None:
+        peer = peer.ipv4_mapped
+    return peer is not None and any(peer in network for network in LOCAL_NETWORKS)
+
+
+class UnknownProxyMiddleware:
+    """Behind a proxy TRUSTED_PROXIES does not name, production answers 503 (and logs it,
+    critical, once per process): serving would count every visitor as one address.
+    Development (DEBUG) logs a warning once and serves."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+        self.reported = False
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not forwarded_by_unknown_proxy(request):
+            return self.get_response(request)
+        if not self.reported:
+            level = logging.WARNING if settings.DEBUG else logging.CRITICAL
+            logger.log(level, UNKNOWN_PROXY_LOG, request.META.get("REMOTE_ADDR"))
+            self.reported = True
+        if settings.DEBUG:
+            return self.get_response(request)
+        message = gettext(
+            "网站暂时无法访问：它在反向代理之后，但没有设置 TRUSTED_PROXIES。"
+            "请管理员把代理的地址填入 TRUSTED_PROXIES 后重启网站。"
+        )
+        return HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
 
 
 def address_group(address: str) -> str:
