@@ -19,8 +19,8 @@ keys; an address is counted by its IPv6 /64 (``ratelimit.address_group``):
   logs in at once. Guessers gain little from it: each fresh address is one guess.
 
 An attempt is counted *before* the password is checked, in one atomic statement per key,
-and the username's counters are cleared when it succeeds, so a burst of parallel guesses
-cannot slip past a limit. Every lock lasts LOCKOUT_SECONDS and ends by itself.
+so a burst of parallel guesses cannot slip past a limit; a success clears the pair's
+failures and gives back its own count. Every lock lasts LOCKOUT_SECONDS and ends by itself.
 """
 
 from __future__ import annotations
@@ -99,10 +99,12 @@ class LoginThrottle:
                 ratelimit.lock(self.lock_key(counter), LOCKOUT_SECONDS)
 
     def succeeded(self) -> None:
-        """A correct login clears the username's failures; the address keeps its others."""
+        """A correct login clears this pair's failures and gives this attempt back. The
+        address keeps its others, and the account the guessers' failures: the owner's
+        login is no signal that the guessing elsewhere has stopped."""
         ratelimit.reset(self.limits["pair"][0])
-        ratelimit.reset(self.limits["user"][0])
         ratelimit.decrement(self.limits["addr"][0])
+        ratelimit.decrement(self.limits["user"][0])
 
 
 class Locked(Exception):

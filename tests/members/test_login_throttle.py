@@ -73,8 +73,10 @@ def test_past_the_account_limit_guessing_addresses_get_one_try_per_growing_inter
     assert log_in("198.51.100.4", "guess")[0].status_code == 200
     longer = log_in("198.51.100.5", "guess")[0]
     assert longer.status_code == 429 and int(longer["Retry-After"]) > short_wait
-    # An address with no failures is not held up by the guessers' turns.
+    # An address with no failures is not held up by the guessers' turns...
     assert log_in("203.0.113.20", PASSWORD)[0].status_code == 302
+    # ...and the owner's login does not give the guessers a fresh start.
+    assert log_in("198.51.100.6", "guess")[0].status_code == 429
 
 
 def test_the_right_password_from_a_guessing_address_works_when_the_turn_is_free(admin):
