@@ -86,6 +86,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Behind a proxy TRUSTED_PROXIES does not name, nothing is served (core.ratelimit).
+    "core.ratelimit.UnknownProxyMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Whole pages for anonymous visitors (core.pagecache): a hit skips everything below,
@@ -165,16 +167,17 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Rate limits (login attempts, check-in codes, search logging) must be counted in a store
-# every worker shares: Redis when there is one, otherwise a table in the database
-# (created by core's migration). Never per-process memory.
+# A store every worker shares, for the content version below: Redis when there is one,
+# otherwise a table in the database (created by core's migration). Never per-process
+# memory. Rate limits (logins, shared passwords, check-in codes) count in a table of
+# their own, core.models.RateCounter, which nothing culls or evicts.
 CACHES["ratelimit"] = (
     {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     if REDIS_URL
     else {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "hongke_ratelimit",
-        # The default (300 entries, then a third culled) would drop live locks early.
+        # The default (300 entries, then a third culled) would drop the version early.
         "OPTIONS": {"MAX_ENTRIES": 100_000},
     }
 )

@@ -2,6 +2,7 @@
 configuration, then settle the start-up objects."""
 
 import gc
+import logging
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -48,9 +49,26 @@ PER_PROCESS_CACHES = {
 
 
 def refuse_unshared_ratelimit(caches_setting: dict) -> None:
-    """Login throttling must count across workers: no per-process store for ``ratelimit``."""
+    """The content version (``core.content_version``, kept in this alias's store) must be
+    one every worker reads: no per-process store for ``ratelimit``."""
     backend = caches_setting.get("ratelimit", {}).get("BACKEND", "")
     if not backend or backend in PER_PROCESS_CACHES:
         raise ImproperlyConfigured(
             "CACHES['ratelimit'] must be a store every worker shares (Redis or the database)."
         )
+
+
+def refuse_unknown_proxy(settings) -> None:
+    """HTTPS=1 trusts X-Forwarded-Proto (SECURE_PROXY_SSL_HEADER): the site is behind a
+    proxy, which TRUSTED_PROXIES must then name, or every visitor has the proxy's address
+    and one guesser locks everyone out. Production refuses to start; DEBUG warns."""
+    if not getattr(settings, "SECURE_PROXY_SSL_HEADER", None) or settings.TRUSTED_PROXIES:
+        return
+    message = (
+        "SECURE_PROXY_SSL_HEADER (HTTPS=1) says the site is behind a proxy, but "
+        "TRUSTED_PROXIES is empty: set TRUSTED_PROXIES to the proxy's address."
+    )
+    if settings.DEBUG:
+        logging.getLogger(__name__).warning(message)
+        return
+    raise ImproperlyConfigured(message)

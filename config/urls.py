@@ -10,6 +10,7 @@ from config.api import api_router
 from config.media import serve_public_media
 from config.robots import robots_txt
 from home import views as home_views
+from members import shared_passwords
 from members.admin_accounts import ThrottledAccountView, ThrottledPasswordResetView
 from search import tag_views
 from search import views as search_views
@@ -25,6 +26,18 @@ urlpatterns = [
         "admin/password_reset/",
         never_cache(ThrottledPasswordResetView.as_view()),
         name="wagtailadmin_password_reset",
+    ),
+    # Shared passwords of pages and documents, throttled (members.shared_passwords): ahead
+    # of Wagtail's own.
+    path(
+        "_util/authenticate_with_password/<id:page_view_restriction_id>/<id:page_id>/",
+        shared_passwords.page_password,
+        name="wagtailcore_authenticate_with_password",
+    ),
+    path(
+        "documents/authenticate_with_password/<id:restriction_id>/",
+        shared_passwords.document_password,
+        name="wagtaildocs_authenticate_with_password",
     ),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("admin/", include(wagtailadmin_urls)),

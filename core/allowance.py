@@ -1,7 +1,7 @@
 """Soft allowances on busy pages, counted in the database every worker shares.
 
-``core.ratelimit`` counts in a cache, which costs the database store about ten queries
-per count; a page that must stay cheap (search, which logs terms for editors) spends from
+``core.ratelimit`` keeps windows, locks and turns for password paths, a few queries per
+attempt; a page that must stay cheap (search, which logs terms for editors) spends from
 an allowance here instead: one UPDATE when the window's row exists, an INSERT (and the
 removal of finished windows) the first time in a window. Atomic on SQLite and PostgreSQL:
 two workers never both take the last unit.
