@@ -107,6 +107,7 @@ def code_context(event: ForumEventPage) -> dict:
     return {
         "check_in_code": code,
         "code_seconds_left": check_in_code.seconds_left(),
+        "code_grace_seconds": check_in_code.GRACE_SECONDS,
         # A new address each minute: no browser shows the previous minute's picture.
         "code_qr_url": event.url
         + event.reverse_subpage("check_in_qr")

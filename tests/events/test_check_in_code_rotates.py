@@ -93,6 +93,9 @@ def test_the_desk_shows_a_qr_code_that_opens_the_event_with_the_code_typed_in(or
     html = desk.get(event.url + "check-in/").content.decode()
     code = re.search(r"签到码 <strong>([0-9]{6})</strong>", html).group(1)
     qr_url = re.search(r'<img class="check-in-desk__qr" src="([^"]+)"', html).group(1)
+    # A static script swaps in the next minute's code from the screen page; no inline script.
+    assert "js/check_in_code" in html and "<script>" not in html
+    assert f'data-check-in-code="{event.url}check-in/screen/"' in html
     qr = desk.get(qr_url.replace("&amp;", "&"))
     assert qr.status_code == 200
     assert qr["Content-Type"] == "image/svg+xml"
