@@ -14,3 +14,6 @@ class CoreConfig(AppConfig):
         register_converter(IdConverter, "id")
 
         from core import signal_handlers  # noqa: F401  (the content version)
+        from core.spreadsheet import guard_wagtail_exports
+
+        guard_wagtail_exports()

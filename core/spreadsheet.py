@@ -1,4 +1,9 @@
-"""CSV downloads that open cleanly in Excel: UTF-8 with a BOM, no formulas from user text."""
+"""CSV downloads that open cleanly in Excel: UTF-8 with a BOM, no formulas from user text.
+
+One rule, ``csv_safe``, for every spreadsheet the site hands out: our own CSVs through
+``csv_response``, and Wagtail's exports (reports, form submissions, listings with
+``list_export``) through ``guard_wagtail_exports``.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,9 @@ from collections.abc import Iterable, Sequence
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Full-width signs too: Chinese input methods type them, and spreadsheet programs that fold
+# widths on entry would take them for the ASCII ones; a stray apostrophe costs nothing.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 
 def csv_safe(value) -> str:
@@ -34,3 +41,42 @@ def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence])
         as_attachment=True, filename=filename
     )
     return response
+
+
+def _safe_text(value):
+    """Text is made safe; numbers and dates stay what they are (a -3 is not a formula)."""
+    return csv_safe(value) if isinstance(value, str) else value
+
+
+def _write_safe_csv_row(self, writer, row_dict):
+    """``SpreadsheetExportMixin.write_csv_row`` with every text cell through ``csv_safe``."""
+    return writer.writerow(
+        {
+            field: _safe_text(self.preprocess_field_value(field, value, self.FORMAT_CSV))
+            for field, value in row_dict.items()
+        }
+    )
+
+
+def guard_wagtail_exports() -> None:
+    """Make every Wagtail spreadsheet export use our rule, once, at start-up.
+
+    Wagtail writes CSV cells as they are: a search term, a suggestion-box post or a page
+    title starting with ``=`` becomes a live formula in the editor's spreadsheet. Every
+    export view (reports, form submissions, snippet and model listings, redirects) inherits
+    ``write_csv_row`` and ``get_heading`` from one mixin, so changing the mixin covers the
+    views we know and those a later Wagtail adds. Headings carry editors' form-field labels.
+    Wagtail's XLSX rows are already stored as text, never as formulas.
+    """
+    from wagtail.admin.views.mixins import SpreadsheetExportMixin
+
+    if getattr(SpreadsheetExportMixin, "formula_safe", False):
+        return
+    wagtail_heading = SpreadsheetExportMixin.get_heading
+
+    def get_heading(self, queryset, field):
+        return csv_safe(wagtail_heading(self, queryset, field))
+
+    SpreadsheetExportMixin.write_csv_row = _write_safe_csv_row
+    SpreadsheetExportMixin.get_heading = get_heading
+    SpreadsheetExportMixin.formula_safe = True

@@ -4,7 +4,7 @@ from datetime import timedelta
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -18,6 +18,7 @@ from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.fields import StreamField
 from wagtail.search import index
 
+from core.text import fold_code
 from home.deleted import title_or_deleted
 from home.kinds import Completion, register_kind
 from home.models import (
@@ -33,12 +34,16 @@ DEFAULT_EVENT_LENGTH = timedelta(hours=2)
 # Members may check in from this long before the start until this long after the end.
 CHECK_IN_OPENS_BEFORE = timedelta(hours=2)
 CHECK_IN_CLOSES_AFTER = timedelta(hours=2)
-CHECK_IN_CODE_LENGTH = 6
 
 
 def new_check_in_code() -> str:
-    """Six digits: easy to read out at the door and to type on a phone keypad."""
-    return "".join(secrets.choice("0123456789") for _ in range(CHECK_IN_CODE_LENGTH))
+    """The fixed code events had before codes rotated; migration 0003 still names it."""
+    return "".join(secrets.choice("0123456789") for _ in range(6))
+
+
+def new_check_in_secret() -> str:
+    """Each event's own key for its rotating check-in codes (``events.check_in_code``)."""
+    return secrets.token_hex(20)
 
 
 class SpeakerBlock(blocks.StructBlock):
@@ -108,13 +113,8 @@ class ForumEventPage(RoutablePageMixin, ContentPage):
     registration_closes_at = models.DateTimeField(
         _("报名截止时间"), null=True, blank=True, help_text=_("留空则在活动开始时截止。")
     )
-    check_in_code = models.CharField(
-        _("签到码"),
-        max_length=CHECK_IN_CODE_LENGTH,
-        default=new_check_in_code,
-        validators=[RegexValidator(r"^[0-9]{6}$", _("签到码是 6 位数字。"))],
-        help_text=_("现场公布给参加者，在手机上输入即可签到。只有报名成功的成员能用它签到。"),
-    )
+    # Never in a form or the API: the 6-digit codes shown at the desk are made from it.
+    check_in_secret = models.CharField(max_length=64, default=new_check_in_secret, editable=False)
     check_in_branches = ParentalManyToManyField(
         "members.Branch",
         verbose_name=_("签到工作人员"),
@@ -152,7 +152,6 @@ class ForumEventPage(RoutablePageMixin, ContentPage):
             [
                 FieldPanel("capacity"),
                 FieldPanel("registration_closes_at"),
-                FieldPanel("check_in_code"),
                 FieldPanel("check_in_branches", widget=forms.CheckboxSelectMultiple),
             ],
             heading=_("报名与签到"),
@@ -181,6 +180,8 @@ class ForumEventPage(RoutablePageMixin, ContentPage):
 
     parent_page_types = ["events.EventIndexPage"]
     subpage_types: list[str] = []
+    # A copied event gets a secret of its own, so its codes are not the original's.
+    exclude_fields_in_copy = ["check_in_secret"]
 
     class Meta:
         verbose_name = _("论坛活动")
@@ -263,6 +264,18 @@ class ForumEventPage(RoutablePageMixin, ContentPage):
 
         return check_in_desk(request, self)
 
+    @path("check-in/screen/", name="check_in_screen")
+    def check_in_screen_route(self, request):
+        from events.views import check_in_screen
+
+        return check_in_screen(request, self)
+
+    @path("check-in/qr/", name="check_in_qr")
+    def check_in_qr_route(self, request):
+        from events.views import check_in_qr
+
+        return check_in_qr(request, self)
+
     @path("check-in/code/", name="check_in_code")
     def check_in_code_route(self, request):
         from events.views import check_in_with_code
@@ -274,6 +287,9 @@ class ForumEventPage(RoutablePageMixin, ContentPage):
 
         context = super().get_context(request, *args, **kwargs)
         context["registration"] = registration_panel(self, request.user)
+        # The desk's QR code opens the page with the code: the member only taps 签到.
+        scanned = fold_code(request.GET.get("code", "")[:20])
+        context["scanned_code"] = scanned if scanned.isascii() and scanned.isdigit() else ""
         return context
 
 

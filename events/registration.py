@@ -12,7 +12,6 @@ registration's own history (``RegistrationChange``).
 
 from __future__ import annotations
 
-import hmac
 import logging
 from dataclasses import dataclass
 
@@ -25,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from core import ratelimit
 from core.text import fold_code
+from events import check_in_code
 from events.models import (
     ACTIVE_STATUSES,
     ForumEventPage,
@@ -281,9 +281,11 @@ def check_in_by_code(event: ForumEventPage, member, code: str) -> Outcome:
     entered = fold_code(code)  # full-width digits from a Chinese keypad count; spaces do not
     if not entered:
         raise RegistrationRefused(_("请输入签到码。"))
-    if not hmac.compare_digest(entered.encode(), event.check_in_code.encode()):
+    if not check_in_code.accepts(event, entered):
         ratelimit.increment(attempts_key, CODE_ATTEMPT_WINDOW_SECONDS)
-        raise RegistrationRefused(_("签到码不对，请看清现场公布的 6 位数字。"))
+        raise RegistrationRefused(
+            _("签到码不对或已过期（每分钟更换），请看现场屏幕上此刻的 6 位数字。")
+        )
     return check_in(registration, member)
 
 

@@ -20,7 +20,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from audit.models import Access, record
+from core.privacy import private
 from core.text import parse_id, without_invisible
+from events import check_in_code
 from events import registration as places
 from events.models import (
     ACTIVE_STATUSES,
@@ -31,6 +33,7 @@ from events.models import (
     not_finished,
 )
 from events.registration import RegistrationRefused, can_check_in_others
+from home.share import qr_svg
 from members.models import member_name
 
 MAX_QUERY_LENGTH = 50
@@ -82,15 +85,62 @@ def desk_query(raw: str | None) -> str:
     return " ".join(without_invisible(raw, " ").split())[:MAX_QUERY_LENGTH]
 
 
-def check_in_desk(request: HttpRequest, event: ForumEventPage) -> HttpResponse:
-    """The door: confirmed registrations found by name, each checked in with one tap."""
+def desk_refusal(request: HttpRequest, event: ForumEventPage) -> HttpResponse | None:
+    """The desk, its code and the code's screen: for check-in staff, while check-in is open."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if not can_check_in_others(request.user, event):
         raise PermissionDenied
     if not event.check_in_is_open:
-        # Names and student numbers are shown only while people are at the door.
+        # Names, student numbers and codes are shown only while people are at the door.
         raise PermissionDenied(places.check_in_closed_message(event))
+    return None
+
+
+def code_link(request: HttpRequest, event: ForumEventPage, code: str) -> str:
+    """What the QR code opens: the event page with the code already typed in."""
+    return request.build_absolute_uri(event.get_url(request)) + "?" + urlencode({"code": code})
+
+
+def code_context(event: ForumEventPage) -> dict:
+    code = check_in_code.current_code(event)
+    return {
+        "check_in_code": code,
+        "code_seconds_left": check_in_code.seconds_left(),
+        "code_grace_seconds": check_in_code.GRACE_SECONDS,
+        # A new address each minute: no browser shows the previous minute's picture.
+        "code_qr_url": event.url
+        + event.reverse_subpage("check_in_qr")
+        + "?"
+        + urlencode({"v": code}),
+    }
+
+
+@require_safe
+def check_in_screen(request: HttpRequest, event: ForumEventPage) -> HttpResponse:
+    """The code alone, large, to project at the door; it reloads itself (no script)."""
+    refused = desk_refusal(request, event)
+    if refused:
+        return refused
+    context = {"page": event, "event": event, **code_context(event)}
+    return private(render(request, "events/check_in_screen.html", context))
+
+
+@require_safe
+def check_in_qr(request: HttpRequest, event: ForumEventPage) -> HttpResponse:
+    refused = desk_refusal(request, event)
+    if refused:
+        return refused
+    code = check_in_code.current_code(event)
+    response = HttpResponse(qr_svg(code_link(request, event, code)), content_type="image/svg+xml")
+    return private(response)
+
+
+def check_in_desk(request: HttpRequest, event: ForumEventPage) -> HttpResponse:
+    """The door: confirmed registrations found by name, each checked in with one tap."""
+    refused = desk_refusal(request, event)
+    if refused:
+        return refused
     if request.method == "POST":
         return check_in_from_desk(request, event)
     if request.method not in ("GET", "HEAD"):
@@ -120,8 +170,9 @@ def check_in_desk(request: HttpRequest, event: ForumEventPage) -> HttpResponse:
         "confirmed_total": counts["confirmed"],
         "checked_in_total": counts["checked_in"],
         "waiting_total": counts["waiting"],
+        **code_context(event),
     }
-    return render(request, "events/check_in_desk.html", context)
+    return private(render(request, "events/check_in_desk.html", context))
 
 
 def check_in_from_desk(request: HttpRequest, event: ForumEventPage) -> HttpResponse:

@@ -5,7 +5,9 @@ problem is named by index. Event ids make retries safe: an id the member already
 repeated within the batch) is a duplicate and stored once.
 
 Phones are forgiven what they cannot help: a clock running fast puts ``at`` in the future,
-and such an event is recorded as happening when it was received; pages in a restricted
+and such an event is recorded as happening when it was received; so is one dated more than
+``MAX_BACKDATE`` back, which no outbox holds that long and which would let a member date a
+学完了 before a due date or make up past weeks; pages in a restricted
 section count when the member may view them (``viewable_page_ids``).
 """
 
@@ -30,6 +32,9 @@ MAX_SECONDS_PER_REPORT = 3600
 # Phones' clocks drift: an event a little in the future is kept as sent; further ahead, its
 # time is the server's time of receipt (the event is not refused: the reading did happen).
 CLOCK_SKEW = timedelta(minutes=10)
+# A phone offline for a few days still reports its reading with the right dates; anything
+# older is kept at the time it reached us, like a time in the future.
+MAX_BACKDATE = timedelta(days=7)
 CLIENT_VERBS = {Verb.VIEWED, Verb.PROGRESSED, Verb.COMPLETED}
 EVENT_KEYS = {"id", "page", "verb", "value", "at"}
 
@@ -182,8 +187,11 @@ def parse_client_time(value) -> datetime | None:
 
 
 def clamped_time(occurred_at: datetime, now: datetime) -> datetime:
-    """The client's time, unless its clock runs fast beyond ``CLOCK_SKEW``: then receipt time."""
-    return now if occurred_at > now + CLOCK_SKEW else occurred_at
+    """The client's time, unless it is beyond ``CLOCK_SKEW`` ahead or ``MAX_BACKDATE`` back:
+    then receipt time."""
+    if occurred_at > now + CLOCK_SKEW or occurred_at < now - MAX_BACKDATE:
+        return now
+    return occurred_at
 
 
 @transaction.atomic

@@ -107,9 +107,7 @@ def make_users() -> dict:
 
 def make_event(users: dict):
     """Starts in an hour: the check-in desk is open, and the member has a place."""
-    event = ForumEventPageFactory(
-        starts_in=timedelta(hours=1), capacity=5, check_in_code="135790", slug="hostile-forum"
-    )
+    event = ForumEventPageFactory(starts_in=timedelta(hours=1), capacity=5, slug="hostile-forum")
     event.check_in_branches.add(users["organiser"].member_profile.branch)
     event.save()
     registration = Registration.objects.create(

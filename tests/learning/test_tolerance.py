@@ -73,6 +73,32 @@ class TestClockRunningFast:
         assert post(browser, [sent]).json() == {"accepted": 0, "duplicates": 1}
 
 
+class TestBackdating:
+    """An outbox may hold a week of a phone's offline reading; older dates are not credible
+    (a 学完了 dated before an assignment's due date, months of reading time made up)."""
+
+    def test_an_event_dated_weeks_back_is_stored_at_receipt(self, browser, member):
+        lecture = MicroLecturePage.objects.live().first()
+        sent = event(
+            lecture, verb=Verb.COMPLETED, value=None, at=timezone.now() - timedelta(days=60)
+        )
+        before = timezone.now()
+        response = post(browser, [sent])
+        assert response.status_code == 200, response.content
+        stored = LearningEvent.objects.get(client_id=sent["id"])
+        assert before <= stored.occurred_at <= timezone.now()
+        assert stored.occurred_at == stored.received_at
+        record = LearningRecord.objects.get(member=member, page=lecture)
+        assert record.completed_at >= before
+
+    def test_an_event_within_the_week_is_kept_as_sent(self, browser):
+        lecture = MicroLecturePage.objects.live().first()
+        at = timezone.now() - timedelta(days=7) + timedelta(hours=1)
+        sent = event(lecture, value=20, at=at)
+        assert post(browser, [sent]).status_code == 200
+        assert LearningEvent.objects.get(client_id=sent["id"]).occurred_at == at
+
+
 class TestRestrictedSections:
     def test_login_restricted_section_accepted(self, browser, member):
         lecture = MicroLecturePage.objects.live().first()
