@@ -1,7 +1,8 @@
 // Offline reading on the page's side (the worker is /sw.js, site/static/js/service-worker.js):
 // registering the worker, the 离线阅读 notice on a saved copy, 网站已更新 when a new worker
 // waits, 下载离线 (a page with its media and pictures, up to the member's cap), the list on
-// the offline page, and emptying the phone of the member's data at logout. Every page works
+// the offline page, and emptying the phone of the member's data at logout (the worker also
+// drops its caches by itself whenever the session ends, service-worker.js). Every page works
 // without this script; texts come from the templates (base.html's #offline-ui and the
 // sections' data attributes), so they are translated there.
 (function () {
@@ -183,7 +184,8 @@
   // everyone who may read the page. Never the member's own HTML.
   function fetchWhole(wanted, allowed) {
     var url = wanted.url;
-    return fetch(wanted.from, { credentials: "same-origin", cache: "no-store" }).then(function (response) {
+    var asked = { credentials: "same-origin", cache: "no-store" };
+    return fetch(wanted.from, asked).then(function (response) {
       var type = (response.headers.get("Content-Type") || "").toLowerCase();
       var html = type.indexOf("text/html") === 0;
       if (response.status !== 200 || html !== wanted.page) throw new Error("not saved");
