@@ -13,6 +13,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
 from django.views.static import serve
 
+from core.privacy import shared
+
 PRIVATE_FOLDERS = ("documents",)
 # Pictures never change under their name: an upload gets a name of its own
 # (core.storage.UniqueImageNameStorage) and a rendition's name comes from its original's.
@@ -30,4 +32,5 @@ def serve_public_media(request: HttpRequest, path: str) -> HttpResponse:
         raise Http404 from None
     if normalised.split("/", 1)[0] in IMMUTABLE_FOLDERS and response.status_code == 200:
         patch_cache_control(response, public=True, max_age=A_YEAR, immutable=True)
-    return response
+    # Pictures are the same for everyone: a member's request must not make them private.
+    return shared(response)

@@ -4,10 +4,13 @@ pages (我的学习, 支部) or search results (issue 16, clean audits)."""
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
+from core.privacy import shared
+
 DISALLOWED = ("/admin/", "/learning/", "/branch/", "/search/", "/api/")
 
 
 @require_safe
 def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = ["User-agent: *", *(f"Disallow: {path}" for path in DISALLOWED)]
-    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+    text = "\n".join(lines) + "\n"
+    return shared(HttpResponse(text, content_type="text/plain; charset=utf-8"))

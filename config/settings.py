@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -102,6 +103,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Answers pass these bottom up: the session's end is moved first (members.sessions),
+    # then the answer of a logged-in user becomes private, no-store unless shared by design
+    # (core.privacy), and the worker is told whose session it belongs to (offline.session).
+    "offline.session.SessionHeaderMiddleware",
+    "core.privacy.PrivateForMembersMiddleware",
+    "members.sessions.IdleExpiryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -321,6 +328,13 @@ REST_FRAMEWORK = {
 
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/learning/"
+# A session ends after this many days without a visit (members.sessions moves the end
+# forward at most once an hour); 这是公用手机 ends it when the browser closes.
+SESSION_IDLE_DAYS = os.environ.get("SESSION_IDLE_DAYS", "7").strip()
+if not SESSION_IDLE_DAYS.isdigit() or int(SESSION_IDLE_DAYS) < 1:
+    raise ImproperlyConfigured("SESSION_IDLE_DAYS must be a whole number of days, at least 1.")
+SESSION_IDLE_DAYS = int(SESSION_IDLE_DAYS)
+SESSION_COOKIE_AGE = SESSION_IDLE_DAYS * 24 * 60 * 60
 
 # Content-Security-Policy: everything from our own host, no inline script or style (the
 # templates have none), no plugins, no framing by other sites. Wagtail's admin and its page

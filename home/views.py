@@ -5,6 +5,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from core.privacy import shared
 from home.models import ContentPage
 from home.share import qr_svg, share_url
 
@@ -26,4 +27,4 @@ def qr_code(request: HttpRequest, page_id: int) -> HttpResponse:
     response = HttpResponse(qr_svg(share_url(page, request)), content_type="image/svg+xml")
     patch_cache_control(response, public=True, max_age=QR_MAX_AGE)
     response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return shared(response)

@@ -33,6 +33,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.ratelimit import client_address
+from members.sessions import end_shared_phone_session, start_shared_phone_session
 from members.throttle import LOCKOUT_SECONDS, REFUSED_ATTRIBUTE, LoginThrottle
 
 
@@ -64,6 +65,11 @@ class MemberLoginForm(AuthenticationForm):
         label=_("密码"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    shared_phone = forms.BooleanField(
+        label=_("这是公用手机"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"aria-describedby": "id_shared_phone_help"}),
     )
     error_messages = {
         "invalid_login": _("用户名或密码不正确。请注意区分大小写。"),
@@ -102,6 +108,14 @@ class MemberLoginView(LoginView):
         if getattr(request, REFUSED_ATTRIBUTE, False):  # one attempt too many: now locked
             return self.refuse(throttle.retry_after() or LOCKOUT_SECONDS)
         return self.form_invalid(form)
+
+    def form_valid(self, form: MemberLoginForm) -> HttpResponse:
+        response = super().form_valid(form)
+        if form.cleaned_data.get("shared_phone"):
+            start_shared_phone_session(self.request.session)
+        else:  # the same member again on their own phone: an ordinary session
+            end_shared_phone_session(self.request.session)
+        return response
 
     def refuse(self, wait_seconds: int) -> HttpResponse:
         """429 with the login page and a clear message; the password is not looked at."""

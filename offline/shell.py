@@ -19,6 +19,8 @@ from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
 
+from offline.session import SESSION_HEADER
+
 # The Workbox modules the worker may load: the ones scripts/vendor_frontend.py pins (the one
 # list) and records in the manifest it writes beside the vendored files.
 VENDORED_MANIFEST = Path(__file__).resolve().parents[1] / "site/static/vendor/VENDORED.json"
@@ -59,9 +61,12 @@ NEVER_CACHE_PREFIXES = [
 NEVER_CACHE_PARTS = ["/check-in/", "/register/", "/cancel/", "/ics/"]
 
 # Cache names, the same in site/static/js/offline.js: the shell ("hongke-shell") is kept at
-# logout, every other cache of ours is deleted.
+# logout, every other cache of ours is deleted. The worker drops the member's caches (pages,
+# downloads, pictures and its note of the session) itself when the session ends.
 PAGES_CACHE = "hongke-pages"
 DOWNLOADS_CACHE = "hongke-downloads"
+IMAGES_CACHE = "hongke-images"
+SESSION_CACHE = "hongke-session"
 
 
 def precache_entries(offline_revision: str) -> list[dict]:
@@ -86,6 +91,9 @@ def worker_config(offline_html: bytes) -> dict:
         "neverCacheParts": NEVER_CACHE_PARTS,
         "pagesCache": PAGES_CACHE,
         "downloadsCache": DOWNLOADS_CACHE,
+        "imagesCache": IMAGES_CACHE,
+        "sessionCache": SESSION_CACHE,
+        "sessionHeader": SESSION_HEADER,
         "networkTimeoutSeconds": settings.OFFLINE_NETWORK_TIMEOUT_SECONDS,
         "maxPages": settings.OFFLINE_MAX_PAGES,
     }

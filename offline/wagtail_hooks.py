@@ -2,16 +2,20 @@
 
 The action saves the page (its transcript is part of it), its audio or video file and its
 pictures into the member's offline cache on the phone (``site/static/js/offline.js``), up to
-``OFFLINE_DOWNLOAD_CAP_MB``. Logging out empties that cache.
+``OFFLINE_DOWNLOAD_CAP_MB``. The page is saved as a visitor sees it (``/offline/copy/<id>/``),
+never the member's own render. Logging out, or the session ending any other way, empties that
+cache; a shared phone (这是公用手机) is offered no download.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.urls import reverse
 from wagtail import hooks
 
 from assignments.progress import member_assignments
 from home.models import CONTENT_PAGE_CONTEXT_HOOK
+from members.sessions import is_shared_phone
 
 
 def offered(page, user, context) -> bool:
@@ -29,10 +33,13 @@ def offered(page, user, context) -> bool:
 # After the other apps' context hooks (order 0), so the share boxes are in the context.
 @hooks.register(CONTENT_PAGE_CONTEXT_HOOK, order=100)
 def add_offline_download(page, request, context) -> None:
-    if not request.user.is_authenticated or not offered(page, request.user, context):
+    if not request.user.is_authenticated or is_shared_phone(request.session):
+        return
+    if not offered(page, request.user, context):
         return
     media = getattr(page, "media_file", None)
     context["offline_download"] = {
+        "copy_url": reverse("offline:copy", args=[page.pk]),
         "media_url": media.url if media else "",
         "cap_mb": settings.OFFLINE_DOWNLOAD_CAP_MB,
     }

@@ -1,7 +1,8 @@
 // Offline reading on the page's side (the worker is /sw.js, site/static/js/service-worker.js):
 // registering the worker, the 离线阅读 notice on a saved copy, 网站已更新 when a new worker
 // waits, 下载离线 (a page with its media and pictures, up to the member's cap), the list on
-// the offline page, and emptying the phone of the member's data at logout. Every page works
+// the offline page, and emptying the phone of the member's data at logout (the worker also
+// drops its caches by itself whenever the session ends, service-worker.js). Every page works
 // without this script; texts come from the templates (base.html's #offline-ui and the
 // sections' data attributes), so they are translated there.
 (function () {
@@ -178,10 +179,16 @@
     ]);
   }
 
-  function fetchWhole(url, allowed) {
-    return fetch(url, { credentials: "same-origin", cache: "no-cache" }).then(function (response) {
-      var control = (response.headers.get("Cache-Control") || "").toLowerCase();
-      if (response.status !== 200 || /no-store|private/.test(control)) throw new Error("not saved");
+  // The page itself comes from its visitor's copy (/offline/copy/<id>/: none of the member's
+  // reflection, answers, vote or to-do list); its media and pictures are files, the same for
+  // everyone who may read the page. Never the member's own HTML.
+  function fetchWhole(wanted, allowed) {
+    var url = wanted.url;
+    var asked = { credentials: "same-origin", cache: "no-store" };
+    return fetch(wanted.from, asked).then(function (response) {
+      var type = (response.headers.get("Content-Type") || "").toLowerCase();
+      var html = type.indexOf("text/html") === 0;
+      if (response.status !== 200 || html !== wanted.page) throw new Error("not saved");
       var length = Number(response.headers.get("Content-Length"));
       if (length > allowed) {
         if (response.body) response.body.cancel();
@@ -214,14 +221,18 @@
     }
 
     function wanted() {
-      var urls = [pageUrl];
+      var copy = new URL(section.getAttribute("data-copy"), window.location.href).href;
+      var urls = [];
       var media = section.getAttribute("data-media");
       if (media) urls.push(new URL(media, window.location.href).href);
       document.querySelectorAll(".article img, .article video[poster]").forEach(function (element) {
         var source = element.currentSrc || element.src || element.poster;
         if (source && new URL(source).origin === window.location.origin) urls.push(source);
       });
-      return urls.filter(function (url, index) { return urls.indexOf(url) === index; });
+      var files = urls.filter(function (url, index) { return url !== pageUrl && urls.indexOf(url) === index; });
+      return [{ url: pageUrl, from: copy, page: true }].concat(files.map(function (url) {
+        return { url: url, from: url, page: false };
+      }));
     }
 
     function store(items) {
@@ -244,11 +255,10 @@
       downloads().then(function (entries) {
         var room = Number(section.getAttribute("data-cap-mb")) * MB - used(entries, pageUrl);
         var items = [];
-        var urls = wanted();
         // One after the other, so the room left is known before each file is read.
-        return urls.reduce(function (chain, url) {
+        return wanted().reduce(function (chain, one) {
           return chain.then(function () {
-            return fetchWhole(url, room).then(function (item) {
+            return fetchWhole(one, room).then(function (item) {
               room -= item.blob.size;
               if (room < 0) {
                 var tooBig = new Error("too big");

@@ -5,7 +5,14 @@
 // * Pages: network first, with a short timeout; without a network the saved copy is shown,
 //   marked <html data-offline-copy> so offline.js shows the 离线阅读 notice; a page never
 //   saved shows the offline page. Personal pages, accounts, the admin and the APIs are never
-//   kept, nor any response that says no-store or private, nor anything but a 200.
+//   kept, nor any response that says no-store or private or was made for a session (it names
+//   one in X-Hongke-Session, offline.session), nor anything but a 200. What a member opens is
+//   kept as a visitor sees it: fetched again without cookies, so no personal HTML is ever
+//   on the phone, even when the next person picks it up offline.
+// * Sessions: every navigation's answer says whose session it was made for. When that
+//   changes (a logout from the site or from /admin/, an expired or deleted session, another
+//   member) or, offline, when the session's end has passed, the member's caches (pages,
+//   downloads, pictures) are dropped. A shared phone's session (这是公用手机) keeps nothing.
 // * 下载离线 (offline.js) writes a page, its media and pictures into the downloads cache;
 //   audio and video are served from there with range requests, so they play offline.
 // * A new worker waits until the page says SKIP_WAITING (the member agreed to reload).
@@ -36,6 +43,75 @@
   // The first worker takes the open pages at once; later ones wait for SKIP_WAITING.
   core.clientsClaim();
 
+  // --- whose session the phone's caches belong to ------------------------------------------
+  var SESSION_NOTE = self.location.origin + "/__hongke/session";
+  var MEMBER_CACHES = [config.pagesCache, config.downloadsCache, config.imagesCache, config.sessionCache];
+
+  // "<member key>; expires=<Unix seconds>" or "<member key>; shared" (offline.session).
+  function parseSession(value) {
+    if (!value) return null;
+    var parts = value.split(";").map(function (part) { return part.trim(); });
+    var state = parts[1] || "";
+    return {
+      member: parts[0],
+      shared: state === "shared",
+      expires: state.indexOf("expires=") === 0 ? Number(state.slice(8)) * 1000 : 0
+    };
+  }
+
+  function readSession() {
+    // caches.match with a cacheName never creates the cache (caches.open would).
+    return caches.match(SESSION_NOTE, { cacheName: config.sessionCache })
+      .then(function (response) { return response ? response.json() : null; })
+      .catch(function () { return null; });
+  }
+
+  function dropMemberCaches() {
+    return Promise.all(MEMBER_CACHES.map(function (name) { return caches.delete(name); }));
+  }
+
+  function sameSession(before, now) {
+    return !!(before && now && before.member === now.member && before.shared === now.shared);
+  }
+
+  // An HTML page of ours made for whoever asked; not a redirect (its headers are hidden), a
+  // picture opened on its own, nor the offline page (the same for everyone, so it names no one).
+  function speaksForSession(response) {
+    var type = (response.headers.get("Content-Type") || "").toLowerCase();
+    return response.type === "basic" && type.indexOf("text/html") === 0 &&
+      new URL(response.url || self.location.href).pathname !== config.offlineUrl;
+  }
+
+  // Called with every navigation's answer from the network.
+  function noteSession(response) {
+    if (!speaksForSession(response)) return readSession();
+    var now = parseSession(response.headers.get(config.sessionHeader));
+    return readSession().then(function (before) {
+      if (!before && !now) return null;
+      if (sameSession(before, now) && before.expires === now.expires) return now;
+      var dropped = sameSession(before, now) ? Promise.resolve() : dropMemberCaches();
+      return dropped.then(function () {
+        if (!now) return null;
+        return caches.open(config.sessionCache).then(function (cache) {
+          return cache.put(SESSION_NOTE, new Response(JSON.stringify(now), {
+            headers: { "Content-Type": "application/json" }
+          }));
+        }).then(function () { return now; });
+      });
+    }).catch(function () { return null; });
+  }
+
+  // Offline, nothing is asked of the server: a session whose end has passed drops its caches.
+  function sessionStillOpen() {
+    return readSession().then(function (session) {
+      if (!session) return true;
+      if (session.shared || (session.expires && Date.now() > session.expires)) {
+        return dropMemberCaches().then(function () { return false; });
+      }
+      return true;
+    });
+  }
+
   function neverKept(url) {
     if (url.origin !== self.location.origin) return true;
     var path = url.pathname;
@@ -47,24 +123,62 @@
   // Not workbox-expiration: it keeps timestamps in IndexedDB, which logout would have to clear.
   function newest(limit) {
     return {
-      cacheDidUpdate: function (options) {
-        return caches.open(options.cacheName).then(function (cache) {
-          return cache.keys().then(function (requests) {
-            return Promise.all(requests.slice(0, Math.max(0, requests.length - limit))
-              .map(function (request) { return cache.delete(request); }));
-          });
-        });
-      }
+      cacheDidUpdate: function (options) { return trimTo(options.cacheName, limit); }
     };
   }
 
-  // Nothing that says it is one person's (core.privacy.private) or must not be stored.
+  function trimTo(cacheName, limit) {
+    return caches.open(cacheName).then(function (cache) {
+      return cache.keys().then(function (requests) {
+        return Promise.all(requests.slice(0, Math.max(0, requests.length - limit))
+          .map(function (request) { return cache.delete(request); }));
+      });
+    });
+  }
+
+  // Nothing that says it is one person's (core.privacy.private), must not be stored or was
+  // made for a session; nothing at all while a shared phone's session is open.
+  function storable(response) {
+    if (!response || response.status !== 200 || response.headers.has(config.sessionHeader)) return false;
+    var control = (response.headers.get("Cache-Control") || "").toLowerCase();
+    return !/(^|[\s,])(no-store|private)([\s,=]|$)/.test(control);
+  }
+
   var keepOnlyShared = {
     cacheWillUpdate: function (options) {
+      if (!storable(options.response)) return null;
+      return readSession().then(function (session) {
+        return session && session.shared ? null : options.response;
+      });
+    }
+  };
+
+  // What a member opened, kept as a visitor sees it: the same address without cookies. A
+  // page in a login-only section answers with a redirect, and is not kept (下载离线 is).
+  function keepVisitorCopy(url, session) {
+    if (!session || session.shared) return Promise.resolve();
+    return fetch(url, { credentials: "omit", redirect: "error", cache: "no-store" })
+      .then(function (response) {
+        if (!storable(response)) return null;
+        return caches.open(config.pagesCache)
+          .then(function (cache) { return cache.put(url, response); })
+          .then(function () { return trimTo(config.pagesCache, config.maxPages); });
+      })
+      .catch(function () {});
+  }
+
+  // Every navigation's answer: note its session, and keep a visitor's copy of a member's page.
+  var followSession = {
+    fetchDidSucceed: function (options) {
       var response = options.response;
-      if (!response || response.status !== 200) return null;
-      var control = (response.headers.get("Cache-Control") || "").toLowerCase();
-      if (/(^|[\s,])(no-store|private)([\s,=]|$)/.test(control)) return null;
+      var url = options.request.url;
+      var member = response.status === 200 && response.headers.has(config.sessionHeader);
+      var html = (response.headers.get("Content-Type") || "").indexOf("text/html") === 0;
+      if (options.event) {
+        options.event.waitUntil(noteSession(response).then(function (session) {
+          return member && html ? keepVisitorCopy(url, session) : null;
+        }));
+      }
       return response;
     }
   };
@@ -85,12 +199,11 @@
 
   var fromSavedCopy = {
     cachedResponseWillBeUsed: function (options) {
-      var found = options.cachedResponse
-        ? Promise.resolve(options.cachedResponse)
-        : caches.open(config.downloadsCache).then(function (cache) {
-          return cache.match(options.request, { ignoreVary: true, ignoreSearch: false });
-        });
-      return found.then(function (response) { return response ? markOfflineCopy(response) : null; });
+      return sessionStillOpen().then(function (open) {
+        if (!open) return null;
+        return options.cachedResponse ||
+          caches.match(options.request, { cacheName: config.downloadsCache, ignoreVary: true });
+      }).then(function (response) { return response ? markOfflineCopy(response) : null; });
     }
   };
 
@@ -99,6 +212,7 @@
     networkTimeoutSeconds: config.networkTimeoutSeconds,
     matchOptions: { ignoreVary: true },
     plugins: [
+      followSession,
       keepOnlyShared,
       new cacheable.CacheableResponsePlugin({ statuses: [200] }),
       newest(config.maxPages),
@@ -119,11 +233,15 @@
     }
   );
 
-  // Personal pages and the like: the network only, and the offline page without one.
+  // Personal pages and the like: the network only, and the offline page without one. Their
+  // answers say whose session it is too (a logout from /admin/ lands here).
   routing.registerRoute(
     function (options) { return options.request.mode === "navigate"; },
     function (options) {
-      return fetch(options.request).catch(function () {
+      return fetch(options.request).then(function (response) {
+        if (options.event) options.event.waitUntil(noteSession(response));
+        return response;
+      }).catch(function () {
         return precaching.matchPrecache(config.offlineUrl).then(function (page) {
           return page || Response.error();
         });
@@ -154,7 +272,7 @@
       return options.request.destination === "image" && !neverKept(options.url);
     },
     new strategies.StaleWhileRevalidate({
-      cacheName: "hongke-images",
+      cacheName: config.imagesCache,
       matchOptions: { ignoreVary: true },
       plugins: [
         keepOnlyShared,
