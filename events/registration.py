@@ -269,10 +269,9 @@ def check_in_closed_message(event: ForumEventPage) -> str:
 def check_in_by_code(event: ForumEventPage, member, code: str) -> Outcome:
     """A member checks themself in with the code shown at the venue."""
     attempts_key = f"hongke-check-in:{event.pk}:{member.pk}"
+    too_many = _("签到码输错太多次，请 15 分钟后再试，或请现场工作人员帮你签到。")
     if ratelimit.count(attempts_key) >= CODE_ATTEMPT_LIMIT:
-        raise RegistrationRefused(
-            _("签到码输错太多次，请 15 分钟后再试，或请现场工作人员帮你签到。")
-        )
+        raise RegistrationRefused(too_many)
     if not event.check_in_is_open:
         raise RegistrationRefused(check_in_closed_message(event))
     registration = Registration.objects.filter(event=event, member=member).first()
@@ -281,11 +280,15 @@ def check_in_by_code(event: ForumEventPage, member, code: str) -> Outcome:
     entered = fold_code(code)  # full-width digits from a Chinese keypad count; spaces do not
     if not entered:
         raise RegistrationRefused(_("请输入签到码。"))
+    # Counted before the code is compared, in one atomic step: a burst of guesses sent at
+    # one moment cannot all read "no failures yet" and slip past the limit.
+    if ratelimit.increment(attempts_key, CODE_ATTEMPT_WINDOW_SECONDS) > CODE_ATTEMPT_LIMIT:
+        raise RegistrationRefused(too_many)
     if not check_in_code.accepts(event, entered):
-        ratelimit.increment(attempts_key, CODE_ATTEMPT_WINDOW_SECONDS)
         raise RegistrationRefused(
             _("签到码不对或已过期（每分钟更换），请看现场屏幕上此刻的 6 位数字。")
         )
+    ratelimit.decrement(attempts_key)  # a right code is no failure
     return check_in(registration, member)
 
 

@@ -13,6 +13,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection, connections
 
+from core import ratelimit
+from events import check_in_code
 from events import registration as places
 from events.models import Registration, RegistrationAction, RegistrationStatus
 from learning.models import LearningEvent, Verb
@@ -153,3 +155,30 @@ def test_one_member_tapping_twice_gets_one_registration(committed):
     assert all(isinstance(f, places.RegistrationRefused) for f in failures)
     assert Registration.objects.filter(event=event).count() == 1
     assert LearningEvent.objects.filter(page=event, verb=Verb.REGISTERED).count() == 1
+
+
+def test_a_burst_of_wrong_check_in_codes_cannot_slip_past_the_limit(committed):
+    """Thirty codes sent at one moment by one member: only the allowed ten are compared."""
+    event = elsewhere(
+        lambda: ForumEventPageFactory(
+            slug="code-burst-forum", starts_in=timedelta(minutes=30), capacity=CAPACITY
+        )
+    )
+    committed["events"].append(event)
+    member = elsewhere(lambda: make_member("code-guesser"))
+    committed["users"].append(member)
+    elsewhere(lambda: places.register(event, member))
+    wrong = next(
+        code for code in ("000000", "111111", "222222") if not check_in_code.accepts(event, code)
+    )
+    attempts_key = f"hongke-check-in:{event.pk}:{member.pk}"
+    try:
+        outcomes, failures = all_at_once(
+            lambda m: places.check_in_by_code(event, m, wrong), [member] * 30
+        )
+        assert outcomes == []
+        compared = [f for f in failures if "签到码不对" in str(f)]
+        assert len(failures) == 30
+        assert len(compared) == places.CODE_ATTEMPT_LIMIT
+    finally:
+        elsewhere(lambda: ratelimit.reset(attempts_key))
