@@ -132,6 +132,11 @@ def address_group(address: str) -> str:
     return str(ipaddress.IPv6Network((ip, 64), strict=False))
 
 
+def client_network(request: HttpRequest) -> str:
+    """The client's address as per-address allowances count it (``address_group``)."""
+    return address_group(client_address(request))
+
+
 def cache_key(prefix: str, *parts: str) -> str:
     digest = hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
     return f"{prefix}:{digest}"

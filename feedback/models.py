@@ -21,7 +21,7 @@ from wagtail.contrib.forms.models import AbstractForm, AbstractFormField
 from wagtail.contrib.forms.panels import FormSubmissionsPanel
 
 from core.allowance import spend
-from core.ratelimit import client_address
+from core.ratelimit import client_network
 
 NOTE_LIMIT = 200
 SUGGESTION_LIMIT = 5
@@ -92,7 +92,7 @@ class SuggestionBoxPage(AbstractForm):
             and not request.user.is_authenticated
             and not spend(
                 SUGGESTION_ALLOWANCE,
-                client_address(request),
+                client_network(request),
                 SUGGESTION_LIMIT,
                 SUGGESTION_WINDOW_SECONDS,
             )

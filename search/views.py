@@ -49,7 +49,7 @@ def filter_links(search: SearchRequest) -> dict:
 @require_GET
 def search(request):
     search_request = SearchRequest.from_params(request.GET)
-    outcome = run_search(search_request, log_client=ratelimit.client_address(request))
+    outcome = run_search(search_request, log_client=ratelimit.client_network(request))
     links = filter_links(search_request)
     results = []
     if outcome.results is not None:
@@ -112,7 +112,7 @@ def search_api(request):
         search_request = SearchRequest.from_params(request.GET, strict=True)
     except BadSearchRequest as error:
         return json_error(str(error), 400)
-    outcome = run_search(search_request, log_client=ratelimit.client_address(request))
+    outcome = run_search(search_request, log_client=ratelimit.client_network(request))
     results = list(outcome.results) if outcome.results is not None else []
     paginator = outcome.results.paginator if outcome.results is not None else None
     return json_response(

@@ -57,6 +57,18 @@ def test_anonymous_submissions_are_limited_per_address(client, box):
     assert other.status_code == 200
 
 
+def test_an_ipv6_sender_cannot_hop_addresses_within_its_network(client, box):
+    """Whoever is given an IPv6 /64 has 2**64 addresses: the allowance is the network's."""
+    for number in range(SUGGESTION_LIMIT):
+        sent = client.post(box.url, form_data(box), REMOTE_ADDR=f"2001:db8:5:7::{number + 1:x}")
+        assert sent.status_code == 200
+    response = client.post(box.url, form_data(box), REMOTE_ADDR="2001:db8:5:7:ffff::99")
+    assert response.status_code == 429
+    assert FormSubmission.objects.filter(page=box).count() == SUGGESTION_LIMIT
+    other = client.post(box.url, form_data(box), REMOTE_ADDR="2001:db8:5:8::1")
+    assert other.status_code == 200
+
+
 def test_editors_see_and_export_submissions(client, editor, box):
     client.post(box.url, form_data(box))
     admin = login(editor)
