@@ -48,6 +48,13 @@ def session_ends_at(session: SessionBase) -> int | None:
     return int(session.get(REFRESHED, time.time())) + settings.SESSION_COOKIE_AGE
 
 
+def note_login(sender, request, user, **kwargs) -> None:
+    """A login writes the session anyway: its end is counted from now, so the member's
+    first page after logging in does not write it a second time."""
+    if request is not None and hasattr(request, "session"):
+        request.session[REFRESHED] = int(time.time())
+
+
 class IdleExpiryMiddleware:
     """Moves a logged-in session's end forward, at most once per ``REFRESH_SECONDS``."""
 

@@ -92,6 +92,16 @@ def test_a_visit_moves_the_expiry_without_writing_every_request(client, member):
     assert abs((expires - timezone.now()) - timedelta(seconds=WEEK)) < timedelta(minutes=1)
 
 
+def test_the_first_page_after_any_login_writes_no_session(client, member):
+    """Every login saves the session with its end counted from then (force_login, SSO and
+    the admin's login alike), so the next page costs no write: query counts stay even."""
+    client.force_login(member)
+    lecture = MicroLecturePage.objects.live().public().first()
+    response = client.get(lecture.url)
+    assert response.status_code == 200
+    assert settings.SESSION_COOKIE_NAME not in response.cookies
+
+
 def test_a_session_idle_longer_is_over(client, member):
     log_in(client)
     age_session(client, WEEK + 60)
