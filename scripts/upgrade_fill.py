@@ -116,6 +116,28 @@ LABEL_QUERIES = {
 }
 
 
+# What later migrations deliberately take away, each checked by a rule of its own in
+# upgrade_verify.py: the tables whose rows belong to a group (Wagtail's default groups are
+# removed by home 0004, and their rows with them), and columns replaced by others (events
+# 0008: each event's fixed check-in code by a secret of its own), as (old, new).
+GROUP_TABLES = [
+    "auth_user_groups",
+    "wagtailcore_groupapprovaltask_groups",
+    "wagtailcore_groupcollectionpermission",
+    "wagtailcore_grouppagepermission",
+]
+REPLACED_COLUMNS = {"events_forumeventpage": ("check_in_code", "check_in_secret")}
+
+
+def group_owners(cursor, tables: list[str]) -> dict:
+    """Each group table's rows by primary key (as table_digest keys them) → group name."""
+    owners = {}
+    for table in tables:
+        cursor.execute(f"SELECT t.id, g.name FROM {table} t JOIN auth_group g ON g.id = t.group_id")
+        owners[table] = {normalise(pk): name for pk, name in cursor.fetchall()}
+    return owners
+
+
 def snapshot() -> dict:
     """Every table, read with raw SQL (no model needed), and the labelled bookkeeping."""
     from django.db import connection
@@ -124,6 +146,17 @@ def snapshot() -> dict:
     with connection.cursor() as cursor:
         names = sorted(connection.introspection.table_names(cursor))
         data["tables"] = {table: table_digest(cursor, table) for table in names}
+        data["groups"] = group_owners(cursor, [name for name in GROUP_TABLES if name in names])
+        cursor.execute("SELECT id, name FROM auth_group")
+        data["groups"]["auth_group"] = {normalise(pk): name for pk, name in cursor.fetchall()}
+        # The rows again without a column a later migration replaces, to compare after it.
+        data["without_replaced"] = {
+            table: table_digest(
+                cursor, table, [c for c in data["tables"][table]["columns"] if c != replaced]
+            )
+            for table, (replaced, _new) in REPLACED_COLUMNS.items()
+            if table in names and replaced in data["tables"][table]["columns"]
+        }
         for name, sql in LABEL_QUERIES.items():
             cursor.execute(sql)
             data[name] = sorted([normalise(value) for value in row] for row in cursor.fetchall())

@@ -3,7 +3,8 @@
 Part of ``scripts/upgrade_check``, after ``upgrade_fill.py`` filled the database with the old
 code. Moving models between apps must change no table, so:
 (a) every table keeps every row as it was, except the few in ALLOWED_CHANGES that Django's
-    own bookkeeping changes, each under a narrower rule of its own;
+    own bookkeeping changes, each under a narrower rule of its own, and what later migrations
+    deliberately take away (Wagtail's default groups with their rows; a replaced column);
 (b) the new models read those rows: each, under its new label, counts as many rows as its
     table had and loads them all with their foreign keys and many-to-many links;
 (c) groups keep their permissions under the new labels, except what least privilege
@@ -70,6 +71,10 @@ GIVEN = {
 }
 # Whether the new tree has those migrations (set in main from --tree).
 REGROUPED = False
+# Wagtail's own default groups, which home 0004 removes with every row that names them;
+# whether the new tree has that migration (set in main from --tree).
+DEFAULT_GROUPS = {"Moderators", "Editors"}
+REMOVES_DEFAULT_GROUPS = False
 
 
 class Report:
@@ -125,12 +130,51 @@ def check_permissions(before: dict, after: dict, report: Report, new_layout: boo
 
 
 # Tables the upgrade may change, and the rule each must still keep.
+def removed_with_its_group(group: str | None) -> bool:
+    return REMOVES_DEFAULT_GROUPS and group in DEFAULT_GROUPS
+
+
 def check_groups(before: dict, after: dict, report: Report, new_layout: bool) -> None:
-    """New groups may be added (least privilege); every old group stays as it was."""
-    old, new = before["tables"]["auth_group"]["rows"], after["tables"]["auth_group"]["rows"]
-    for key, row in old.items():
-        if new.get(key) != row:
-            report.fail(f"auth_group pk {key} changed or is gone")
+    """New groups may be added (least privilege); every old group stays as it was, but
+    Wagtail's default ones, which must be gone with every row that named them."""
+    for table, owners in before["groups"].items():
+        old, new = before["tables"][table]["rows"], after["tables"][table]["rows"]
+        for key, row in old.items():
+            group = owners.get(key)
+            if removed_with_its_group(group):
+                if key in new:
+                    report.fail(f"{table} pk {key} of {group} is still there (home 0004)")
+            elif new.get(key) != row:
+                report.fail(f"{table} pk {key} changed or is gone")
+        if table != "auth_group" and set(new) - set(old):
+            report.fail(f"{table}: new rows {sorted(set(new) - set(old))[:5]}")
+
+
+def without_replaced_columns(fill, before: dict, after: dict, report: Report) -> None:
+    """A replaced column: the other columns keep every row, and every old row holds a value
+    of its own in the new one (a check-in secret per event)."""
+    from django.db import connection
+
+    quote = connection.ops.quote_name
+    for table, kept in before["without_replaced"].items():
+        old, new = before["tables"][table], after["tables"].get(table)
+        replaced, added = fill.REPLACED_COLUMNS[table]
+        if new is None or set(new["columns"]) != set(kept["columns"]) | {added}:
+            continue
+        with connection.cursor() as cursor:
+            column = quote(added)
+            cursor.execute(
+                f"SELECT COUNT(*), COUNT(DISTINCT {column}) FROM {quote(table)}"
+                f" WHERE {column} IS NOT NULL AND {column} <> ''"
+            )
+            filled, distinct = cursor.fetchone()
+            now = fill.table_digest(cursor, table, kept["columns"])
+        if filled != old["count"] or distinct != filled:
+            report.fail(f"{table}.{added}: {filled} of {old['count']} rows, {distinct} distinct")
+        elif now["sha256"] != kept["sha256"]:
+            report.fail(describe_change(table, kept, now))
+        else:  # compared here over the columns that remain; check_tables need not again
+            after["tables"][table] = old
 
 
 ALLOWED_CHANGES = {
@@ -139,6 +183,11 @@ ALLOWED_CHANGES = {
     "auth_permission": check_permissions,  # permissions of new models, if any
     "auth_group": check_groups,  # the new groups of least privilege
     "auth_group_permissions": lambda *args: None,  # checked in (c), check_editors
+    # Rows naming a group (upgrade_fill.GROUP_TABLES): checked with auth_group, check_groups.
+    "auth_user_groups": lambda *args: None,
+    "wagtailcore_groupapprovaltask_groups": lambda *args: None,
+    "wagtailcore_groupcollectionpermission": lambda *args: None,
+    "wagtailcore_grouppagepermission": lambda *args: None,
 }
 
 
@@ -291,6 +340,8 @@ def check_editors(before: dict, after: dict, report: Report, new_layout: bool) -
     now = {(group, perm) for group, perm, _model in after["group_permissions"]}
     for group, perm, model in before["group_permissions"]:
         wanted = f"{relabel(model, new_layout).split('.')[0]}.{perm.split('.')[1]}"
+        if removed_with_its_group(group):
+            continue
         if (group, wanted) not in now and (group, wanted) not in taken:
             report.fail(f"group {group} lost {perm} (expected as {wanted})")
     for group, perm in sorted(taken & now):
@@ -362,6 +413,9 @@ def main() -> None:
     args = parser.parse_args()
     global REGROUPED
     REGROUPED = (args.tree / "members/migrations/0002_organisation_department.py").exists()
+    global REMOVES_DEFAULT_GROUPS
+    migration = "home/migrations/0004_remove_wagtail_default_groups.py"
+    REMOVES_DEFAULT_GROUPS = (args.tree / migration).exists()
     fill = load_fill_module()
     fill.setup_django(args.tree)
     from django.apps import apps
@@ -378,6 +432,7 @@ def main() -> None:
         )
     report, after = Report(), fill.snapshot()
     without_added_columns(fill, before, after, report)
+    without_replaced_columns(fill, before, after, report)
     check_tables(before, after, report, new_layout)
     counts = check_models(before, report, new_layout)
     check_editors(before, after, report, new_layout)
