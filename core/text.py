@@ -52,6 +52,8 @@ def fold_code(text: str | None) -> str:
 
 # Database ids fit in 63 bits: at most 19 digits; 18 keeps every value in range.
 MAX_ID_DIGITS = 18
+# Page ids are 32-bit integers; a larger number would overflow the database's integer.
+MAX_PAGE_ID = 2**31 - 1
 
 
 def parse_id(value: str | None) -> int | None:

@@ -6,14 +6,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from core.privacy import shared
+from core.text import MAX_PAGE_ID
 from home.models import ContentPage
 from home.share import qr_svg, share_url
 
 # The address in the image only changes with the page's URL, and then the page asks for
 # it with another ``v`` (home.share.qr_path): a month in any cache is safe.
 QR_MAX_AGE = 30 * 24 * 3600
-# Page ids are 32-bit integers; a longer number would overflow the database's integer.
-MAX_PAGE_ID = 2**31 - 1
 
 
 @require_GET

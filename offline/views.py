@@ -15,12 +15,10 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
 from core.privacy import private, shared
+from core.text import MAX_PAGE_ID
 from home.models import ContentPage
 from members.sessions import is_shared_phone
 from offline.shell import worker_config, worker_source
-
-# Page ids are 32-bit integers; a longer number would overflow the database's integer.
-MAX_PAGE_ID = 2**31 - 1
 
 
 def as_visitor(request: HttpRequest) -> HttpRequest:
