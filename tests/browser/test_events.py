@@ -218,6 +218,13 @@ def register_wait_and_check_in(member: Phone, other: Phone, organiser: Phone, ev
     assert "李明" in listed.first.inner_text() and "已签到" in listed.first.inner_text()
     assert listed.first.get_by_role("button").count() == 0
     organiser.check("10-desk")
+    # The projected screen: the same code, large, and its QR code, on a phone too.
+    organiser.goto(path + "check-in/screen/")
+    projected = desk.locator(".check-in-desk__code strong").inner_text().strip()
+    assert len(projected) == 6 and projected.isdigit(), projected  # the minute may turn
+    assert desk.locator("img.check-in-desk__qr").is_visible()
+    organiser.check("10b-desk-screen")
+    organiser.goto(path + "check-in/")
 
     search = desk.get_by_role("searchbox", name="按姓名、用户名或学号查找")
     search.tap()
