@@ -70,6 +70,15 @@ class MicroLecturePage(ContentPage):
         verbose_name=_("学习要点"),
         blank=True,
     )
+    captions_file = models.ForeignKey(
+        get_document_model_string(),
+        verbose_name=_("字幕文件"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("WebVTT（.vtt）或 SRT（.srt）字幕，UTF-8 编码。"),
+    )
     transcript = models.TextField(_("文字稿"), blank=True)
     attachments = StreamField(
         [("attachment", AttachmentBlock())], verbose_name=_("附件"), blank=True
@@ -85,6 +94,7 @@ class MicroLecturePage(ContentPage):
                     FieldPanel("media_file"),
                     FieldPanel("video_url"),
                     FieldPanel("poster"),
+                    FieldPanel("captions_file"),
                 ],
                 heading=_("讲授与媒体"),
             ),
@@ -107,6 +117,7 @@ class MicroLecturePage(ContentPage):
         APIField("poster"),
         APIField("chapters"),
         APIField("key_points"),
+        APIField("captions_file"),
         APIField("transcript"),
         APIField("attachments"),
     ]
@@ -152,3 +163,63 @@ class LectureIndexPage(ContentIndexPage):
 
     class Meta:
         verbose_name = _("微党课栏目")
+
+
+class EncodingState(models.TextChoices):
+    PENDING = "pending", _("等待转码")
+    RUNNING = "running", _("转码中")
+    READY = "ready", _("可播放")
+    FAILED = "failed", _("失败")
+
+
+class MediaEncoding(models.Model):
+    """What the background transcoder made of one uploaded audio or video document.
+
+    Keyed by the document, not the page: lectures sharing a file share its encodes. The
+    renditions are used only while ``source_hash`` is the document's current ``file_hash``
+    and the state is ready; until then pages play the original file.
+    """
+
+    document = models.OneToOneField(
+        get_document_model_string(), on_delete=models.CASCADE, related_name="encoding"
+    )
+    source_hash = models.CharField(max_length=40, blank=True)
+    state = models.CharField(
+        _("转码状态"), max_length=10, choices=EncodingState.choices, default=EncodingState.PENDING
+    )
+    reason = models.TextField(_("失败原因"), blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    # Storage folder of the renditions: lecture_media/<document id>/<source hash[:12]>/
+    folder = models.CharField(max_length=200, blank=True)
+    # [{"name": "720p.mp4", "kind": "mp4"|"hls"|"audio", "width": 1280, "height": 720,
+    #   "bitrate": 1500000}, ...]: the playable outputs, best last
+    renditions = models.JSONField(default=list, blank=True)
+    # Every file name in the folder the rendition view may serve (HLS segments included).
+    files = models.JSONField(default=list, blank=True)
+    has_video = models.BooleanField(default=False)
+    duration_seconds = models.PositiveIntegerField(null=True, blank=True)
+    poster = models.ForeignKey(
+        get_image_model_string(),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    queued_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("音视频转码")
+        verbose_name_plural = _("音视频转码")
+
+    def __str__(self) -> str:
+        return f"{self.document_id}: {self.get_state_display()}"
+
+    def is_current(self) -> bool:
+        """Ready, and made from the file the document holds now."""
+        return (
+            self.state == EncodingState.READY
+            and bool(self.source_hash)
+            and self.source_hash == getattr(self.document, "file_hash", "")
+        )
