@@ -78,6 +78,9 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "csp",
+    # Background work (lectures' transcoding): the database queue, or RQ with REDIS_URL.
+    "django_tasks",
+    "django_tasks_db",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -206,6 +209,24 @@ CACHES["pagecache"] = (
         "OPTIONS": {"MAX_ENTRIES": 1_000},
     }
 )
+# Background work (django-tasks): lectures' audio and video are transcoded outside requests.
+# Embedded default: a queue in the database, worked by ``manage.py db_worker`` (scripts/serve
+# starts one beside gunicorn). With REDIS_URL: RQ, worked by ``manage.py rqworker
+# --job-class django_tasks_rq.Job default``.
+if REDIS_URL:
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    # A long lecture's encodes take minutes: RQ's 180 s default would kill them.
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 6 * 3600}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Each ffmpeg run is stopped after this long; a transcode still marked running after four
+# times as long is taken as crashed and done again. Threads per ffmpeg run (0: all cores).
+TRANSCODE_TIMEOUT_SECONDS = int(os.environ.get("TRANSCODE_TIMEOUT_SECONDS", "1800"))
+TRANSCODE_THREADS = int(os.environ.get("TRANSCODE_THREADS", "0"))
+# Uploaded audio and video larger than this are refused by the document form.
+MEDIA_MAX_UPLOAD_MB = int(os.environ.get("MEDIA_MAX_UPLOAD_MB", "2048"))
+
 # Addresses (or networks) of reverse proxies in front of the site, comma separated: the
 # client is the last X-Forwarded-For hop that is not one of them. Empty: the peer address.
 TRUSTED_PROXIES = [
@@ -306,6 +327,8 @@ WAGTAILDOCS_EXTENSIONS = [
     "mp3",
     "ogg",
     "wav",
+    "mov",
+    "mkv",
 ]
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 # Editors may not move files out of restricted collections or replace published ones.

@@ -15,3 +15,6 @@ STORAGES = {
 # Tests change pages straight through the ORM, which a kept page would hide: the anonymous
 # page cache is off here and switched on by the tests about it (tests/core/test_page_cache.py).
 PAGE_CACHE_ENABLED = False
+# Saving a lecture queues its transcoding: here nothing runs it, so unrelated tests never
+# start ffmpeg. Tests of the transcoder run it themselves or override TASKS.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}

@@ -45,6 +45,12 @@ ensure_venv() {
   fi
 }
 
+# Lectures' audio and video are transcoded by ffmpeg (lectures.transcode); espeak-ng speaks
+# the demo's and the tests' sample narration.
+ensure_media_tools() {
+  ensure_apt_packages ffmpeg espeak-ng
+}
+
 ensure_browser() {
   ensure_apt_packages chromium fonts-noto-cjk
 }
