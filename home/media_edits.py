@@ -21,6 +21,7 @@ from wagtail.documents.forms import BaseDocumentForm
 from wagtail.images.forms import BaseImageForm
 from wagtail.models import Page, ReferenceIndex
 
+from home.media_checks import media_upload_problem
 from home.media_privacy import private_ids
 
 REVIEWERS = "审核"
@@ -72,7 +73,14 @@ class ReviewedEditMixin:
 
 
 class ReviewedDocumentForm(ReviewedEditMixin, BaseDocumentForm):
-    pass
+    def clean_file(self):
+        # Audio and video: not too large, and really what the extension says (media_checks).
+        uploaded = self.cleaned_data.get("file")
+        if "file" in self.changed_data and uploaded and hasattr(uploaded, "content_type"):
+            problem = media_upload_problem(uploaded)
+            if problem:
+                raise forms.ValidationError(problem)
+        return uploaded
 
 
 class ReviewedImageForm(ReviewedEditMixin, BaseImageForm):
