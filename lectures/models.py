@@ -13,6 +13,7 @@ from wagtail.search import index
 from home.blocks import AttachmentBlock
 from home.kinds import Completion, register_kind
 from home.models import ContentIndexPage, ContentPage, streamfield_text
+from lectures.panels import EncodingStatePanel
 
 
 class MediaKind(models.TextChoices):
@@ -92,6 +93,7 @@ class MicroLecturePage(ContentPage):
                     FieldRowPanel([FieldPanel("speaker"), FieldPanel("duration_seconds")]),
                     FieldPanel("media_kind"),
                     FieldPanel("media_file"),
+                    EncodingStatePanel(heading=_("转码状态")),
                     FieldPanel("video_url"),
                     FieldPanel("poster"),
                     FieldPanel("captions_file"),
@@ -140,6 +142,13 @@ class MicroLecturePage(ContentPage):
             streamfield_text(self.key_points),
             self.transcript,
         ]
+
+    def save(self, *args, **kwargs):
+        # The transcoder fills empty durations on page rows; a later publish of a revision
+        # made before then would empty it again, so it is taken from the encoding here too.
+        if self.media_file_id and self.duration_seconds is None and not kwargs.get("update_fields"):
+            self.duration_seconds = MediaEncoding.current_duration(self.media_file_id)
+        return super().save(*args, **kwargs)
 
     def clean(self) -> None:
         super().clean()
@@ -215,6 +224,19 @@ class MediaEncoding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_id}: {self.get_state_display()}"
+
+    @classmethod
+    def current_duration(cls, document_id: int) -> int | None:
+        """The duration a ready encoding of the document's current file measured."""
+        return (
+            cls.objects.filter(
+                document_id=document_id,
+                state=EncodingState.READY,
+                source_hash=models.F("document__file_hash"),
+            )
+            .values_list("duration_seconds", flat=True)
+            .first()
+        )
 
     def is_current(self) -> bool:
         """Ready, and made from the file the document holds now."""
