@@ -118,8 +118,10 @@ def _loudnorm() -> str:
 
 def audio_filter(gain: dict | None) -> str:
     """The second pass: the measured values, a linear gain, then 48 kHz."""
+    # Mono stays mono, anything wider becomes stereo: phones play nothing more.
+    resample = "aresample=48000,aformat=sample_rates=48000:channel_layouts=mono|stereo"
     if gain is None:
-        return "aresample=48000"
+        return resample
     measured = ":".join(
         f"{name}={gain[key]}"
         for name, key in (
@@ -130,12 +132,11 @@ def audio_filter(gain: dict | None) -> str:
             ("offset", "target_offset"),
         )
     )
-    return f"{_loudnorm()}:{measured}:linear=true:print_format=none,aresample=48000"
+    return f"{_loudnorm()}:{measured}:linear=true:print_format=none,{resample}"
 
 
 def _audio_options(info: Probe, bitrate: int) -> list[str]:
-    channels = ["-ac", "2"] if info.audio_channels > 2 else []
-    return ["-c:a", "aac", "-b:a", str(bitrate), "-ar", "48000", *channels]
+    return ["-c:a", "aac", "-b:a", str(bitrate), "-ar", "48000"]
 
 
 def _common() -> list[str]:
