@@ -209,17 +209,20 @@ CACHES["pagecache"] = (
         "OPTIONS": {"MAX_ENTRIES": 1_000},
     }
 )
-# Background work (django-tasks): lectures' audio and video are transcoded outside requests.
-# Embedded default: a queue in the database, worked by ``manage.py db_worker`` (scripts/serve
-# starts one beside gunicorn). With REDIS_URL: RQ, worked by ``manage.py rqworker
-# --job-class django_tasks_rq.Job default``.
+# Background work (django-tasks). Wagtail queues its own search and reference index updates
+# on the "default" backend: they stay immediate, in the request, as before (who may replace
+# a file depends on the reference index being current). Lectures' transcoding goes to
+# "media": a queue in the database worked by ``manage.py db_worker --backend media``
+# (scripts/serve starts one beside gunicorn), or with REDIS_URL an RQ queue worked by
+# ``manage.py rqworker --job-class django_tasks_rq.Job media``.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 if REDIS_URL:
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
-    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    TASKS["media"] = {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["media"]}
     # A long lecture's encodes take minutes: RQ's 180 s default would kill them.
-    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 6 * 3600}}
+    RQ_QUEUES = {"media": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 6 * 3600}}
 else:
-    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    TASKS["media"] = {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["media"]}
 # Each ffmpeg run is stopped after this long; a transcode still marked running after four
 # times as long is taken as crashed and done again. Threads per ffmpeg run (0: all cores).
 TRANSCODE_TIMEOUT_SECONDS = int(os.environ.get("TRANSCODE_TIMEOUT_SECONDS", "1800"))

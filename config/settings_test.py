@@ -17,4 +17,7 @@ STORAGES = {
 PAGE_CACHE_ENABLED = False
 # Saving a lecture queues its transcoding: here nothing runs it, so unrelated tests never
 # start ffmpeg. Tests of the transcoder run it themselves or override TASKS.
-TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "media": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["media"]},
+}

@@ -2,7 +2,8 @@
 
 ``queue_transcode(document)`` is the one way in: it marks the document's encoding as waiting
 and queues ``transcode_document`` once the transaction commits (so the worker finds the row
-and the file). The worker is ``manage.py db_worker`` (or ``rqworker`` with REDIS_URL);
+and the file). It runs on the "media" backend (``manage.py db_worker --backend media``, or
+``rqworker`` with REDIS_URL; Wagtail's own tasks stay on "default", immediate);
 ``manage.py transcode_lectures`` does the same work in the foreground.
 """
 
@@ -16,7 +17,7 @@ from lectures.encoding import encode_document, is_running_elsewhere
 from lectures.models import EncodingState, MediaEncoding
 
 
-@task()
+@task(backend="media", queue_name="media")
 def transcode_document(document_id: int) -> str:
     """Encode the document's current file; nothing when its renditions are current."""
     encoding = encode_document(document_id)
