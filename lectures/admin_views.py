@@ -40,7 +40,11 @@ class LectureFilterSet(PageFilterSet):
 class LectureIndexView(IndexView):
     def get_base_queryset(self):
         # The state column reads each row's file and encoding: joined, not a query a row.
-        return super().get_base_queryset().select_related("media_file", "media_file__encoding")
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("media_file", "media_file__encoding", for_specific_subqueries=True)
+        )
 
 
 class LectureListingViewSet(PageListingViewSet):

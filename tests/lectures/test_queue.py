@@ -65,9 +65,7 @@ def test_a_saved_lecture_waits_then_the_worker_encodes_it(
     assert DBTaskResult.objects.get(backend_name="media").status == "SUCCESSFUL"
 
 
-def test_saving_again_queues_nothing_while_waiting(
-    small_video, django_capture_on_commit_callbacks
-):
+def test_saving_again_queues_nothing_while_waiting(small_video, django_capture_on_commit_callbacks):
     document = make_document(small_video)
     queued = task_backends["media"].results
 
