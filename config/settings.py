@@ -227,6 +227,9 @@ else:
 # times as long is taken as crashed and done again. Threads per ffmpeg run (0: all cores).
 TRANSCODE_TIMEOUT_SECONDS = int(os.environ.get("TRANSCODE_TIMEOUT_SECONDS", "1800"))
 TRANSCODE_THREADS = int(os.environ.get("TRANSCODE_THREADS", "0"))
+# x264's speed for quality trade: veryfast encodes a minute of 1080p in well under a minute
+# on 2 cores (benchmarks/transcode_bench.py); superfast is ~15 % quicker, a little larger.
+TRANSCODE_PRESET = os.environ.get("TRANSCODE_PRESET", "veryfast")
 # Uploaded audio and video larger than this are refused by the document form.
 MEDIA_MAX_UPLOAD_MB = int(os.environ.get("MEDIA_MAX_UPLOAD_MB", "2048"))
 

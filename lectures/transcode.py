@@ -208,7 +208,7 @@ def _video_options(info: Probe, rung: tuple[int, str, int, int]) -> list[str]:
         "-c:v",
         "libx264",
         "-preset",
-        "veryfast",
+        settings.TRANSCODE_PRESET,
         "-profile:v",
         profile,
         "-crf",
