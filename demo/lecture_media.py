@@ -22,6 +22,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 import wave
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -45,6 +46,8 @@ INSTALL_HINT = (
     "请先安装（Debian/Ubuntu：sudo apt-get install espeak-ng ffmpeg），"
     "或用 load_demo --no-media 跳过演示音视频。"
 )
+# Lectures are made in threads; Pillow's fonts are shared objects, so one draws at a time.
+DRAWING = threading.Lock()
 SENTENCE = re.compile(r"[^。！？!?]*[。！？!?]+[”’」』》）)]*|[^。！？!?]+$")
 
 
@@ -228,11 +231,12 @@ def chapter_starts(cues: list[Cue], chapters: int) -> list[int]:
 
 def draw_slides(script: LectureScript, folder: Path) -> list[Path]:
     """The cover (as the page's own cover is drawn), then a slide per chapter."""
-    drawn = [images.cover_jpeg(script.title, script.label, script.slug)]
-    drawn += [
-        images.slide_jpeg(title, f"{script.title}｜第 {number} 节", f"{script.slug}:{number}")
-        for number, title in enumerate(script.chapters, start=1)
-    ]
+    with DRAWING:
+        drawn = [images.cover_jpeg(script.title, script.label, script.slug)]
+        drawn += [
+            images.slide_jpeg(title, f"{script.title}｜第 {number} 节", f"{script.slug}:{number}")
+            for number, title in enumerate(script.chapters, start=1)
+        ]
     paths = []
     for number, data in enumerate(drawn):
         path = folder / f"slide-{number:02d}.jpg"
