@@ -3,7 +3,8 @@
 Safe to run any number of times: pages are found by slug under their parent and left
 alone when they exist (so their self-check questions keep the ids members' answers use),
 and pictures and audio are only generated for pages being created (or reused by title if
-an earlier run left them behind).
+an earlier run left them behind). Lectures' media is made before the transaction
+(``demo.lecture_pages``), and given to existing lectures that still lack it.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
 from demo import content, images, suggestions
+from demo.lecture_pages import LectureDocuments, prepare_media
 from demo.self_checks import self_check_fields, self_check_problems
 from demo.tours import demo_tour, tour_content_problems
 from events.models import ForumEventPage
@@ -63,16 +65,20 @@ class BuildReport:
     def summary(self) -> str:
         return (
             f"演示内容：新建 {self.pages_created} 个页面，已存在 {self.pages_existing} 个；"
-            f"新建图片 {self.images_created} 张，音频文档 {self.documents_created} 个。"
+            f"新建图片 {self.images_created} 张，文档 {self.documents_created} 个。"
         )
 
 
 def build_demo(
-    now: datetime | None = None, log: Callable[[str], None] | None = None
+    now: datetime | None = None, log: Callable[[str], None] | None = None, *, media: bool = True
 ) -> BuildReport:
-    """Create whatever part of the demo tree is missing, all or nothing."""
+    """Create whatever part of the demo tree is missing, all or nothing.
+
+    ``media``: make the lectures' audio and video (demo.lecture_media.MediaToolError when
+    espeak-ng or ffmpeg cannot); without it lectures have none."""
     check_content()
-    builder = DemoBuilder(now or timezone.now(), log or (lambda message: None))
+    made = prepare_media() if media else {}
+    builder = DemoBuilder(now or timezone.now(), log or (lambda message: None), made)
     with transaction.atomic():
         builder.run()
     return builder.report
@@ -148,12 +154,13 @@ def local_time(text: str) -> time:
 
 
 class DemoBuilder:
-    def __init__(self, now: datetime, log: Callable[[str], None]) -> None:
+    def __init__(self, now: datetime, log: Callable[[str], None], made: dict) -> None:
         self.now = now
         self.log = log
         self.report = BuildReport()
         self.image_model = get_image_model()
         self.document_model = get_document_model()
+        self.lectures = LectureDocuments(made, self.count_document)
 
     # -- tree -------------------------------------------------------------------------
 
@@ -268,8 +275,12 @@ class DemoBuilder:
         kind_position: int,
         item_position: int,
     ) -> None:
-        if index.get_children().filter(slug=item["slug"]).exists():
+        existing = index.get_children().filter(slug=item["slug"]).first()
+        if existing is not None:
             self.report.pages_existing += 1
+            if page_model is MicroLecturePage and self.lectures.refresh(existing.specific, item):
+                self.log(f"补上音视频：{existing.title}")
+                self.report.notes.append(f"微党课“{existing.title}”补上了演示音视频和字幕。")
             return
 
         fill = {
@@ -335,8 +346,7 @@ class DemoBuilder:
         }
         if item["audio"]:
             fields["media_kind"] = MediaKind.AUDIO
-            fields["media_file"] = self.audio_document(item)
-        return fields
+        return fields | self.lectures.fields(item)
 
     def site_fields(self, item: dict) -> dict:
         place = " ".join(part for part in (item["province"], item["city"]) if part)
@@ -454,12 +464,6 @@ class DemoBuilder:
         self.report.images_created += 1
         return picture
 
-    def audio_document(self, item: dict):
-        # A different pitch per lecture, from A3 up to about A4.
-        pitch = 220 + int(hashlib.sha256(item["slug"].encode()).hexdigest(), 16) % 220
-        title = f"《{item['title']}》音频（演示用提示音）"
-        return self.tone_document(title, f"demo-{item['slug']}.wav", pitch, 2.0)
-
     def tone_document(self, title: str, filename: str, frequency: float, seconds: float):
         """Reuse a document with this title, otherwise generate a tone (soft_tone_wav)."""
         title = title[:255]
@@ -474,5 +478,8 @@ class DemoBuilder:
             file_hash=hashlib.sha1(data).hexdigest(),
         )
         document.save()
-        self.report.documents_created += 1
+        self.count_document()
         return document
+
+    def count_document(self) -> None:
+        self.report.documents_created += 1

@@ -249,3 +249,14 @@ def portrait_jpeg(name: str, label: str, seed: str) -> bytes:
     width, height = PORTRAIT_SIZE
     _draw_text_block(picture, name, label, 84, (width * 0.1, height * 0.58, width * 0.8), 2)
     return _to_jpeg(picture)
+
+
+def slide_jpeg(heading: str, label: str, seed: str) -> bytes:
+    """A 16:9 lecture slide: darker than the cover it follows, the chapter title large."""
+    deep, gold, accent = palette(seed)
+    darker = tuple(max(0, channel - 60) for channel in deep)
+    picture = _gradient(COVER_SIZE, darker, deep, flip=False)
+    picture = _decorate(picture, seed, accent, gold)
+    width, height = COVER_SIZE
+    _draw_text_block(picture, heading, label, 68, (width * 0.075, height * 0.36, width * 0.85), 3)
+    return _to_jpeg(picture)

@@ -18,7 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files import File
 from django.core.files.images import ImageFile
 from PIL import Image, UnidentifiedImageError
 from wagtail.documents import get_document_model
@@ -49,6 +49,15 @@ class FileData:
             raise ValidationError(f"文件 {self.name} 在检查之后被改动了，请重新导入")
         return data
 
+    def check_unchanged(self) -> None:
+        """Like ``read_again`` without holding the file in memory (a lecture's video)."""
+        try:
+            unchanged = file_sha1(self.path) == self.file_hash
+        except OSError as exc:
+            raise ValidationError(f"无法读取文件 {self.name}：{exc.strerror or exc}") from None
+        if not unchanged:
+            raise ValidationError(f"文件 {self.name} 在检查之后被改动了，请重新导入")
+
     @property
     def stem(self) -> str:
         return PurePath(self.name).stem
@@ -77,14 +86,23 @@ def _resolve(value: Any, folder: Path) -> Path:
     return path
 
 
+def file_sha1(path: Path) -> str:
+    """Wagtail's file_hash, read a megabyte at a time."""
+    digest = hashlib.sha1()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def read_file(value: Any, folder: Path) -> FileData:
-    """The file a line names, read whole; InvalidValue when it cannot be used."""
+    """The file a line names, read through; InvalidValue when it cannot be used."""
     path = _resolve(value, folder)
     try:
-        data = path.read_bytes()
+        file_hash = file_sha1(path)
     except OSError as exc:
         raise InvalidValue(f"无法读取文件 {value.strip()}：{exc.strerror or exc}") from None
-    return FileData(name=value.strip(), path=path, file_hash=hashlib.sha1(data).hexdigest())
+    return FileData(name=value.strip(), path=path, file_hash=file_hash)
 
 
 def read_image(value: Any, folder: Path) -> ImageData:
@@ -137,12 +155,13 @@ def store_document(document: FileData, title: str):
     existing = model.objects.filter(file_hash=document.file_hash).first()
     if existing is not None:
         return existing
-    data = document.read_again()
-    stored = model(
-        title=title[:255],
-        file=ContentFile(data, name=PurePath(document.name).name),
-        file_size=len(data),
-        file_hash=document.file_hash,
-    )
-    stored.save()
+    document.check_unchanged()
+    with document.path.open("rb") as handle:
+        stored = model(
+            title=title[:255],
+            file=File(handle, name=PurePath(document.name).name),
+            file_size=document.path.stat().st_size,
+            file_hash=document.file_hash,
+        )
+        stored.save()
     return stored

@@ -25,6 +25,7 @@ from home.models import ContentPage
 from home.selfcheck import self_check_data
 from loaders.files import ImageData, store_image
 from loaders.jsonlines import decode_line
+from loaders.lecture_files import PlannedLectureFiles, read_lecture_files
 from loaders.parsers import InvalidValue
 from loaders.schema import (
     COMMON_FILE_KEYS,
@@ -76,8 +77,11 @@ class PlannedFiles:
     cover: ImageData | None = None
     tour: list[PlannedScene] | None = None
     artefacts: list[tuple[str, str]] = field(default_factory=list)
+    lecture: PlannedLectureFiles | None = None
 
     def apply(self, page: ContentPage) -> None:
+        if self.lecture is not None:
+            self.lecture.store(page)
         if "artefacts" in self.keys:
             page.artefacts = artefacts_data(self.artefacts)
         if "cover" in self.keys:
@@ -237,6 +241,8 @@ class Planner:
         files = self._read_files(data, existing, line)
         if kind is None:
             return None
+        if kind.name == "lecture":
+            files.lecture = self._read_lecture_files(data, values, line)
         parent = self.index_for(kind)
         if parent is None:
             line.report(
@@ -245,6 +251,8 @@ class Planner:
             return None
 
         page = self._build_page(kind, existing, data, values, topic, parent)
+        if files.lecture is not None:
+            files.lecture.shape(page, duration_given=values.get("duration_seconds") is not None)
         # What was reported above is not reported again in the model's words; a missing
         # topic has been reported already, or follows from tags that were; so have questions
         # the model finds missing (for 自测全对) when the line's questions were wrong.
@@ -293,6 +301,20 @@ class Planner:
                 for where, reason in exc.parts:
                     line.report("tour" + where, reason)
         return files
+
+    def _read_lecture_files(
+        self, data: dict, values: dict[str, Any], line: _LineProblems
+    ) -> PlannedLectureFiles:
+        """A lecture's media and captions; captions are checked against the line's length,
+        else the media's."""
+        lecture, problems = read_lecture_files(
+            data, self.folder, values.get("duration_seconds") or None
+        )
+        for key, reason in problems:
+            line.report(key, reason)
+        if lecture.media is not None and values.get("video_url"):
+            line.report("media", "不能同时写 media 和 video_url：请只选择一种来源")
+        return lecture
 
     def _check_type(self, data: dict, line: _LineProblems) -> ContentKind | None:
         if "type" not in data:

@@ -14,6 +14,7 @@ from wagtail.models import Page
 
 from home.kinds import Kind, all_kinds
 from home.models import ContentPage
+from loaders.lecture_files import LECTURE_FILE_KEYS
 from loaders.parsers import (
     Parser,
     parse_aware_datetime,
@@ -66,7 +67,11 @@ KIND_REQUIRED: dict[str, frozenset[str]] = {"event": frozenset({"starts_at"})}
 # (loaders.tours): checked with the line, stored only when the file is written; left out of
 # a line, they leave the page as it is (null removes).
 COMMON_FILE_KEYS = frozenset({"cover"})
-KIND_FILE_KEYS: dict[str, frozenset[str]] = {"site": frozenset({"tour", "artefacts"})}
+# A lecture's media_kind sits with its media: when left out it follows from the media file.
+KIND_FILE_KEYS: dict[str, frozenset[str]] = {
+    "site": frozenset({"tour", "artefacts"}),
+    "lecture": LECTURE_FILE_KEYS,
+}
 
 
 @dataclass(frozen=True)

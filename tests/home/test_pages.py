@@ -62,7 +62,9 @@ def test_content_page_shows_its_facts_and_tags(client, model):
 
 
 def test_pages_use_responsive_webp_images_from_our_own_host(client):
-    page = ContentPage.objects.live().exclude(cover_image=None).first()
+    # A video lecture shows its cover as the player's poster: one picture, no srcset.
+    videos = MicroLecturePage.objects.filter(media_kind="video").exclude(media_file=None)
+    page = ContentPage.objects.live().exclude(cover_image=None).exclude(pk__in=videos).first()
     html = client.get(page.url).content.decode()
     assert "srcset=" in html
     assert ".webp" in html

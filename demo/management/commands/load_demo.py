@@ -3,17 +3,29 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from demo.builder import DemoContentError, build_demo
+from demo.lecture_media import MediaToolError
 
 
 class Command(BaseCommand):
     help = "加载演示内容：首页、四个栏目及微党课、红色场馆、先进典型、论坛活动。可重复运行，不会重复创建。"
 
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--no-media",
+            action="store_true",
+            help="不生成微党课的演示音视频和字幕（不需要 espeak-ng 和 ffmpeg）",
+        )
+
     def handle(self, *args, **options) -> None:
         verbose = options["verbosity"] >= 2
         try:
-            report = build_demo(log=self.stdout.write if verbose else None)
+            report = build_demo(
+                log=self.stdout.write if verbose else None, media=not options["no_media"]
+            )
         except DemoContentError as error:
             raise CommandError(str(error)) from error
+        except MediaToolError as error:
+            raise CommandError(f"没有加载演示内容：{error}") from None
         if options["verbosity"] == 0:
             return
         for note in report.notes:
