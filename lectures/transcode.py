@@ -135,7 +135,7 @@ def audio_filter(gain: dict | None) -> str:
     return f"{_loudnorm()}:{measured}:linear=true:print_format=none,{resample}"
 
 
-def _audio_options(info: Probe, bitrate: int) -> list[str]:
+def _audio_options(bitrate: int) -> list[str]:
     return ["-c:a", "aac", "-b:a", str(bitrate), "-ar", "48000"]
 
 
@@ -164,7 +164,7 @@ def _audio_only(source: Path, folder: Path, info: Probe, gain, hide: str) -> Out
             "-1",
             "-af",
             audio_filter(gain),
-            *_audio_options(info, AUDIO_ONLY_BITRATE),
+            *_audio_options(AUDIO_ONLY_BITRATE),
             "-movflags",
             "+faststart",
             str(folder / name),
@@ -229,7 +229,7 @@ def _video_options(info: Probe, rung: tuple[int, str, int, int]) -> list[str]:
         *_threads(),
     ]
     if info.has_audio:
-        options += _audio_options(info, audio_bitrate)
+        options += _audio_options(audio_bitrate)
     return options
 
 

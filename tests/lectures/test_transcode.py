@@ -165,3 +165,17 @@ def _request(page):
 
     request.user = AnonymousUser()
     return request
+
+
+def test_a_later_publish_keeps_the_measured_duration(small_video):
+    document = make_document(small_video)
+    lecture = MicroLecturePageFactory(media_file=document, duration_seconds=None, publish=False)
+    revision = lecture.save_revision()  # made before the encode: its duration is empty
+
+    encode_document(document.pk)
+    lecture.refresh_from_db()
+    assert lecture.duration_seconds == 1
+    revision.publish()
+
+    lecture.refresh_from_db()
+    assert lecture.duration_seconds == 1
