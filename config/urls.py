@@ -66,6 +66,7 @@ urlpatterns = [
     path("", include("mylearning.urls")),
     path("", include("events.urls")),
     path("", include("offline.urls")),
+    path("", include("lectures.urls")),
 ]
 
 if settings.SERVE_MEDIA:

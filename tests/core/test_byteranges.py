@@ -32,8 +32,16 @@ def test_ranges_read(header, expected):
 
 @pytest.mark.parametrize(
     "header",
-    ["bytes=", "bytes=-", "bytes=abc", "bytes=9-5", "bytes=1024-", "bytes=-0", "bytes=5-x",
-     "bytes=" + "9" * 40 + "-"],
+    [
+        "bytes=",
+        "bytes=-",
+        "bytes=abc",
+        "bytes=9-5",
+        "bytes=1024-",
+        "bytes=-0",
+        "bytes=5-x",
+        "bytes=" + "9" * 40 + "-",
+    ],
 )
 def test_malformed_or_past_the_end(header):
     with pytest.raises(Unsatisfiable):
