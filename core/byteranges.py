@@ -134,7 +134,7 @@ def ranged(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     try:
         part = requested_range(header, size)
     except Unsatisfiable:
-        response.close()
+        filelike.close()
         refused = _derived(response, 416)
         del refused["Content-Type"]
         del refused["Content-Disposition"]
