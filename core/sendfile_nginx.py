@@ -19,12 +19,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 
 def accel_path(filename: str) -> str:
     """The internal URL of ``filename``, a path inside ``MEDIA_ROOT``."""
-    root = Path(settings.SENDFILE_ROOT).resolve()
+    root = Path(getattr(settings, "SENDFILE_ROOT", settings.MEDIA_ROOT)).resolve()
     path = Path(filename).resolve()
     if not path.is_relative_to(root):
         raise Http404
     relative = path.relative_to(root).as_posix()
-    return settings.SENDFILE_URL.rstrip("/") + "/" + quote(relative)
+    url = getattr(settings, "SENDFILE_URL", "/protected-media/")
+    return url.rstrip("/") + "/" + quote(relative)
 
 
 def sendfile(request: HttpRequest, filename: str, mimetype: str | None = None, **kwargs):

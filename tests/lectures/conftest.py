@@ -57,3 +57,13 @@ def login_collection(db):
 @pytest.fixture
 def password_collection(db):
     return restricted("需要密码", CollectionViewRestriction.PASSWORD, password="hongse-1921")
+
+
+@pytest.fixture
+def group_collection(db):
+    """Kept for 编辑 only."""
+    from django.contrib.auth.models import Group
+
+    collection = restricted("编辑内部", CollectionViewRestriction.GROUPS)
+    collection.view_restrictions.get().groups.add(Group.objects.get(name="编辑"))
+    return collection

@@ -2,7 +2,7 @@
 media and captions, and never a Content-Encoding header."""
 
 import pytest
-from django.test import Client, override_settings
+from django.test import Client
 from wagtail.utils import sendfile
 
 from tests.factories import UserFactory, login
@@ -105,8 +105,9 @@ def test_a_wrong_name_or_id_is_a_404(wav):
     assert client.get(f"/documents/{wav.pk}/", headers={"Range": "bytes=0-1"}).status_code == 404
 
 
-@override_settings(SENDFILE_BACKEND="core.sendfile_nginx", SENDFILE_URL="/protected-media/")
 def test_behind_nginx_the_file_is_named_not_sent(wav, settings):
+    settings.SENDFILE_BACKEND = "core.sendfile_nginx"
+    settings.SENDFILE_URL = "/protected-media/"
     settings.SENDFILE_ROOT = settings.MEDIA_ROOT
     sendfile._get_sendfile.clear()  # Wagtail keeps the backend it loaded first
     response = Client().get(wav.url, headers={"Range": "bytes=0-99"})

@@ -105,3 +105,27 @@ def test_a_password_document_asks_first(media, password_collection, headers):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/html")
     assert media["360p_000.ts"][:100] not in response.content
+
+
+@pytest.mark.parametrize("headers", [{}, {"Range": "bytes=0-99"}])
+def test_a_group_document_refuses_others(media, group_collection, editor, headers):
+    """Wagtail sends whoever is outside the group to the login page, member or not."""
+    doc = document("编辑视频", "editors.mp4", media[MP4], group_collection)
+    urls = [doc.url, rendition_url(encode(doc, media), MP4)]
+    member = login(UserFactory(username="dangyuan7"))
+    client = Client(raise_request_exception=False)
+    for url in urls:
+        assert member.get(url, headers=headers).status_code == 302, url
+        assert client.get(url, headers=headers).status_code == 302, url
+        assert login(editor).get(url, headers=headers).status_code in (200, 206), url
+
+
+def test_behind_nginx_a_rendition_is_named_not_sent(encoding, settings):
+    settings.SENDFILE_BACKEND = "core.sendfile_nginx"
+    settings.SENDFILE_URL = "/protected-media/"
+    settings.SENDFILE_ROOT = settings.MEDIA_ROOT
+    response = Client().get(rendition_url(encoding, MP4), headers={"Range": "bytes=0-99"})
+    assert response.status_code == 200  # nginx answers the range
+    assert response["X-Accel-Redirect"] == f"/protected-media/{encoding.folder}{MP4}"
+    assert response["Content-Type"] == "video/mp4"
+    assert "immutable" in response["Cache-Control"]
