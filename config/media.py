@@ -2,7 +2,8 @@
 
 Documents can sit in private collections, so they are only ever served by Wagtail's
 document view (``/documents/<id>/<name>``), which applies collection privacy; their files
-under ``media/documents/`` answer 404 here, however the path is written. Behind nginx
+under ``media/documents/`` answer 404 here, however the path is written; so do lectures'
+renditions under ``media/lecture_media/`` (``/lectures/media/…`` serves them). Behind nginx
 (``SERVE_MEDIA=0``) the same rule is a ``location`` block (README, 安全).
 """
 
@@ -15,7 +16,8 @@ from django.views.static import serve
 
 from core.privacy import shared
 
-PRIVATE_FOLDERS = ("documents",)
+# Lecture renditions follow their document's privacy: only lectures.views.rendition serves them.
+PRIVATE_FOLDERS = ("documents", "lecture_media")
 # Pictures never change under their name: an upload gets a name of its own
 # (core.storage.UniqueImageNameStorage) and a rendition's name comes from its original's.
 IMMUTABLE_FOLDERS = ("images", "original_images")

@@ -298,6 +298,14 @@ RESTORE_MAX_BYTES = int(os.environ.get("RESTORE_MAX_BYTES", str(20 * 1024**3)))
 RESTORE_MAX_ENTRIES = int(os.environ.get("RESTORE_MAX_ENTRIES", "200000"))
 # On one machine Django serves uploads itself; behind object storage turn this off.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
+# Documents and lecture renditions: Django checks who may have them, then either streams
+# the file (byte ranges in core.byteranges) or, behind nginx with MEDIA_ACCEL_REDIRECT=1,
+# names it in X-Accel-Redirect under SENDFILE_URL, an internal location on MEDIA_ROOT
+# (core.sendfile_nginx; README). Wagtail reads SENDFILE_BACKEND only when it is set.
+if env_bool("MEDIA_ACCEL_REDIRECT", False):
+    SENDFILE_BACKEND = "core.sendfile_nginx"
+    SENDFILE_ROOT = str(MEDIA_ROOT)
+    SENDFILE_URL = os.environ.get("SENDFILE_URL", "/protected-media/")
 
 # The sites index shows a map only when a tile server is configured (a URL template such as
 # https://tiles.example.edu.cn/{z}/{x}/{y}.png); its origin then joins img-src on that page
@@ -335,6 +343,33 @@ WAGTAILDOCS_EXTENSIONS = [
     "wav",
     "mov",
     "mkv",
+    # Lectures' captions (lectures.captions): WebVTT, or SRT converted to WebVTT when served.
+    "vtt",
+    "srt",
+]
+# Types Python's mimetypes gets wrong or leaves to the system's list.
+WAGTAILDOCS_CONTENT_TYPES = {
+    "mp4": "video/mp4",
+    "webm": "video/webm",
+    "m4a": "audio/mp4",
+    "mp3": "audio/mpeg",
+    "ogg": "audio/ogg",
+    "wav": "audio/wav",
+    "mov": "video/quicktime",
+    "mkv": "video/x-matroska",
+    "vtt": "text/vtt",
+    "srt": "application/x-subrip",
+}
+# Played or read in the page (a player seeks with byte ranges), not downloaded.
+WAGTAILDOCS_INLINE_CONTENT_TYPES = [
+    "application/pdf",
+    "video/mp4",
+    "video/webm",
+    "audio/mp4",
+    "audio/mpeg",
+    "audio/ogg",
+    "audio/wav",
+    "text/vtt",
 ]
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 # Editors may not move files out of restricted collections or replace published ones.

@@ -7,6 +7,7 @@ from wagtail.admin.auth import require_admin_access
 from wagtail.documents import urls as wagtaildocs_urls
 
 from config.api import api_router
+from config.documents import serve_document
 from config.media import serve_public_media
 from config.robots import robots_txt
 from home import views as home_views
@@ -39,6 +40,12 @@ urlpatterns = [
         shared_passwords.document_password,
         name="wagtaildocs_authenticate_with_password",
     ),
+    # Documents with byte ranges and inline media (config.documents): ahead of Wagtail's own.
+    path(
+        "documents/<id:document_id>/<str:document_filename>",
+        serve_document,
+        name="wagtaildocs_serve",
+    ),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
@@ -59,6 +66,7 @@ urlpatterns = [
     path("", include("mylearning.urls")),
     path("", include("events.urls")),
     path("", include("offline.urls")),
+    path("", include("lectures.urls")),
 ]
 
 if settings.SERVE_MEDIA:

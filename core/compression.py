@@ -22,4 +22,6 @@ class TextGZipMiddleware(GZipMiddleware):
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         if not response.get("Content-Type", "").startswith(TEXT_TYPES):
             return response
+        if response.status_code == 206:  # a part of a file: its offsets are of the bytes
+            return response
         return super().process_response(request, response)

@@ -40,7 +40,15 @@ from django.utils.cache import get_max_age
 from core import content_version
 
 STORE = "pagecache"
-EXCLUDED_PREFIXES = ("/admin/", "/api/", "/documents/", "/media/", "/static/", "/django-admin/")
+EXCLUDED_PREFIXES = (
+    "/admin/",
+    "/api/",
+    "/documents/",
+    "/media/",
+    "/lectures/media/",
+    "/static/",
+    "/django-admin/",
+)
 LONGEST_QUERY = 512
 GZIP_ACCEPTED = re.compile(r"\bgzip\b")
 UNCACHEABLE_CONTROL = ("private", "no-store", "no-cache")

@@ -111,6 +111,12 @@ class KeptViewRestrictions:
 class ContentPage(KeptViewRestrictions, Page):
     """The concrete base of every piece of learning content."""
 
+    @classmethod
+    def card_annotations(cls) -> dict:
+        """Annotations on a listing of content pages (any kind) for marks on their cards,
+        named ``card_…``; each is an expression over the listed page's ``pk``."""
+        return {}
+
     # Set by each kind (home.kinds): machine name ("lecture", "site", "story", "event"),
     # label, and what makes a member's study of it count as done.
     kind = ""
@@ -280,10 +286,15 @@ def streamfield_text(value) -> str:
 
 
 def with_listing_data(queryset):
-    """What a card needs in a fixed number of queries, however many items there are."""
-    return queryset.select_related("cover_image").prefetch_related(
-        "tags",
-        Prefetch("cover_image__renditions"),
+    """What a card needs in a fixed number of queries, however many items there are. A kind
+    adds marks of its own (a lecture's 字幕) as annotations: ``card_annotations()``."""
+    annotations = {}
+    for kind in all_kinds():
+        annotations.update(kind.model.card_annotations())
+    return (
+        queryset.select_related("cover_image")
+        .prefetch_related("tags", Prefetch("cover_image__renditions"))
+        .annotate(**annotations)
     )
 
 

@@ -120,3 +120,23 @@ def chapters_vtt(chapters: list[tuple[float, str]], duration: float | None) -> s
         if end > start:
             cues.append(Cue(float(start), float(end), title))
     return to_vtt(cues)
+
+
+def captions_problem(document, duration: float | None) -> str | None:
+    """Why ``document`` cannot be a lecture's captions, or None: the message an editor sees
+    under the field when saving the lecture."""
+    extension = document.file_extension.lower()
+    if extension not in CAPTION_EXTENSIONS:
+        return _("字幕文件须为 WebVTT（.vtt）或 SRT（.srt），而不是 .%(ext)s。") % {
+            "ext": extension or "?"
+        }
+    try:
+        with document.file.open("rb") as handle:
+            data = handle.read(MAX_CAPTION_BYTES + 1)
+    except OSError:
+        return _("字幕文件无法读取，请重新上传。")
+    try:
+        parse(data, duration)
+    except CaptionsError as error:
+        return str(error)
+    return None

@@ -1,6 +1,8 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.db.models import Exists, OuterRef
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -12,7 +14,9 @@ from wagtail.search import index
 
 from home.blocks import AttachmentBlock
 from home.kinds import Completion, register_kind
+from home.media_privacy import is_private
 from home.models import ContentIndexPage, ContentPage, streamfield_text
+from lectures.captions import captions_problem
 from lectures.panels import EncodingStatePanel
 
 
@@ -120,6 +124,7 @@ class MicroLecturePage(ContentPage):
         APIField("chapters"),
         APIField("key_points"),
         APIField("captions_file"),
+        APIField("media_renditions"),
         APIField("transcript"),
         APIField("attachments"),
     ]
@@ -154,6 +159,51 @@ class MicroLecturePage(ContentPage):
         super().clean()
         if self.media_file_id and self.video_url:
             raise ValidationError({"video_url": _("请只选择一种来源：上传的文件或外部链接。")})
+        if self.captions_file_id:
+            problem = captions_problem(self.captions_file, self.known_duration())
+            if problem:
+                raise ValidationError({"captions_file": problem})
+
+    def known_duration(self) -> int | None:
+        """The lecture's length in seconds: the editor's figure, else the transcoder's."""
+        if self.duration_seconds:
+            return self.duration_seconds
+        encoding = getattr(self.media_file, "encoding", None) if self.media_file_id else None
+        return encoding.duration_seconds if encoding is not None else None
+
+    @classmethod
+    def card_annotations(cls) -> dict:
+        # 字幕 on the card, in the listing's own query.
+        with_captions = cls.objects.filter(pk=OuterRef("pk"), captions_file__isnull=False)
+        return {"card_has_captions": Exists(with_captions)}
+
+    @cached_property
+    def playback(self):
+        """What the player plays (``lectures.playback``); None without an uploaded file."""
+        from lectures.playback import playback_of
+
+        return playback_of(self.media_file, audio=self.is_audio)
+
+    @property
+    def media_renditions(self) -> list[dict] | None:
+        """The API's playable renditions: null while none are current or the file is private
+        (home.media_privacy, as for ``media_file`` itself)."""
+        from lectures.playback import api_renditions
+
+        if self.media_file is None or is_private(self.media_file):
+            return None
+        return api_renditions(self.media_file)
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        if self.media_file_id and not self.is_audio and self.streams_hls():
+            # hls.js feeds the <video> from a blob: URL it makes (MediaSource).
+            response._csp_update = {"media-src": ["blob:"]}
+        return response
+
+    def streams_hls(self) -> bool:
+        """Whether the page's player may load hls.js: a current encoding with an HLS stream."""
+        return bool(self.playback and self.playback.hls_url)
 
     @property
     def duration_display(self) -> str:

@@ -37,9 +37,11 @@ def add_offline_download(page, request, context) -> None:
         return
     if not offered(page, request.user, context):
         return
-    media = getattr(page, "media_file", None)
+    # What the saved copy's player plays: the 360p MP4 or AAC rendition while current, else
+    # the uploaded file (lectures.playback).
+    playback = getattr(page, "playback", None)
     context["offline_download"] = {
         "copy_url": reverse("offline:copy", args=[page.pk]),
-        "media_url": media.url if media else "",
+        "media_url": playback.src if playback else "",
         "cap_mb": settings.OFFLINE_DOWNLOAD_CAP_MB,
     }

@@ -49,6 +49,9 @@ PACKAGES: dict[str, tuple[str, list[str], str, str]] = {
         "LICENSE",
         "BSD-2-Clause",
     ),
+    # Lectures' adaptive streams (HLS) where the browser has no HLS of its own; the light
+    # build (no subtitles or DRM: captions are a <track> of their own).
+    "hls.js": ("1.7.4", ["dist/hls.light.min.js"], "LICENSE", "Apache-2.0"),
     "workbox-sw": (WORKBOX, ["build/workbox-sw.js"], "LICENSE", "MIT"),
     **{
         module: (WORKBOX, [f"build/{module}.prod.js"], "LICENSE", "MIT")

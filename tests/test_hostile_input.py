@@ -229,6 +229,13 @@ def id_table(users: dict, victim, event, registration, assignment, extra: dict) 
         ("admin/snippets/learning/assignment/", "pk"): assignment.pk,
         ("admin/snippets/choose/learning/assignment/", "pk"): assignment.pk,
     }
+    # Our document view (config.documents) and lectures' renditions (no encoding: a 404 that
+    # still runs the view's checks)
+    table["documents/", "document_id"] = extra["document"].pk
+    table["documents/", "document_filename"] = extra["document"].filename
+    table["lectures/media/", "document_id"] = extra["document"].pk
+    table["lectures/media/", "token"] = "0123456789ab"
+    table["lectures/media/", "name"] = "360p.mp4"
     for prefix in ["admin/documents/", "api/v2/^documents/", "admin/api/main/^documents/"]:
         for name in ["pk", "document_id", "doc_id"]:
             table[prefix, name] = extra["document"].pk
