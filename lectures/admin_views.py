@@ -55,7 +55,9 @@ class LectureListingViewSet(PageListingViewSet):
     menu_label = _("微党课")
     menu_order = 150
     add_to_admin_menu = True
-    name = "lectures"
+    # URL names under "lecture_listing": the namespace "lectures" is the site's own.
+    name = "lecture_listing"
+    url_prefix = "lectures"
     columns = [
         *PageListingViewSet.columns,
         Column("encoding_state", label=_("转码状态"), accessor=state_label),

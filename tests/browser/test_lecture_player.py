@@ -2,15 +2,18 @@
 shows the captions, hls.js is fetched only where the stream needs it, and nothing comes
 from another host.
 
-The lecture is made here, in the server's database, with real media (ffmpeg, as in
-tests/lectures): the demo's lectures have audio only, and no encodings yet."""
+One lecture is made here, in the server's database, with real media (ffmpeg, as in
+tests/lectures); another is a demo video lecture, encoded by ``transcode_lectures`` as an
+editor's upload would be by the worker."""
 
+import subprocess
+import sys
 import time
 import uuid
 
 import pytest
 
-from tests.browser.support import Phone, in_server, server_env
+from tests.browser.support import PROJECT_DIR, Phone, in_server, server_env
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -36,6 +39,28 @@ page = MicroLecturePageFactory(
 )
 print(json.dumps({{"path": page.url}}))
 """
+# A demo video lecture with captions, and what its second chapter and captions hold.
+DEMO_LECTURE = """
+import json
+from lectures.captions import parse
+from lectures.models import MediaKind, MicroLecturePage
+
+page = (
+    MicroLecturePage.objects.live()
+    .filter(media_kind=MediaKind.VIDEO, media_file__isnull=False, captions_file__isnull=False)
+    .order_by("pk")
+    .first()
+)
+with page.captions_file.file.open("rb") as handle:
+    cues = parse(handle.read())
+chapter = page.chapters[1].value
+print(json.dumps({
+    "id": page.pk,
+    "path": page.url,
+    "chapter": chapter["start_seconds"],
+    "cues": [[cue.start, cue.end, cue.text] for cue in cues],
+}))
+"""
 # What a browser without HLS of its own says (Chromium on desktop and Android, Firefox).
 NO_NATIVE_HLS = """
 const canPlayType = HTMLMediaElement.prototype.canPlayType;
@@ -49,6 +74,22 @@ HTMLMediaElement.prototype.canPlayType = function (type) {
 def lecture_path(server_url, tmp_path_factory):
     code = LECTURE.format(suffix=uuid.uuid4().hex[:6])
     return in_server(server_env(tmp_path_factory), code)["path"]
+
+
+@pytest.fixture(scope="module")
+def demo_lecture(server_url, tmp_path_factory):
+    env = server_env(tmp_path_factory)
+    lecture = in_server(env, DEMO_LECTURE)
+    subprocess.run(
+        [sys.executable, str(PROJECT_DIR / "manage.py"), "transcode_lectures"]
+        + ["--page", str(lecture["id"])],
+        env=env,
+        cwd=PROJECT_DIR,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    return lecture
 
 
 @pytest.fixture
@@ -135,3 +176,32 @@ def test_pages_without_a_video_fetch_no_player_script(phone):
         assert not fetched(phone, "hls.light"), path
         assert not fetched(phone, "lecture_player"), path  # audio plays without it
     phone.check("audio-lecture", screenshot=False)
+
+
+def test_a_demo_lecture_plays_seeks_and_shows_its_captions(phone, demo_lecture):
+    phone.goto(demo_lecture["path"])
+    page = phone.page
+    page.evaluate("() => { const v = document.querySelector('video'); v.muted = true; }")
+    page.evaluate("() => document.querySelector('video').play()")
+    until(page, "() => document.querySelector('video').currentTime > 0.3")
+    assert fetched(phone, "/lectures/media/"), "the encoded 360p MP4 or the stream plays"
+
+    start = demo_lecture["chapter"]
+    page.locator(".chapters li.chapter").nth(1).get_by_role("button").tap()
+    until(
+        page,
+        f"() => Math.abs(document.querySelector('video').currentTime - {start}) < 1.5",
+    )
+    page.get_by_role("button", name="字幕").tap()
+    cue_start, cue_end, text = next(cue for cue in demo_lecture["cues"] if cue[0] >= start)
+    page.evaluate(
+        "() => { const v = document.querySelector('video'); v.pause();"
+        f" v.currentTime = {(cue_start + cue_end) / 2}; }}"
+    )
+    cue = """() => {
+      const track = [...document.querySelector('video').textTracks].find(t => t.kind === 'captions');
+      return track.activeCues && track.activeCues.length ? track.activeCues[0].text : null;
+    }"""
+    until(page, cue)
+    assert page.evaluate(cue) == text
+    phone.check("demo-lecture")

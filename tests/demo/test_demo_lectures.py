@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 def probe(path) -> dict:
     found = subprocess.run(
         ["ffprobe", "-v", "error", "-show_entries", "format=duration:stream=codec_type,codec_name"]
-        + ["-show_entries", "stream=width,height", "-of", "json", str(path)],
+        + ["-show_entries", "stream=width,height,duration", "-of", "json", str(path)],
         check=True,
         capture_output=True,
     )
@@ -71,6 +71,8 @@ def test_every_demo_lectures_media_really_plays():
             assert page.media_file.file.name.endswith(".mp4")
             video = streams["video"]
             assert (video["codec_name"], video["width"], video["height"]) == ("h264", 1280, 720)
+            # The slides last as long as the voice: no picture stops before the sound.
+            assert abs(float(video["duration"]) - duration) < 0.5, page.slug
         else:
             assert page.media_file.file.name.endswith(".m4a")
             assert "video" not in streams
