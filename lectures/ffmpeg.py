@@ -97,25 +97,18 @@ class Probe:
         return min(self.width, self.height)
 
 
-def probe(path: str, *, hide: str = "") -> Probe:
-    output = run(
-        [
-            "ffprobe",
-            "-v",
-            "error",
-            "-print_format",
-            "json",
-            "-show_format",
-            "-show_streams",
-            path,
-        ],
-        hide=hide,
-    )
+def ffprobe_json(path: str, *, hide: str = "") -> dict:
+    """ffprobe's format and streams of ``path``, or ``TranscodeError``."""
+    command = ["ffprobe", "-v", "error", "-print_format", "json", "-show_format"]
+    output = run([*command, "-show_streams", path], hide=hide)
     try:
-        data = json.loads(output or "{}")
+        return json.loads(output or "{}")
     except ValueError as broken:
         raise TranscodeError(_("ffprobe 的输出无法读取。")) from broken
-    return probe_from(data)
+
+
+def probe(path: str, *, hide: str = "") -> Probe:
+    return probe_from(ffprobe_json(path, hide=hide))
 
 
 def probe_from(data: dict) -> Probe:

@@ -18,7 +18,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from lectures.ffmpeg import Probe, TranscodeError, probe, run
+from lectures.ffmpeg import Probe, TranscodeError, ffprobe_json, probe, run
 
 TARGET_LUFS = -16
 TRUE_PEAK = -1.5
@@ -235,20 +235,7 @@ def _video_options(info: Probe, rung: tuple[int, str, int, int]) -> list[str]:
 
 def _describe(folder: Path, name: str, kind: str, hide: str) -> dict:
     """A rendition's entry: its size and its real bitrate, as ffprobe reads the output."""
-    output = run(
-        [
-            "ffprobe",
-            "-v",
-            "error",
-            "-print_format",
-            "json",
-            "-show_format",
-            "-show_streams",
-            str(folder / name),
-        ],
-        hide=hide,
-    )
-    data = json.loads(output)
+    data = ffprobe_json(str(folder / name), hide=hide)
     video = next((s for s in data["streams"] if s.get("codec_type") == "video"), {})
     entry = {
         "name": name,

@@ -12,8 +12,6 @@ transcoder once the import's transaction has committed.
 
 from __future__ import annotations
 
-import json
-import subprocess
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path, PurePath
@@ -22,26 +20,16 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from home.media_checks import MEDIA_EXTENSIONS, family_label, sniff
 from lectures.captions import CAPTION_EXTENSIONS, MAX_CAPTION_BYTES, CaptionsError, parse
+from lectures.ffmpeg import TranscodeError, probe
 from lectures.models import MediaKind
 from lectures.tasks import queue_transcode
 from loaders.files import FileData, read_file, store_document
 from loaders.parsers import InvalidValue, describe_json_type
 
-# Extension → what its first bytes must be; the site's WAGTAILDOCS_EXTENSIONS has the last word.
-MEDIA_SIGNATURES = {
-    "mp4": "ftyp",
-    "m4a": "ftyp",
-    "mov": "quicktime",
-    "webm": "ebml",
-    "mkv": "ebml",
-    "ogg": "ogg",
-    "wav": "wave",
-    "mp3": "mpeg",
-}
-VIDEO_EXTENSIONS = frozenset({"mp4", "mov", "webm", "mkv"})
-QUICKTIME_ATOMS = {b"ftyp", b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot"}
-PROBE_TIMEOUT = 60
+# Video containers: a file of these is a video lecture even when ffprobe is not installed.
+VIDEO_EXTENSIONS = frozenset({"mp4", "m4v", "mov", "webm", "mkv", "ogv"})
 LECTURE_FILE_KEYS = frozenset({"media", "captions", "media_kind"})
 
 
@@ -58,40 +46,10 @@ class MediaData(FileData):
 
 
 def media_extensions() -> list[str]:
+    """The audio and video extensions documents may have (``home.media_checks`` knows them,
+    the site's WAGTAILDOCS_EXTENSIONS has the last word)."""
     allowed = getattr(settings, "WAGTAILDOCS_EXTENSIONS", None)
-    return [ext for ext in MEDIA_SIGNATURES if not allowed or ext in allowed]
-
-
-def looks_like(signature: str, head: bytes) -> bool:
-    """Whether a file's first bytes fit the container its extension names."""
-    if signature == "ftyp":
-        return head[4:8] == b"ftyp"
-    if signature == "quicktime":
-        return head[4:8] in QUICKTIME_ATOMS
-    if signature == "ebml":
-        return head[:4] == b"\x1a\x45\xdf\xa3"
-    if signature == "ogg":
-        return head[:4] == b"OggS"
-    if signature == "wave":
-        return head[:4] == b"RIFF" and head[8:12] == b"WAVE"
-    # MP3: an ID3 tag, or straight into an MPEG audio frame (eleven sync bits).
-    return head[:3] == b"ID3" or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0)
-
-
-def probe(path: Path) -> dict | None:
-    """ffprobe's streams and format, or None when ffprobe is not installed."""
-    command = ["ffprobe", "-v", "error", "-of", "json", "-show_entries"]
-    command += ["format=duration:stream=codec_type:stream_disposition=attached_pic", str(path)]
-    try:
-        done = subprocess.run(command, capture_output=True, timeout=PROBE_TIMEOUT)
-    except FileNotFoundError:
-        return None
-    except subprocess.TimeoutExpired:
-        raise InvalidValue(f"读取音视频超时：{path.name}") from None
-    if done.returncode != 0:
-        said = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
-        raise InvalidValue(f"无法读取音视频（{''.join(said) or '文件已损坏'}）：{path.name}")
-    return json.loads(done.stdout or b"{}")
+    return [ext for ext in MEDIA_EXTENSIONS if not allowed or ext in allowed]
 
 
 def read_media(value: Any, folder: Path) -> MediaData:
@@ -107,22 +65,20 @@ def read_media(value: Any, folder: Path) -> MediaData:
             head = handle.read(16)
     except OSError as exc:
         raise InvalidValue(f"无法读取文件 {read.name}：{exc.strerror or exc}") from None
-    if not looks_like(MEDIA_SIGNATURES[extension], head):
-        raise InvalidValue(f"文件内容不是 .{extension} 格式（与扩展名不符）：{read.name}")
+    family = sniff(head)
+    if family != MEDIA_EXTENSIONS[extension]:
+        real = family_label(family)
+        raise InvalidValue(f"文件内容是{real}，与扩展名 .{extension} 不符：{read.name}")
+    limit_mb = settings.MEDIA_MAX_UPLOAD_MB
+    if read.path.stat().st_size > limit_mb * 1024 * 1024:
+        raise InvalidValue(f"音视频文件不能超过 {limit_mb} MB（MEDIA_MAX_UPLOAD_MB）：{read.name}")
     media = MediaData(read.name, read.path, read.file_hash, extension=extension)
-    found = probe(read.path)
-    if found is not None:
-        streams = found.get("streams", [])
-        kinds = {
-            stream.get("codec_type")
-            for stream in streams
-            if not stream.get("disposition", {}).get("attached_pic")  # an MP3's cover picture
-        }
-        if not kinds & {"audio", "video"}:
-            raise InvalidValue(f"文件里没有音频或视频：{read.name}")
-        media.has_video = "video" in kinds
-        duration = found.get("format", {}).get("duration")
-        media.duration = float(duration) if duration not in (None, "N/A") else None
+    try:
+        found = probe(str(read.path), hide=str(folder))
+    except TranscodeError as problem:
+        raise InvalidValue(f"无法读取音视频（{problem.reason}）：{read.name}") from None
+    media.has_video = found.has_video
+    media.duration = found.duration or None
     return media
 
 

@@ -5,7 +5,6 @@ once and reused (the cache outside the database, the documents inside it)."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import time
 
@@ -154,7 +153,6 @@ def test_a_failing_tool_is_named_with_its_own_words(monkeypatch, tmp_path):
     assert not (tmp_path / f"{script.slug}-{script.key}").exists()
 
 
-@pytest.mark.skipif(not shutil.which("espeak-ng"), reason="espeak-ng is not installed")
 def test_media_is_made_once_then_taken_from_the_cache(monkeypatch, tmp_path):
     script = LectureScript(
         slug="cache-test",
