@@ -172,11 +172,12 @@ def test_an_expired_session_keeps_the_queue_for_its_owner(reader, people):
     queued = queued_viewed(reader)
     assert queued
     reader.context.clear_cookies()  # the session ends without a logout
-    reader.page.unroute(ENDPOINT)
-    # Leave the page first: a retry of its failed sends (403 now) must not land after the
-    # errors are cleared and count against the login page.
+    # Leave the page while its sends still fail: a retry let through before it is gone
+    # would come back 403 (no session now), late on a busy machine, and count against the
+    # login page after the errors are cleared.
     reader.page.goto("about:blank")
     reader.page.wait_for_timeout(1000)
+    reader.page.unroute(ENDPOINT)
     reader.errors.clear()  # the failed sends, on purpose
     reader.login(people["other"])
     reader.goto(lecture)
