@@ -17,7 +17,9 @@ from home.kinds import Completion, register_kind
 from home.media_privacy import is_private
 from home.models import ContentIndexPage, ContentPage, streamfield_text
 from lectures.captions import captions_problem
+from lectures.encoding_state import EncodingState, encoding_of
 from lectures.panels import EncodingStatePanel
+from lectures.playback import api_renditions, playback_of
 
 
 class MediaKind(models.TextChoices):
@@ -168,7 +170,7 @@ class MicroLecturePage(ContentPage):
         """The lecture's length in seconds: the editor's figure, else the transcoder's."""
         if self.duration_seconds:
             return self.duration_seconds
-        encoding = getattr(self.media_file, "encoding", None) if self.media_file_id else None
+        encoding = encoding_of(self.media_file) if self.media_file_id else None
         return encoding.duration_seconds if encoding is not None else None
 
     @classmethod
@@ -180,16 +182,12 @@ class MicroLecturePage(ContentPage):
     @cached_property
     def playback(self):
         """What the player plays (``lectures.playback``); None without an uploaded file."""
-        from lectures.playback import playback_of
-
         return playback_of(self.media_file, audio=self.is_audio)
 
     @property
     def media_renditions(self) -> list[dict] | None:
         """The API's playable renditions: null while none are current or the file is private
         (home.media_privacy, as for ``media_file`` itself)."""
-        from lectures.playback import api_renditions
-
         if self.media_file is None or is_private(self.media_file):
             return None
         return api_renditions(self.media_file)
@@ -222,13 +220,6 @@ class LectureIndexPage(ContentIndexPage):
 
     class Meta:
         verbose_name = _("微党课栏目")
-
-
-class EncodingState(models.TextChoices):
-    PENDING = "pending", _("等待转码")
-    RUNNING = "running", _("转码中")
-    READY = "ready", _("可播放")
-    FAILED = "failed", _("失败")
 
 
 class MediaEncoding(models.Model):

@@ -1,23 +1,16 @@
 """A lecture's 转码状态 on its edit page (read-only), and the words for it.
 
-``lectures.models`` builds its panels from this module, so it imports no model at load time.
+``lectures.models`` builds its panels from this module, so it imports no model.
 """
 
 from __future__ import annotations
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.panels import Panel
 
 from home.media_checks import is_media_name
-
-
-def encoding_of(document):
-    try:
-        return document.encoding
-    except ObjectDoesNotExist:
-        return None
+from lectures.encoding_state import EncodingState, encoding_of
 
 
 def state_label(page) -> str:
@@ -27,8 +20,6 @@ def state_label(page) -> str:
         return _("没有上传的音视频文件")
     if not is_media_name(document.file.name):
         return _("不是音视频文件，不转码")
-    from lectures.models import EncodingState
-
     encoding = encoding_of(document)
     if encoding is None:
         return _("尚未转码")

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.urls import reverse
 
-from lectures.models import MediaEncoding
+from lectures.encoding_state import encoding_of
+
+if TYPE_CHECKING:  # lectures.models builds its player from here
+    from lectures.models import MediaEncoding
 
 HASH_CHARS = 12
 FALLBACK_HEIGHT = 360
@@ -40,15 +43,6 @@ class Playback:
     hls_url: str = ""
     poster: object = None  # an image: the encoding's frame, when the page has no poster
     current: bool = False
-
-
-def encoding_of(document) -> MediaEncoding | None:
-    if document is None:
-        return None
-    try:
-        return document.encoding
-    except ObjectDoesNotExist:
-        return None
 
 
 def current_encoding(document) -> MediaEncoding | None:
