@@ -211,11 +211,12 @@ class AsText(str):
 # Columns later migrations add to existing tables, with the value every old row must hold:
 # the old columns are then compared as before (issue 13: titles kept for deleted pages,
 # what pruning folds into a record; issue 14: self-checks, 学完标准, assignments that
-# require a reflection; issue 15: a site's virtual tour).
+# require a reflection; issue 15: a site's virtual tour; issue 23: a lecture's captions file).
 ADDED_COLUMNS = {
     "home_contentpage": {"completion_policy": "view", "self_check": AsText("[]")},
     "learning_assignment": {"require_reflection": False},
     "exhibits_revolutionarysitepage": {"tour": AsText("[]")},
+    "lectures_microlecturepage": {"captions_file_id": None},
     "events_registration": {"event_title": ""},
     "learning_assignmentitem": {"page_title": ""},
     "learning_learningevent": {"page_title": ""},
