@@ -25,8 +25,16 @@ ensure_apt_packages() {
   fi
 }
 
-# A virtual environment with requirements.txt installed; reinstalls only when it changes.
+# A virtual environment with what a script needs: `ensure_venv` what runs the site
+# (requirements.txt), `ensure_venv dev` that plus tests and checks (requirements-dev.txt).
+# Each set has a stamp holding the hash of its files; pip runs only when a hash changes.
+# A current dev install covers the run set, so scripts/serve after scripts/test installs nothing.
 ensure_venv() {
+  local wanted_set="${1:-run}"
+  case "$wanted_set" in
+    run | dev) ;;
+    *) log "ensure_venv: unknown set '$wanted_set' (run or dev)"; return 2 ;;
+  esac
   if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
     ensure_apt_packages python3-venv
   fi
@@ -34,15 +42,30 @@ ensure_venv() {
     log "创建虚拟环境 .venv"
     python3 -m venv "$VENV"
   fi
-  local stamp="$VENV/.requirements.sha256"
-  local wanted
-  wanted="$(sha256sum "$PROJECT_DIR/requirements.txt" | cut -d' ' -f1)"
-  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
-    log "安装 Python 依赖 (requirements.txt)"
-    "$PYTHON" -m pip install -q --upgrade pip
-    "$PYTHON" -m pip install -q -r "$PROJECT_DIR/requirements.txt"
-    echo "$wanted" > "$stamp"
-  fi
+  requirements_current dev && return 0
+  [ "$wanted_set" = run ] && requirements_current run && return 0
+  local file="$PROJECT_DIR/requirements.txt"
+  [ "$wanted_set" = dev ] && file="$PROJECT_DIR/requirements-dev.txt"
+  log "安装 Python 依赖 ($(basename "$file"))"
+  "$PYTHON" -m pip install -q --upgrade pip
+  "$PYTHON" -m pip install -q -r "$file"
+  requirements_hash "$wanted_set" > "$(requirements_stamp "$wanted_set")"
+  if [ "$wanted_set" = dev ]; then requirements_hash run > "$(requirements_stamp run)"; fi
+}
+
+# The hash of a requirements set's files: run is requirements.txt, dev adds requirements-dev.txt.
+requirements_hash() {
+  local files=("$PROJECT_DIR/requirements.txt")
+  if [ "$1" = dev ]; then files+=("$PROJECT_DIR/requirements-dev.txt"); fi
+  cat "${files[@]}" | sha256sum | cut -d' ' -f1
+}
+
+requirements_stamp() { echo "$VENV/.requirements-$1.sha256"; }
+
+requirements_current() {
+  local stamp
+  stamp="$(requirements_stamp "$1")"
+  [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$(requirements_hash "$1")" ]
 }
 
 # Lectures' audio and video are transcoded by ffmpeg (lectures.transcode); espeak-ng speaks
