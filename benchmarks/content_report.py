@@ -1,4 +1,4 @@
-"""How fast the editors' content report renders (issue 14): Reports → 内容报告 for a site
+"""How fast the editors' content report renders: Reports → 内容报告 for a site
 of 2,000 pages and 1,000,000 learning events.
 
 Builds a scratch database: the site skeleton and 2,000 content pages (kinds and text as in

@@ -1,4 +1,4 @@
-"""Nothing a member did is lost when the web server goes down (issue 13): 50,000 learning
+"""Nothing a member did is lost when the web server goes down: 50,000 learning
 events from 500 simulated members, sent to ``POST /api/learning/events/`` while the server
 is restarted twice, then compared with what the database holds.
 

@@ -1,5 +1,5 @@
-"""How many pages a second the demo serves, against a hashed static file on the same server
-(issue 16): anonymous pages must reach 25 % of that ceiling, a member's lecture 5 % and a
+"""How many pages a second the demo serves, against a hashed static file on the same server:
+anonymous pages must reach 25 % of that ceiling, a member's lecture 5 % and a
 member's home 4 %.
 
 Builds a scratch database with the demo content (``load_demo``) and a demo member, collects

@@ -1,5 +1,5 @@
 """/robots.txt: search engines may read the content pages, not the admin, a member's own
-pages (我的学习, 支部) or search results (issue 16, clean audits)."""
+pages (我的学习, 支部) or search results."""
 
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe

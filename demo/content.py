@@ -2205,7 +2205,7 @@ SELF_CHECKS = {
 }
 
 
-# 虚拟参观 (issue 15) per site page (by slug): scenes in visiting order. Numbers are the
+# 虚拟参观 per site page (by slug): scenes in visiting order. Numbers are the
 # editor's: ``artefact`` is the artefact's place in the site's "artefacts" above and
 # ``scene`` the scene's place in this list, both from 1. A hotspot has exactly one of
 # ``text`` (optionally with ``image``, the caption of a drawn picture), ``artefact`` or

@@ -1,4 +1,4 @@
-"""Drawn 360° panoramas for the demo's virtual tours (issue 15), so the demo needs no download.
+"""Drawn 360° panoramas for the demo's virtual tours, so the demo needs no download.
 
 Each panorama is a 2:1 equirectangular picture of a room: a ceiling band with lamps, walls
 with pilasters, a floor band, and, at each hotspot's direction, what the hotspot is about:

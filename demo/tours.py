@@ -1,4 +1,4 @@
-"""The demo sites' 虚拟参观 (issue 15): checking ``content.TOURS`` and turning it into a tour.
+"""The demo sites' 虚拟参观: checking ``content.TOURS`` and turning it into a tour.
 
 The rules are the tour's own (``exhibits.tour``): a 2:1 panorama, hotspots of exactly one
 kind with yaw/pitch in range, an audio guide only with its transcript, and links only to

@@ -1,4 +1,4 @@
-"""Browsing the sites index by place and period (issue 15, item 4).
+"""Browsing the sites index by place and period.
 
 Filters are plain links (``?province=``, ``?period=``, together with the index's ``?tag=``);
 every link keeps the other filters, and so does pagination (``extra_query``). Values are

@@ -1,4 +1,4 @@
-"""The sites map (issue 15, item 4): shown only when a tile server is configured
+"""The sites map: shown only when a tile server is configured
 (``settings.MAP_TILE_URL``). Leaflet comes from our own host (``site/static/vendor/leaflet``,
 started by ``site/static/js/sites_map.js``); the tile server's origin joins the page's
 ``img-src`` on the sites index only, and only while it is set."""

@@ -1,4 +1,4 @@
-"""The API's ``tour`` on site pages (issue 15): what a phone app needs to show the virtual
+"""The API's ``tour`` on site pages: what a phone app needs to show the virtual
 tour, read through ``exhibits.tour.tour_of`` like the page itself.
 
 Images are rendition URLs (the same specs as the viewer, ``exhibits.tour``), made in bulk

@@ -1,4 +1,4 @@
-"""How history shows content that has since been deleted (issue 13).
+"""How history shows content that has since been deleted.
 
 Events, records, registrations and assignment items keep the page's title when the page is
 deleted; wherever they are listed, the title reads "已删除的内容：《…》" with no link.

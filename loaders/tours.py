@@ -1,4 +1,4 @@
-"""The ``tour`` key of a site line (虚拟参观, issue 15) and the ``cover`` key of every line.
+"""The ``tour`` key of a site line (虚拟参观) and the ``cover`` key of every line.
 
 ``tour`` is a list of scenes; hotspots name another scene or an artefact by its 0-based index
 in the file (the editor shows them from 1, the stored tour too: ``exhibits.tour``). Every

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The page audits' tools (issue 16): axe-core and the Nu HTML Checker (vnu-jar), pinned, from
+# The page audits' tools: axe-core and the Nu HTML Checker (vnu-jar), pinned, from
 # the npm registry, installed the first time into .tools/audit (git-ignored), like
 # scripts/lighthouse.sh does for Lighthouse. The Nu HTML Checker needs Java; if `java` is
 # missing, installs default-jre-headless with apt. Exits 3 with a message when npm (or apt)

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Lighthouse for the phone tests (issue 15: a site page with a tour scores 100 on mobile
+# Lighthouse for the phone tests (a site page with a tour must score 100 on mobile
 # performance before 开始参观). Installs the pinned version from the npm registry into
 # .tools/lighthouse (git-ignored) the first time, then runs it with the given arguments,
 # against our Chromium. Exits 3 with a message when npm cannot install it.

@@ -8,7 +8,7 @@ code. Moving models between apps must change no table, so:
 (b) the new models read those rows: each, under its new label, counts as many rows as its
     table had and loads them all with their foreign keys and many-to-many links;
 (c) groups keep their permissions under the new labels, except what least privilege
-    (issue 12) deliberately moved from editors and reviewers to 组织部 and 活动管理, and the
+    deliberately moved from editors and reviewers to 组织部 and 活动管理, and the
     models match the migrations (``makemigrations --check``);
 (d) learning records are still what the event log gives: a rebuild changes none.
 A tree without a ``members`` app (an old→old rehearsal of the pipeline) gets (b) and (c)
@@ -209,9 +209,9 @@ class AsText(str):
 
 
 # Columns later migrations add to existing tables, with the value every old row must hold:
-# the old columns are then compared as before (issue 13: titles kept for deleted pages,
-# what pruning folds into a record; issue 14: self-checks, 学完标准, assignments that
-# require a reflection; issue 15: a site's virtual tour; issue 23: a lecture's captions file).
+# the old columns are then compared as before (titles kept for deleted pages, what pruning
+# folds into a record, self-checks, 学完标准, assignments that require a reflection, a site's
+# virtual tour, a lecture's captions file).
 ADDED_COLUMNS = {
     "home_contentpage": {"completion_policy": "view", "self_check": AsText("[]")},
     "learning_assignment": {"require_reflection": False},

@@ -1,4 +1,4 @@
-"""History outlives pages (issue 13): links to deleted pages become empty, titles stay."""
+"""History outlives pages: links to deleted pages become empty, titles stay."""
 
 import django.db.models.deletion
 from django.db import migrations, models

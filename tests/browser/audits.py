@@ -1,4 +1,4 @@
-"""The page audits' tools (issue 16): axe-core in Chromium, the Nu HTML Checker over a page's
+"""The page audits' tools: axe-core in Chromium, the Nu HTML Checker over a page's
 HTML, and Lighthouse. axe-core and the Nu HTML Checker come from npm through
 scripts/audit_tools.sh, Lighthouse through scripts/lighthouse.sh (both pinned, installed into
 the git-ignored .tools/ the first time); when npm cannot install them the test fails and says so.

@@ -1,4 +1,4 @@
-"""Clean audits on every page type (issue 16, acceptance).
+"""Clean audits on every page type.
 
 axe-core runs in Chromium on every page type, anonymous and logged in (a member with a
 lecture's self-check, reflection and vote forms, 我的学习, 为你推荐; an organiser's 支部 and

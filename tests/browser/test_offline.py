@@ -1,4 +1,4 @@
-"""Offline reading on a phone (issue 16): the pages a member opened read offline with the
+"""Offline reading on a phone: the pages a member opened read offline with the
 离线阅读 notice, others show the offline page, 下载离线 makes an assigned lecture's audio play
 without a network, and logging out leaves nothing of the member on the phone."""
 

@@ -1,4 +1,4 @@
-"""Reading time survives a flaky phone (issue 13, item 1): the page script keeps every event
+"""Reading time survives a flaky phone: the page script keeps every event
 in an outbox in localStorage until the server has stored it, so time read offline, through
 server errors or across a reload arrives exactly once, and a member's queue never goes out
 under another member's login.

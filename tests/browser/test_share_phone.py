@@ -1,4 +1,4 @@
-"""分享 on a phone (issue 16, item 2): 复制链接 puts the page's address on the clipboard and
+"""分享 on a phone: 复制链接 puts the page's address on the clipboard and
 says so to a screen reader; the QR code loads from our host only when 二维码 is opened;
 without JavaScript the address is still there to select."""
 

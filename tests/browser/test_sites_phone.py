@@ -1,4 +1,4 @@
-"""The sites index on a phone (issue 15, item 4): chips by province and period without
+"""The sites index on a phone: chips by province and period without
 JavaScript, the list by province, and the Leaflet map when a tile server is configured."""
 
 import subprocess

@@ -1,4 +1,4 @@
-"""Learning that means something, on a 375 px phone (issue 14).
+"""Learning that means something, on a 375 px phone.
 
 A member opens a page whose 学完标准 is 自测全对, answers its self-check wrong (the
 explanations show, the page stays undone), then right (done); writes a reflection, which the

@@ -1,5 +1,5 @@
 """Lighthouse on a phone: a site page with a tour scores 100 on mobile performance before
-开始参观 (issue 15, acceptance). Lighthouse is installed by scripts/lighthouse.sh (pinned,
+开始参观. Lighthouse is installed by scripts/lighthouse.sh (pinned,
 from the npm registry, into the git-ignored .tools/) and run by tests/browser/audits.py,
 which repeats a run Lighthouse itself asks to repeat (a lost trace, NO_NAVSTART).
 

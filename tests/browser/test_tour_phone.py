@@ -1,4 +1,4 @@
-"""虚拟参观 on a 375 px phone with touch (issue 15, acceptance).
+"""虚拟参观 on a 375 px phone with touch.
 
 A member opens a site page with a two-scene tour: nothing of the viewer has loaded; the
 hotspot list is reachable by keyboard. They tap 开始参观, turn the view with a finger, open

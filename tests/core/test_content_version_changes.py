@@ -1,5 +1,5 @@
 """Which page saves replace the shared content version (``core.signal_handlers``): every
-change a visitor can see does, a saved draft or a lock does not (issue 16: an editor saving
+change a visitor can see does, a saved draft or a lock does not (an editor saving
 drafts all afternoon must not empty every visitor's kept pages each time)."""
 
 import pytest

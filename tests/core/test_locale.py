@@ -1,6 +1,6 @@
 """The Simplified Chinese catalog (locale/zh_Hans, made by scripts/update_messages): every UI
 string of ours translated as itself, so Django finds each at the first lookup instead of
-searching every installed app's catalogs first (issue 16, fast pages)."""
+searching every installed app's catalogs first."""
 
 import ast
 import gettext

@@ -1,4 +1,4 @@
-"""The demo's 虚拟参观 (issue 15): three sites walk through rooms drawn with Pillow, with every
+"""The demo's 虚拟参观: three sites walk through rooms drawn with Pillow, with every
 kind of hotspot and an audio guide; a mistake in the tours stops the demo before it writes."""
 
 from __future__ import annotations

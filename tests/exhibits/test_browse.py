@@ -1,4 +1,4 @@
-"""The sites index by province and period, the map and the list by province (issue 15, item 4)."""
+"""The sites index by province and period, the map and the list by province."""
 
 import json
 

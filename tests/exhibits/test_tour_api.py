@@ -1,4 +1,4 @@
-"""The pages API exposes a site page's virtual tour (issue 15, item 6)."""
+"""The pages API exposes a site page's virtual tour."""
 
 import uuid
 

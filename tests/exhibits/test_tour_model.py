@@ -1,4 +1,4 @@
-"""The virtual tour's rules, checked when a site page is saved (issue 15)."""
+"""The virtual tour's rules, checked when a site page is saved."""
 
 import uuid
 

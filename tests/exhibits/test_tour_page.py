@@ -1,4 +1,4 @@
-"""A site page's 虚拟参观 as the server sends it (issue 15, items 2, 3 and 5): every scene as a
+"""A site page's 虚拟参观 as the server sends it: every scene as a
 picture with its hotspots as text and its audio guide with the transcript; the viewer's
 configuration with phone-sized panoramas from our own host; no tour, nothing of it."""
 

@@ -1,4 +1,4 @@
-"""Validation on save (issue 15, acceptance): each problem is refused with a message that
+"""Validation on save: each problem is refused with a message that
 names it, through the admin's edit form or the page's and block's own checks."""
 
 import json

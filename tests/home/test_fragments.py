@@ -1,4 +1,4 @@
-"""Shared fragments for logged-in members (issue 16, fast pages): the article of a content
+"""Shared fragments for logged-in members: the article of a content
 page, the home page's cards, reading-list card links and remembered routes are kept in the
 cache for everyone alike, and every change an editor makes shows to the next member at once.
 Nothing of one member ever reaches another."""

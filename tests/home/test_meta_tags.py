@@ -1,6 +1,6 @@
 """Every page type has a description meta tag; search, login, personal pages and 404 say
 noindex, content pages do not and carry a canonical link; /robots.txt keeps search engines
-out of the admin and members' pages (issue 16, clean audits). The browser audits
+out of the admin and members' pages. The browser audits
 (tests/browser/test_audits.py) check the same pages with axe-core, the Nu HTML Checker and
 Lighthouse; these fail fast without a browser."""
 

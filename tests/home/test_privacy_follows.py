@@ -1,5 +1,5 @@
 """Making a section or page private takes effect at once: the cached menu and the search
-suggestions stop showing it (issue 12, finding 8)."""
+suggestions stop showing it."""
 
 import pytest
 from django.test import Client

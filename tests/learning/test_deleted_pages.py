@@ -1,4 +1,4 @@
-"""History outlives pages (issue 13): deleting a page in the Wagtail admin keeps every
+"""History outlives pages: deleting a page in the Wagtail admin keeps every
 event, record, registration and assignment item, shown as "已删除的内容：《…》" without a
 link; the reading list and progress ignore them."""
 

@@ -1,5 +1,5 @@
 """What the page script's outbox relies on: a fresh CSRF token on demand, its settings on the
-page, and the endpoint refusing a queue that belongs to another member (issue 13, item 1)."""
+page, and the endpoint refusing a queue that belongs to another member."""
 
 import pytest
 from django.test import Client

@@ -1,4 +1,4 @@
-"""The first-record race (issue 13, item 4): a member's first events on a page arriving at
+"""The first-record race: a member's first events on a page arriving at
 the same moment (the page view and the page script's report on a reload) on real
 PostgreSQL connections give no error and exactly one correct record.
 

@@ -1,5 +1,5 @@
 """Records are rebuilt one member per transaction, and pruning old raw events keeps them:
-records before a prune == after it == after prune and rebuild (issue 13, items 4 and 6)."""
+records before a prune == after it == after prune and rebuild."""
 
 import uuid
 from datetime import timedelta

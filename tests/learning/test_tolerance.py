@@ -1,4 +1,4 @@
-"""The server forgives what a phone cannot help (issue 13, item 2): a clock running fast, and
+"""The server forgives what a phone cannot help: a clock running fast, and
 reading in a section only members (or some groups, or a password) may open."""
 
 from datetime import timedelta

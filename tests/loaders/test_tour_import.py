@@ -1,4 +1,4 @@
-"""Import of a site's 虚拟参观 (``tour``) and of any page's ``cover`` (issue 15): files beside
+"""Import of a site's 虚拟参观 (``tour``) and of any page's ``cover``: files beside
 the JSON Lines file, checked before anything is written, reported as ``line N: field: …``."""
 
 from __future__ import annotations

@@ -369,7 +369,7 @@ class TestQueryBudget:
     ):
         self.history_on(member, list(ContentPage.objects.live().order_by("pk")))
         client = browser_for(member)
-        # 11: self-check answers and reflections are one query each (issue 14); the profile
+        # 11: self-check answers and reflections are one query each; the profile
         # query now also reads the 为你推荐 switch.
         with django_assert_max_num_queries(11):
             assert len(json.loads(client.get(EXPORT).content)["records"]) >= 30

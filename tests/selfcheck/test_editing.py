@@ -1,5 +1,5 @@
 """Editors: the page form refuses 自测全对 without questions and a question without a right
-option (issue 14, item 1)."""
+option."""
 
 import json
 

@@ -1,4 +1,4 @@
-"""学习自测 on a content page (issue 14, item 1): answering, marking, retries, what the
+"""学习自测 on a content page: answering, marking, retries, what the
 browser and the API see before answering, and pages whose policy is 自测全对."""
 
 import json
