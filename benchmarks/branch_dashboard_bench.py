@@ -28,8 +28,6 @@ import gc
 import io
 import itertools
 import math
-import os
-import platform
 import random
 import statistics
 import sys
@@ -44,14 +42,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.learning_world import client_id, rng_for  # noqa: E402
 from benchmarks.scratch import (  # noqa: E402
+    BuildSteps,
+    analyze,
     build_skeleton,
     bulk_loading,
-    collect_static,
+    database_version,
+    load_average,
+    machine,
+    migrate_scratch,
     pad,
     percentile,
     run_benchmark,
 )
-from members.models import Role
 
 BENCH_DB_NAME = "hongke_branch_bench"
 TARGET_P95_MS = 200.0
@@ -387,7 +389,7 @@ def build_branches(plan: Plan) -> list[list[int]]:
     """Branches, users (no usable password) and profiles, the organiser first in each."""
     from django.contrib.auth import get_user_model
 
-    from members.models import Branch, MemberProfile
+    from members.models import Branch, MemberProfile, Role
 
     user_ids = []
     for number, spec in enumerate(plan.branches):
@@ -525,20 +527,12 @@ def check_built(built: Built) -> None:
 
 
 def build(size: PlanSize) -> Built:
-    from django.core.management import call_command
-    from django.db import connection
 
     from learning.records import rebuild_records
 
-    seconds: dict[str, float] = {}
-
-    def step(name: str, started: float) -> None:
-        seconds[name] = time.perf_counter() - started
-        print(f"{name}: {seconds[name]:.1f} s", flush=True)
-
+    step = BuildSteps()
     started = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    collect_static()
+    migrate_scratch()
     step("migrate", started)
 
     started = time.perf_counter()
@@ -563,12 +557,10 @@ def build(size: PlanSize) -> Built:
     built.records = rebuild_records()
     step(f"records (rebuild_records: {built.records} from the event log)", started)
 
-    with connection.cursor() as cursor:
-        # A running site's autovacuum / ANALYZE would long have gathered statistics.
-        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+    analyze()
     check_built(built)
     print("check: records and dashboard statuses match the plan", flush=True)
-    built.seconds = seconds
+    built.seconds = step.seconds
     return built
 
 
@@ -731,7 +723,7 @@ def measure(built: Built, requests: int, settle: bool = True) -> list[Endpoint]:
     if settle:
         frozen = settle_for_serving()
         print(f"\nsettle_for_serving(): {frozen} objects left out of collections")
-    print(f"\nload average before timing: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
+    print(f"\nload average before timing: {load_average()}")
     for endpoint in timed:
         with timing_full_collections(endpoint.full_gc):
             for path in itertools.islice(itertools.cycle(endpoint.paths), requests):
@@ -767,15 +759,7 @@ def time_overview(built: Built, count: int) -> list[float]:
 
 
 def report(built: Built, timed: list[Endpoint], overview_ms: list[float]) -> bool:
-    from django.db import connection
-
-    if connection.vendor == "sqlite":
-        import sqlite3
-
-        vendor = f"SQLite {sqlite3.sqlite_version}"
-    else:
-        version = connection.pg_version
-        vendor = f"PostgreSQL {version // 10000}.{version % 10000}"
+    vendor = database_version()
     spec = built.plan.measured
     states = Counter(assignment.state for assignment in spec.assignments)
     chosen = sum(assignment.chosen is not None for assignment in spec.assignments)
@@ -787,11 +771,9 @@ def report(built: Built, timed: list[Endpoint], overview_ms: list[float]) -> boo
         f"{len(built.plan.branches) - 1} other branches; {len(built.plan.kinds)} pages; "
         f"{built.events} events, {built.records} records"
     )
-    print(
-        f"machine: {os.cpu_count()} CPUs, {platform.platform()}, Python {platform.python_version()}"
-    )
+    print(f"machine: {machine()}")
     # Other work on a 2-core machine skews every figure: say how busy it was.
-    print(f"load average after timing: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
+    print(f"load average after timing: {load_average()}")
     print(
         f"\n{pad('endpoint', 40)} {'n':>4} {'p50':>9} {'p95':>9} {'max':>9} "
         f"{'CPU p50':>9} {'CPU p95':>9} {'queries':>7}"

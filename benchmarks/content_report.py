@@ -36,9 +36,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.learning_world import client_id, rng_for  # noqa: E402
 from benchmarks.scratch import (  # noqa: E402
+    BuildSteps,
+    analyze,
     build_skeleton,
     bulk_loading,
-    collect_static,
+    migrate_scratch,
     percentile,
     run_benchmark,
 )
@@ -310,19 +312,11 @@ def build_studies(size: Size, pages, member_ids: list[int], now: datetime) -> di
 
 
 def build(size: Size) -> Built:
-    from django.core.management import call_command
-    from django.db import connection
     from django.utils import timezone
 
-    seconds: dict[str, float] = {}
-
-    def step(name: str, started: float) -> None:
-        seconds[name] = time.perf_counter() - started
-        print(f"{name}: {seconds[name]:.1f} s", flush=True)
-
+    step = BuildSteps()
     started = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    collect_static()
+    migrate_scratch()
     step("migrate", started)
     now = timezone.now().replace(microsecond=0)
 
@@ -343,8 +337,7 @@ def build(size: Size) -> Built:
         started,
     )
     started = time.perf_counter()
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+    analyze()
     step("analyze", started)
     return Built(
         editor_id,
@@ -353,7 +346,7 @@ def build(size: Size) -> Built:
         counts["records"],
         counts["answers"],
         counts["votes"],
-        seconds,
+        step.seconds,
     )
 
 

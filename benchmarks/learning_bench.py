@@ -45,9 +45,13 @@ from benchmarks.learning_world import (  # noqa: E402
     rng_for,
 )
 from benchmarks.scratch import (  # noqa: E402
+    BuildSteps,
+    analyze,
     build_skeleton,
     bulk_loading,
-    collect_static,
+    database_version,
+    load_average,
+    migrate_scratch,
     percentile,
     run_benchmark,
 )
@@ -197,20 +201,13 @@ class Built:
 
 def build(size: WorldSize) -> Built:
     from django.core.management import call_command
-    from django.db import connection
     from django.utils import timezone
 
     from learning.records import rebuild_records
 
-    seconds: dict[str, float] = {}
-
-    def step(name: str, started: float) -> None:
-        seconds[name] = time.perf_counter() - started
-        print(f"{name}: {seconds[name]:.1f} s", flush=True)
-
+    step = BuildSteps()
     started = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    collect_static()
+    migrate_scratch()
     step("migrate", started)
 
     split = timezone.now().replace(microsecond=0)
@@ -236,12 +233,10 @@ def build(size: WorldSize) -> Built:
     step(f"records (rebuild_records: {records} from the event log)", started)
 
     started = time.perf_counter()
-    with connection.cursor() as cursor:
-        # A running site's autovacuum / ANALYZE would long have gathered statistics.
-        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+    analyze()
     step("analyze", started)
     call_command("update_index", stdout=io.StringIO(), verbosity=0)
-    return Built(world, user_ids, events, later, seconds)
+    return Built(world, user_ids, events, later, step.seconds)
 
 
 # ======================================= quality =========================================
@@ -476,20 +471,12 @@ def report(
     lists: dict[str, list[float]],
     ingested: dict[int, tuple[int, float, list[float]]],
 ) -> bool:
-    from django.db import connection
-
-    if connection.vendor == "sqlite":
-        import sqlite3
-
-        vendor = f"SQLite {sqlite3.sqlite_version}"
-    else:
-        version = connection.pg_version
-        vendor = f"PostgreSQL {version // 10000}.{version % 10000}"
+    vendor = database_version()
     size = built.world.size
     print(
         f"\nSPEED  {vendor}; {size.members} members, {len(built.world.pages)} pages, "
         f"{built.events} events; {os.cpu_count()} CPUs, Python {platform.python_version()}; "
-        f"load average {' '.join(f'{v:.2f}' for v in os.getloadavg())}"
+        f"load average {load_average()}"
     )
     for name, label in (
         ("running", "reading list, running process"),

@@ -56,7 +56,7 @@ from benchmarks.scratch import (  # noqa: E402
     PROJECT_ROOT,
     build_skeleton,
     bulk_loading,
-    collect_static,
+    migrate_scratch,
     run_benchmark,
 )
 
@@ -147,14 +147,12 @@ def username(number: int) -> str:
 
 def build(size: LoadSize) -> Built:
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
     from django.db import connections
 
     from learning.outbox import member_key
 
     started = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    collect_static()
+    migrate_scratch()
     with bulk_loading():
         page_ids = build_pages(size)
     user_ids = build_members(size)

@@ -39,7 +39,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.outbox_load import Server, free_port  # noqa: E402
-from benchmarks.scratch import PROJECT_ROOT, collect_static, pad, run_benchmark  # noqa: E402
+from benchmarks.scratch import PROJECT_ROOT, migrate_scratch, pad, run_benchmark  # noqa: E402
 
 BENCH_DB_NAME = "hongke_pages_bench"
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
@@ -80,12 +80,9 @@ def first_url(model) -> str:
 
 
 def build() -> Built:
-    from django.core.management import call_command
     from django.test import Client
 
-    call_command("migrate", verbosity=0)
-    call_command("load_demo", verbosity=0)
-    collect_static()
+    migrate_scratch(demo=True)
 
     from django.contrib.staticfiles.storage import staticfiles_storage
 

@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.scratch import collect_static, run_benchmark  # noqa: E402
+from benchmarks.scratch import migrate_scratch, run_benchmark  # noqa: E402
 
 BENCH_DB_NAME = "hongke_render_profile"
 WARM_UP = 3
@@ -38,7 +38,6 @@ PROFILE_FILTER = r"^(?!.*(site-packages|pyenv)).*\.py|wagtail/views|route_for|te
 def build() -> dict:
     """The demo, and one member of a branch with an assignment and some history."""
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
     from django.utils import timezone
 
     from assignments.models import Assignment, AssignmentItem
@@ -47,9 +46,7 @@ def build() -> dict:
     from lectures.models import MicroLecturePage
     from members.models import Branch, MemberProfile, Role
 
-    call_command("migrate", verbosity=0)
-    call_command("load_demo", verbosity=0)
-    collect_static()
+    migrate_scratch(demo=True)
     branch = Branch.objects.create(name="计算机学院学生党支部")
     user = get_user_model().objects.create_user("bench-member", password="bench-pw-1921")
     MemberProfile.objects.create(

@@ -1,4 +1,6 @@
-"""What every benchmark shares: a scratch database, bulk loading, the site skeleton, figures.
+"""What every benchmark shares: a scratch database, Django set up on it, the schema and static
+files, bulk loading, the site skeleton, timed build steps, and the figures' context (database
+version, machine, load).
 
 A benchmark never touches the project's own data. SQLite runs in a new file in a temporary
 directory; with a PostgreSQL ``DATABASE_URL`` a scratch database of the benchmark's own name
@@ -10,10 +12,12 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+import platform
 import shutil
 import signal
 import sys
 import tempfile
+import time
 import traceback
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -132,6 +136,66 @@ def run_benchmark(
     finally:
         clean_up(database, keep)
     return 0 if met else 2
+
+
+def setup_django_without_database() -> None:
+    """Django with the project's settings, for a benchmark that stores nothing (transcoding)."""
+    sys.path.insert(0, str(PROJECT_ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+
+
+def migrate_scratch(demo: bool = False) -> None:
+    """The schema in the scratch database (with ``demo`` the demo content too) and the static
+    files that templates rendered with DEBUG off need."""
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    if demo:
+        call_command("load_demo", verbosity=0)
+    collect_static()
+
+
+def analyze() -> None:
+    """A running site's autovacuum / ANALYZE would long have gathered statistics."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+
+
+class BuildSteps:
+    """Seconds of each build step, printed as it ends: ``step(name, started)``."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    def __call__(self, name: str, started: float) -> None:
+        self.seconds[name] = time.perf_counter() - started
+        print(f"{name}: {self.seconds[name]:.1f} s", flush=True)
+
+
+def database_version() -> str:
+    """``SQLite 3.45.1`` or ``PostgreSQL 16.4``: the figures depend on it."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        import sqlite3
+
+        return f"SQLite {sqlite3.sqlite_version}"
+    version = connection.pg_version
+    return f"PostgreSQL {version // 10000}.{version % 10000}"
+
+
+def machine() -> str:
+    return f"{os.cpu_count()} CPUs, {platform.platform()}, Python {platform.python_version()}"
+
+
+def load_average() -> str:
+    """The 1, 5 and 15 minute load: other work on a small machine skews every figure."""
+    return " ".join(f"{v:.2f}" for v in os.getloadavg())
 
 
 def collect_static() -> None:

@@ -16,8 +16,6 @@ import argparse
 import contextlib
 import io
 import logging
-import os
-import platform
 import random
 import statistics
 import sys
@@ -34,7 +32,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.scratch import (  # noqa: E402
     build_skeleton,
     bulk_loading,
-    collect_static,
+    database_version,
+    load_average,
+    machine,
+    migrate_scratch,
     pad,
     percentile,
     run_benchmark,
@@ -495,8 +496,7 @@ def build(pages: int, seed: int) -> BuildStats:
     from wagtail.models import Page
 
     started = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    collect_static()
+    migrate_scratch()
     migrate_s = time.perf_counter() - started
     print(f"migrate: {migrate_s:.1f} s", flush=True)
 
@@ -616,8 +616,7 @@ def measure(query_count: int, limit_s: float) -> list[QueryTiming]:
         for endpoint in ("/search/", "/api/search/"):
             timed_get(client, f"{endpoint}?{urlencode({'q': word})}", limit_s)
 
-    load = " ".join(f"{v:.2f}" for v in os.getloadavg())
-    print(f"\nload average before timing: {load} (1, 5, 15 min)")
+    print(f"\nload average before timing: {load_average()} (1, 5, 15 min)")
     print(f"\n{pad('query', 34)} {'results':>7} {'/search/ ms':>12} {'/api/search/ ms':>16}")
     print(
         f"{'':34} {'':>7} {'median of ' + str(RUNS_PER_QUERY):>12} {'median of ' + str(RUNS_PER_QUERY):>16}"
@@ -668,23 +667,13 @@ def explain_slowest(timings: list[QueryTiming], limit_s: float) -> None:
 
 
 def summarise(timings: list[QueryTiming], stats: BuildStats, pages: int, limit_s: float) -> None:
-    from django.db import connection
-
-    if connection.vendor == "sqlite":
-        import sqlite3
-
-        vendor = f"SQLite {sqlite3.sqlite_version}"
-    else:
-        version = connection.pg_version
-        vendor = f"PostgreSQL {version // 10000}.{version % 10000}"
+    vendor = database_version()
     print(
         f"\ndatabase: {vendor}; {pages} content pages; {len(timings)} queries x {RUNS_PER_QUERY} runs"
     )
-    print(
-        f"machine: {os.cpu_count()} CPUs, {platform.platform()}, Python {platform.python_version()}"
-    )
+    print(f"machine: {machine()}")
     # Other work on a 2-core machine skews every figure: say how busy it was.
-    print(f"load average after timing: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
+    print(f"load average after timing: {load_average()}")
     print(
         f"build: {stats.build_s:.1f} s ({pages / stats.build_s:.0f} pages/s), "
         f"index: {stats.index_s:.1f} s, migrate: {stats.migrate_s:.1f} s"

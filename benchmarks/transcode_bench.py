@@ -22,7 +22,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+from benchmarks.scratch import setup_django_without_database  # noqa: E402
 
 
 def make_input(path: Path, seconds: int, codec: str) -> float:
@@ -50,9 +51,7 @@ def main() -> int:
     if args.threads is not None:
         os.environ["TRANSCODE_THREADS"] = str(args.threads)
 
-    import django
-
-    django.setup()
+    setup_django_without_database()
     from django.conf import settings
 
     from lectures.transcode import make_renditions
