@@ -1,6 +1,7 @@
 """What a server installs: requirements.txt runs the site; the tests and checks live in
 requirements-dev.txt, and nothing the site imports comes from there."""
 
+import ast
 import importlib.metadata
 import os
 import re
@@ -41,17 +42,34 @@ def dev_only_modules() -> set[str]:
     return modules
 
 
+def site_files() -> list[Path]:
+    return [
+        path
+        for init in sorted(ROOT.glob("*/__init__.py"))
+        if init.parent.name not in NOT_THE_SITE
+        for path in sorted(init.parent.rglob("*.py"))
+    ]
+
+
 def site_modules() -> list[str]:
     modules = []
-    for init in sorted(ROOT.glob("*/__init__.py")):
-        if init.parent.name in NOT_THE_SITE:
-            continue
-        for path in sorted(init.parent.rglob("*.py")):
-            parts = path.relative_to(ROOT).with_suffix("").parts
-            if parts[-1] == "__init__":
-                parts = parts[:-1]
-            modules.append(".".join(parts))
+    for path in site_files():
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        modules.append(".".join(parts))
     return modules
+
+
+def imported_names(path: Path) -> set[str]:
+    """Top-level modules a file imports anywhere, inside functions too."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module.split(".")[0])
+    return names
 
 
 def test_the_run_set_names_no_test_or_check_tool():
@@ -66,6 +84,16 @@ def test_every_requirement_is_pinned():
     for filename in ("requirements.txt", "requirements-dev.txt"):
         names = requirement_names(filename)
         assert len(pinned(filename)) == len(names), filename
+
+
+def test_no_site_module_imports_a_dev_tool_even_inside_a_function():
+    blocked = dev_only_modules()
+    found = {
+        f"{path.relative_to(ROOT)}: {sorted(names)}"
+        for path in site_files()
+        if (names := imported_names(path) & blocked)
+    }
+    assert not found
 
 
 # Runs in a fresh interpreter where the dev set's modules cannot be imported, as on a
