@@ -128,8 +128,8 @@ def templates_of(app: str) -> set[str]:
 
 
 def tag_libraries_of(apps: list[str]) -> set[str]:
-    libraries = engines["django"].engine.template_libraries
-    return {name for name, module in libraries.items() if module.__name__.split(".")[0] in apps}
+    libraries = engines["django"].engine.libraries  # name: dotted path of its module
+    return {name for name, module in libraries.items() if module.split(".")[0] in apps}
 
 
 TEMPLATE_NAMED = re.compile(r"""{%\s*(?:include|extends)\s+["']([^"']+)["']""")
