@@ -98,6 +98,8 @@ class ForumEventPage(RoutablePageMixin, ContentPage):
     # The article shows the member's registration and the event's state at this minute:
     # never kept as a shared fragment (home.fragments).
     personal_article = True
+    # 我的学习 says attendance counts, not 学完了 (learning/study.html includes it).
+    study_action_template = "events/includes/study_action.html"
 
     starts_at = models.DateTimeField(_("开始时间"))
     ends_at = models.DateTimeField(_("结束时间"), null=True, blank=True)

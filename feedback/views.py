@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -12,6 +11,7 @@ from core.jsonapi import json_error, json_response
 from feedback.forms import VoteForm
 from feedback.models import NOTE_LIMIT, PageVote
 from home.models import ContentPage
+from home.refused import form_refused
 
 
 def wants_json(request) -> bool:
@@ -28,8 +28,14 @@ def vote(request, page_id: int):
         if wants_json(request):
             errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
             return json_error(_("评价没有保存。"), 400, fields=errors)
-        context = {"page": page, "vote_form": form, "feedback_note_limit": NOTE_LIMIT}
-        return TemplateResponse(request, "feedback/vote_invalid.html", context, status=400)
+        return form_refused(
+            request,
+            page,
+            title=_("评价没有保存"),
+            alert=_("评价没有保存，请按提示修改后再提交。"),
+            section="feedback/page_vote.html",
+            context={"vote_form": form, "feedback_note_limit": NOTE_LIMIT},
+        )
     page_vote, _created = PageVote.objects.update_or_create(
         member=request.user,
         page=page,

@@ -17,6 +17,7 @@ from django.utils import timezone
 from wagtail import hooks
 
 from home.models import CONTENT_PAGE_CONTEXT_HOOK, ContentPage
+from home.page_parts import PAGE_PARTS_HOOK, PagePart, Slot
 from learning.event_log import record_server_event
 from learning.models import LearningRecord, Verb
 from learning.outbox import page_settings
@@ -63,3 +64,13 @@ def add_learning_record(page, request, context) -> None:
         context["learning_record"] = record
         context["learning_outbox"] = page_settings(request.user)
         setattr(request, LAST_SEEN, record.last_seen_at if record else None)
+
+
+# 我的学习 after 学习自测 (selfcheck.wagtail_hooks lists the sections' order), and the page
+# script that reports reading time and progress.
+@hooks.register(PAGE_PARTS_HOOK)
+def study_parts() -> list[PagePart]:
+    return [
+        PagePart(Slot.CONTENT_HEAD, 100, "learning/study_script.html"),
+        PagePart(Slot.CONTENT_SECTIONS, 200, "learning/study.html"),
+    ]

@@ -15,6 +15,7 @@ from wagtail import hooks
 
 from assignments.progress import member_assignments
 from home.models import CONTENT_PAGE_CONTEXT_HOOK
+from home.page_parts import PAGE_PARTS_HOOK, PagePart, Slot
 from members.sessions import is_shared_phone
 
 
@@ -45,3 +46,13 @@ def add_offline_download(page, request, context) -> None:
         "media_url": playback.src if playback else "",
         "cap_mb": settings.OFFLINE_DOWNLOAD_CAP_MB,
     }
+
+
+# offline.js and what it shows on every page; 下载离线 after 我的学习 on content pages.
+@hooks.register(PAGE_PARTS_HOOK)
+def offline_parts() -> list[PagePart]:
+    return [
+        PagePart(Slot.HEAD, 100, "offline/script.html"),
+        PagePart(Slot.BODY_TOP, 100, "offline/ui.html"),
+        PagePart(Slot.CONTENT_SECTIONS, 300, "offline/download.html"),
+    ]

@@ -9,12 +9,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseRedirect
-from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from home.kinds import Completion
 from home.models import ContentPage
+from home.refused import form_refused
 from learning.event_log import viewable_page_ids
 from reflections.forms import ReflectionForm
 from reflections.models import REFLECTION_MAX_LENGTH, REFLECTION_MIN_LENGTH
@@ -46,13 +46,20 @@ def save(request, page_id: int):
     form = ReflectionForm(request.POST)
     if not form.is_valid():
         context = {
-            "page": page,
+            "reflection_enabled": True,
             "reflection": member_reflection(request.user, page),
             "reflection_form": form,
             "reflection_min": REFLECTION_MIN_LENGTH,
             "reflection_max": REFLECTION_MAX_LENGTH,
         }
-        return TemplateResponse(request, "reflections/reflection_invalid.html", context, status=400)
+        return form_refused(
+            request,
+            page,
+            title=_("心得没有保存"),
+            alert=_("心得没有保存，请按提示修改后再提交。"),
+            section="reflections/page_reflection.html",
+            context=context,
+        )
     _reflection, changed = save_reflection(request.user, page, form.cleaned_data["text"])
     if changed:
         messages.success(request, _("学习心得已保存，仅你自己可见。"))

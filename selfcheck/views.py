@@ -3,12 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseRedirect
-from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from home.kinds import Completion, CompletionPolicy
 from home.models import ContentPage
+from home.refused import form_refused
 from home.selfcheck import questions_of
 from learning.event_log import as_page_id, viewable_page_ids
 from selfcheck.display import self_check_view
@@ -44,12 +44,27 @@ def answer(request, page_id: int):
     try:
         answers = read_answers(questions, request.POST)
     except AnswerProblem:
-        return TemplateResponse(request, "selfcheck/bad_answers.html", {"page": page}, status=400)
+        return form_refused(
+            request,
+            page,
+            title=_("无法识别的作答"),
+            heading=_("无法识别的作答"),
+            alert=_(
+                "提交的答案与本页的自测题对不上（题目已更新，或选项不属于这道题），没有保存。"
+                "请返回页面重新作答。"
+            ),
+            anchor="#self-check",
+        )
     if not answers.complete:
         errors = {question.id: unanswered_message(question) for question in answers.unanswered}
         view = self_check_view(page, request.user, checked=answers.chosen, errors=errors)
-        context = {"page": page, "self_check": view}
-        return TemplateResponse(request, "selfcheck/answers_incomplete.html", context, status=400)
+        return form_refused(
+            request,
+            page,
+            title=_("作答没有提交"),
+            section="selfcheck/self_check.html",
+            context={"self_check": view},
+        )
     marks = mark(questions, answers)
     record_attempt(request.user, page, marks)
     right = sum(m.correct for m in marks)

@@ -7,6 +7,7 @@ from wagtail.models import Page
 
 from home.fragments import cached_fragment
 from home.navigation import main_menu as build_main_menu
+from home.page_parts import part_templates
 
 register = template.Library()
 
@@ -14,6 +15,15 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def main_menu(context) -> list[dict]:
     return build_main_menu(context.get("request"))
+
+
+@register.simple_tag(takes_context=True)
+def page_parts(context, slot: str) -> str:
+    """The parts apps above the content base add to ``slot`` (``home.page_parts``), each
+    rendered as ``{% include %}`` would: same context, so no query more than inline."""
+    engine = context.template.engine
+    html = "".join(engine.get_template(name).render(context) for name in part_templates(slot))
+    return mark_safe(html)  # noqa: S308 - our own rendered template output
 
 
 @register.filter
