@@ -9,7 +9,7 @@ the logged-in member's). Its timings come from settings, so tests need not wait 
 from django.conf import settings
 from django.utils.crypto import salted_hmac
 
-MEMBER_HEADER = "X-Learning-Member"
+from core.frontend import MEMBER_HEADER
 
 
 def member_key(user) -> str:

@@ -17,11 +17,10 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
+from core.frontend import SESSION_HEADER
 from core.privacy import is_shared
 from learning.outbox import member_key
 from members.sessions import session_ends_at
-
-SESSION_HEADER = "X-Hongke-Session"
 
 
 def session_header(request: HttpRequest) -> str:

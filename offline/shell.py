@@ -3,7 +3,8 @@ never keeps, and a version that changes whenever any of them does.
 
 The worker's code is a static file (``site/static/js/service-worker.js``) on Workbox 7, both
 served from our host under hashed names (``scripts/vendor_frontend.py`` vendors Workbox).
-``/sw.js`` itself is a few lines written here: the configuration as JSON and
+``/sw.js`` itself is a few lines written here: the names shared with the page scripts
+(``core.frontend``) and the configuration as JSON, and
 ``importScripts`` of those two files. A deploy that changes a static file changes a hashed
 name in it, so the browser sees new bytes, installs the new worker and the page offers the
 update (``site/static/js/offline.js``).
@@ -19,7 +20,7 @@ from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
 
-from offline.session import SESSION_HEADER
+from core.frontend import conventions
 
 # The Workbox modules the worker may load: the ones scripts/vendor_frontend.py pins (the one
 # list) and records in the manifest it writes beside the vendored files.
@@ -60,14 +61,6 @@ NEVER_CACHE_PREFIXES = [
 ]
 NEVER_CACHE_PARTS = ["/check-in/", "/register/", "/cancel/", "/ics/"]
 
-# Cache names, the same in site/static/js/offline.js: the shell ("hongke-shell") is kept at
-# logout, every other cache of ours is deleted. The worker drops the member's caches (pages,
-# downloads, pictures and its note of the session) itself when the session ends.
-PAGES_CACHE = "hongke-pages"
-DOWNLOADS_CACHE = "hongke-downloads"
-IMAGES_CACHE = "hongke-images"
-SESSION_CACHE = "hongke-session"
-
 
 def precache_entries(offline_revision: str) -> list[dict]:
     """The shell: hashed static files need no revision; the offline page carries one."""
@@ -77,7 +70,8 @@ def precache_entries(offline_revision: str) -> list[dict]:
 
 
 def worker_config(offline_html: bytes) -> dict:
-    """Everything the worker reads from ``self.HONGKE_OFFLINE``; ``version`` hashes the rest."""
+    """What the worker reads from ``self.HONGKE_OFFLINE`` (the names it shares with the
+    pages are in ``self.HONGKE``, ``core.frontend``); ``version`` hashes both."""
     offline_revision = hashlib.sha256(offline_html).hexdigest()[:16]
     config = {
         "precache": precache_entries(offline_revision),
@@ -89,24 +83,25 @@ def worker_config(offline_html: bytes) -> dict:
         "staticUrl": settings.STATIC_URL,
         "neverCachePrefixes": NEVER_CACHE_PREFIXES,
         "neverCacheParts": NEVER_CACHE_PARTS,
-        "pagesCache": PAGES_CACHE,
-        "downloadsCache": DOWNLOADS_CACHE,
-        "imagesCache": IMAGES_CACHE,
-        "sessionCache": SESSION_CACHE,
-        "sessionHeader": SESSION_HEADER,
         "networkTimeoutSeconds": settings.OFFLINE_NETWORK_TIMEOUT_SECONDS,
         "maxPages": settings.OFFLINE_MAX_PAGES,
     }
-    config["version"] = hashlib.sha256(json.dumps(config, sort_keys=True).encode()).hexdigest()[:16]
+    # The shared names too: a renamed cache or header is a new worker.
+    versioned = {**config, "conventions": conventions()}
+    config["version"] = hashlib.sha256(json.dumps(versioned, sort_keys=True).encode()).hexdigest()[
+        :16
+    ]
     return config
 
 
 def worker_source(config: dict) -> str:
     """The bytes of ``/sw.js``."""
     data = json.dumps(config, ensure_ascii=False, indent=1, sort_keys=True)
+    shared = json.dumps(conventions(), ensure_ascii=False, indent=1, sort_keys=True)
     return (
         f"// 红课 service worker (offline reading), version {config['version']}.\n"
         "// Written by offline.shell; the code is in the two scripts imported below.\n"
+        f"self.HONGKE = {shared};\n"
         f"self.HONGKE_OFFLINE = {data};\n"
         f"importScripts({json.dumps(config['workbox'])}, {json.dumps(config['worker'])});\n"
     )

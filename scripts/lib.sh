@@ -68,6 +68,25 @@ requirements_current() {
   [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$(requirements_hash "$1")" ]
 }
 
+# The front-end tools (eslint), pinned in package.json and package-lock.json, into
+# node_modules/; installed again only when the lock file changes.
+ensure_node_tools() {
+  if ! command -v npm >/dev/null; then
+    ensure_apt_packages nodejs npm
+  fi
+  local stamp="$PROJECT_DIR/node_modules/.package-lock.sha256"
+  local wanted
+  wanted="$(sha256sum "$PROJECT_DIR/package-lock.json" | cut -d' ' -f1)"
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
+    log "安装前端检查工具 (package-lock.json)"
+    if ! (cd "$PROJECT_DIR" && npm ci --no-audit --no-fund --loglevel=error); then
+      log "npm 无法安装 package-lock.json 里的前端检查工具"
+      return 1
+    fi
+    echo "$wanted" > "$stamp"
+  fi
+}
+
 # Lectures' audio and video are transcoded by ffmpeg (lectures.transcode); espeak-ng speaks
 # the demo's and the tests' sample narration.
 ensure_media_tools() {

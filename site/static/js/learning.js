@@ -6,7 +6,9 @@
 (function () {
   "use strict";
   var section = document.querySelector("[data-learning-page]");
-  if (!section || !window.fetch || !window.JSON) return;
+  var shared = document.getElementById("hongke-conventions"); // core.frontend
+  if (!section || !shared || !window.fetch || !window.JSON) return;
+  var conventions = JSON.parse(shared.textContent);
   function setting(name, fallback) {
     return Number(section.getAttribute("data-learning-" + name)) || fallback;
   }
@@ -14,7 +16,7 @@
   var endpoint = section.getAttribute("data-learning-endpoint");
   var csrfEndpoint = section.getAttribute("data-learning-csrf");
   var member = section.getAttribute("data-learning-member") || "";
-  var STORE_KEY = "hongke.outbox." + member;
+  var STORE_KEY = conventions.storage.outbox + member;
   var REPORT_EVERY_MS = setting("report-ms", 30000);
   var RETRY_MS = setting("retry-ms", 2000);
   var RETRY_MAX_MS = setting("retry-max-ms", 300000);
@@ -150,6 +152,12 @@
     return true;
   }
 
+  function headers() {
+    var sent = { "Content-Type": "application/json", "X-CSRFToken": csrfToken() };
+    sent[conventions.headers.learningMember] = member;
+    return sent;
+  }
+
   function flush(keepalive) {
     if (stopped || (sending && !keepalive)) return;
     var batch = load().slice(0, BATCH);
@@ -162,7 +170,7 @@
       method: "POST",
       keepalive: keepalive === true,
       credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken(), "X-Learning-Member": member },
+      headers: headers(),
       body: JSON.stringify({ events: batch })
     }).then(function (answer) {
       response = answer;
@@ -208,10 +216,10 @@
       if (counts && media.duration > 0) bestProgress = Math.max(bestProgress, media.currentTime / media.duration);
     });
   });
-  // The hook for a page's own walk-through (a site's 虚拟参观, tour.js): it dispatches
-  //   document.dispatchEvent(new CustomEvent("learning:progress", {detail: {value: share}}))
-  // with the share (0..1) seen so far; it leaves as a "progressed" event for this page, now.
-  document.addEventListener("learning:progress", function (event) {
+  // The hook for a page's own walk-through (a site's 虚拟参观, tour.js): it dispatches the
+  // progress event (conventions.events.learningProgress) with {detail: {value: share}}, the
+  // share (0..1) seen so far; it leaves as a "progressed" event for this page, now.
+  document.addEventListener(conventions.events.learningProgress, function (event) {
     var value = Number(event.detail && event.detail.value);
     if (!(value > 0)) return;
     lastActivity = Date.now();
@@ -225,10 +233,9 @@
   window.addEventListener("online", function () { failures = 0; flush(); });
   setInterval(report, REPORT_EVERY_MS);
 
-  // Logging out on a shared phone: one last try to send, then nothing of this member stays.
-  // (Capture phase, so this runs before site.js clears every outbox on the device.)
-  document.addEventListener("submit", function (event) {
-    if (!event.target.hasAttribute("data-logout")) return;
+  // The logout signal (offline.js sends it before it empties the phone): one last try to
+  // send, then nothing of this member stays.
+  document.addEventListener(conventions.events.logout, function () {
     record();
     flush(true);
     stopped = true;

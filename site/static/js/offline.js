@@ -1,19 +1,26 @@
 // Offline reading on the page's side (the worker is /sw.js, site/static/js/service-worker.js):
 // registering the worker, the 离线阅读 notice on a saved copy, 网站已更新 when a new worker
 // waits, 下载离线 (a page with its media and pictures, up to the member's cap), the list on
-// the offline page, and emptying the phone of the member's data at logout (the worker also
-// drops its caches by itself whenever the session ends, service-worker.js). Every page works
-// without this script; texts come from the templates (base.html's #offline-ui and the
-// sections' data attributes), so they are translated there.
+// the offline page, and the one logout path: emptying the phone of the member's data (the
+// worker also drops its caches by itself whenever the session ends, service-worker.js).
+// Every page works without this script; texts come from the templates (base.html's
+// #offline-ui and the sections' data attributes), so they are translated there. Names shared
+// with the server and the other scripts come from base.html's JSON block (core.frontend).
 (function () {
   "use strict";
   var script = document.currentScript;
-  var SHELL = "hongke-shell";
-  var PAGES = "hongke-pages";
-  var DOWNLOADS = "hongke-downloads";
-  var MEMBER = "hongke.offline.member";
+  var shared = document.getElementById("hongke-conventions");
+  if (!shared || !window.JSON) return;
+  var conventions = JSON.parse(shared.textContent);
+  var SHELL = conventions.caches.shell;
+  var PAGES = conventions.caches.pages;
+  var DOWNLOADS = conventions.caches.downloads;
+  var MEMBER = conventions.storage.offlineMember;
+  var STORAGE_PREFIX = conventions.storage.prefix;
+  var OUTBOX = conventions.storage.outbox;
+  var SAVED = conventions.headers.downloads;
   var MB = 1024 * 1024;
-  var isCopy = document.documentElement.hasAttribute("data-offline-copy");
+  var isCopy = document.documentElement.hasAttribute(conventions.attributes.offlineCopy);
   var isOfflinePage = !!document.querySelector("[data-offline-page]");
   var member = (script && script.getAttribute("data-member")) || "";
   var hasCaches = "caches" in window;
@@ -38,16 +45,15 @@
   }
 
   // --- emptying the phone of a member's data ---------------------------------------------
-  // learning.js's outbox keeps each member's unsent events under a key of their own
-  // ("hongke.outbox.<member key>"): a session that ended without a logout must not lose
-  // them (they go out when their owner is back); a logout sends or drops them (site.js).
-  var OUTBOX = "hongke.outbox.";
-
+  // learning.js's outbox keeps each member's unsent events under a key of their own (the
+  // outbox prefix and the member's key): a session that ended without a logout must not lose
+  // them (they go out when their owner is back); a logout sends or drops them (learning.js,
+  // on the logout signal), and then every member's outbox on the phone goes.
   function clearStorage(storage, keepOutbox) {
     try {
       for (var i = storage.length - 1; i >= 0; i--) {
         var key = storage.key(i);
-        if (!key || key.indexOf("hongke.") !== 0) continue;
+        if (!key || key.indexOf(STORAGE_PREFIX) !== 0) continue;
         if (keepOutbox && key.indexOf(OUTBOX) === 0) continue;
         storage.removeItem(key);
       }
@@ -80,10 +86,12 @@
     return Promise.all(jobs);
   }
 
-  // Logging out (after learning.js's last try to send, and site.js's outbox clearing).
-  document.querySelectorAll("form[data-logout]").forEach(function (form) {
+  // Logging out, the one path: the logout signal first, so a script holding the member's
+  // data (learning.js) sends or drops it, then the phone is emptied and the form sent.
+  document.querySelectorAll("form[" + conventions.attributes.logout + "]").forEach(function (form) {
     form.addEventListener("submit", function (event) {
       event.preventDefault();
+      document.dispatchEvent(new CustomEvent(conventions.events.logout));
       var sent = false;
       function send() { if (!sent) { sent = true; form.submit(); } }
       clearMemberData(false).then(send, send);
@@ -116,7 +124,7 @@
     offered = true;
     banner.querySelector("[data-update-reload]").addEventListener("click", function () {
       agreed = true;
-      worker.postMessage({ type: "SKIP_WAITING" });
+      worker.postMessage({ type: conventions.messages.skipWaiting });
     });
     document.body.insertBefore(banner, document.body.firstChild);
   }
@@ -142,7 +150,7 @@
   }
 
   // --- what is saved ---------------------------------------------------------------------
-  // Downloads carry their page, title and size in headers of their own (x-hongke-*).
+  // Downloads carry their page, title and size in headers of their own (SAVED).
   function downloads() {
     return caches.open(DOWNLOADS).then(function (cache) {
       return cache.keys().then(function (requests) {
@@ -151,9 +159,9 @@
             var headers = response ? response.headers : new Headers();
             return {
               url: request.url,
-              page: headers.get("x-hongke-page") || request.url,
-              title: decodeURIComponent(headers.get("x-hongke-title") || ""),
-              size: Number(headers.get("x-hongke-size")) || 0
+              page: headers.get(SAVED.page) || request.url,
+              title: decodeURIComponent(headers.get(SAVED.title) || ""),
+              size: Number(headers.get(SAVED.size)) || 0
             };
           });
         }));
@@ -238,12 +246,10 @@
     function store(items) {
       return caches.open(DOWNLOADS).then(function (cache) {
         return Promise.all(items.map(function (item) {
-          var headers = new Headers({
-            "Content-Type": item.type,
-            "x-hongke-page": pageUrl,
-            "x-hongke-title": encodeURIComponent(title),
-            "x-hongke-size": String(item.blob.size)
-          });
+          var headers = new Headers({ "Content-Type": item.type });
+          headers.set(SAVED.page, pageUrl);
+          headers.set(SAVED.title, encodeURIComponent(title));
+          headers.set(SAVED.size, String(item.blob.size));
           return cache.put(item.url, new Response(item.blob, { status: 200, headers: headers }));
         }));
       });

@@ -1,12 +1,13 @@
-// 红课 service worker: offline reading. /sw.js (offline.shell) sets self.HONGKE_OFFLINE and
+// 红课 service worker: offline reading. /sw.js (offline.shell) sets self.HONGKE (the names
+// shared with the pages, core.frontend) and self.HONGKE_OFFLINE (this worker's settings), and
 // imports Workbox (vendored, site/static/vendor/workbox/) and then this file.
 //
 // * The shell (site CSS/JS, icons, manifest, the offline page) is precached on install.
 // * Pages: network first, with a short timeout; without a network the saved copy is shown,
-//   marked <html data-offline-copy> so offline.js shows the 离线阅读 notice; a page never
+//   marked on its <html> element so offline.js shows the 离线阅读 notice; a page never
 //   saved shows the offline page. Personal pages, accounts, the admin and the APIs are never
 //   kept, nor any response that says no-store or private or was made for a session (it names
-//   one in X-Hongke-Session, offline.session), nor anything but a 200. What a member opens is
+//   one in the session header, offline.session), nor anything but a 200. What a member opens is
 //   kept as a visitor sees it: fetched again without cookies, so no personal HTML is ever
 //   on the phone, even when the next person picks it up offline.
 // * Sessions: every navigation's answer says whose session it was made for. When that
@@ -15,11 +16,14 @@
 //   downloads, pictures) are dropped. A shared phone's session (这是公用手机) keeps nothing.
 // * 下载离线 (offline.js) writes a page, its media and pictures into the downloads cache;
 //   audio and video are served from there with range requests, so they play offline.
-// * A new worker waits until the page says SKIP_WAITING (the member agreed to reload).
+// * A new worker waits until the page asks it to take over (the member agreed to reload).
 /* global workbox */
 (function () {
   "use strict";
+  var shared = self.HONGKE;
   var config = self.HONGKE_OFFLINE;
+  var CACHES = shared.caches;
+  var SESSION_HEADER = shared.headers.session;
   workbox.setConfig({
     debug: false,
     modulePathPrefix: config.modulePathPrefix,
@@ -33,19 +37,19 @@
   var cacheable = workbox.cacheableResponse;
   var ranges = workbox.rangeRequests;
 
-  core.setCacheNameDetails({ prefix: "hongke", suffix: "", precache: "shell", runtime: "runtime" });
+  core.setCacheNameDetails(shared.workboxCacheNames); // the precache is CACHES.shell
   precaching.precacheAndRoute(config.precache, { ignoreURLParametersMatching: [/.*/] });
   precaching.cleanupOutdatedCaches();
 
   self.addEventListener("message", function (event) {
-    if (event.data && event.data.type === "SKIP_WAITING") self.skipWaiting();
+    if (event.data && event.data.type === shared.messages.skipWaiting) self.skipWaiting();
   });
-  // The first worker takes the open pages at once; later ones wait for SKIP_WAITING.
+  // The first worker takes the open pages at once; later ones wait for that message.
   core.clientsClaim();
 
   // --- whose session the phone's caches belong to ------------------------------------------
-  var SESSION_NOTE = self.location.origin + "/__hongke/session";
-  var MEMBER_CACHES = [config.pagesCache, config.downloadsCache, config.imagesCache, config.sessionCache];
+  var SESSION_NOTE = self.location.origin + shared.sessionNotePath;
+  var MEMBER_CACHES = [CACHES.pages, CACHES.downloads, CACHES.images, CACHES.session];
 
   // "<member key>; expires=<Unix seconds>" or "<member key>; shared" (offline.session).
   function parseSession(value) {
@@ -61,7 +65,7 @@
 
   function readSession() {
     // caches.match with a cacheName never creates the cache (caches.open would).
-    return caches.match(SESSION_NOTE, { cacheName: config.sessionCache })
+    return caches.match(SESSION_NOTE, { cacheName: CACHES.session })
       .then(function (response) { return response ? response.json() : null; })
       .catch(function () { return null; });
   }
@@ -85,14 +89,14 @@
   // Called with every navigation's answer from the network.
   function noteSession(response) {
     if (!speaksForSession(response)) return readSession();
-    var now = parseSession(response.headers.get(config.sessionHeader));
+    var now = parseSession(response.headers.get(SESSION_HEADER));
     return readSession().then(function (before) {
       if (!before && !now) return null;
       if (sameSession(before, now) && before.expires === now.expires) return now;
       var dropped = sameSession(before, now) ? Promise.resolve() : dropMemberCaches();
       return dropped.then(function () {
         if (!now) return null;
-        return caches.open(config.sessionCache).then(function (cache) {
+        return caches.open(CACHES.session).then(function (cache) {
           return cache.put(SESSION_NOTE, new Response(JSON.stringify(now), {
             headers: { "Content-Type": "application/json" }
           }));
@@ -139,7 +143,7 @@
   // Nothing that says it is one person's (core.privacy.private), must not be stored or was
   // made for a session; nothing at all while a shared phone's session is open.
   function storable(response) {
-    if (!response || response.status !== 200 || response.headers.has(config.sessionHeader)) return false;
+    if (!response || response.status !== 200 || response.headers.has(SESSION_HEADER)) return false;
     var control = (response.headers.get("Cache-Control") || "").toLowerCase();
     return !/(^|[\s,])(no-store|private)([\s,=]|$)/.test(control);
   }
@@ -160,9 +164,9 @@
     return fetch(url, { credentials: "omit", redirect: "error", cache: "no-store" })
       .then(function (response) {
         if (!storable(response)) return null;
-        return caches.open(config.pagesCache)
+        return caches.open(CACHES.pages)
           .then(function (cache) { return cache.put(url, response); })
-          .then(function () { return trimTo(config.pagesCache, config.maxPages); });
+          .then(function () { return trimTo(CACHES.pages, config.maxPages); });
       })
       .catch(function () {});
   }
@@ -172,7 +176,7 @@
     fetchDidSucceed: function (options) {
       var response = options.response;
       var url = options.request.url;
-      var member = response.status === 200 && response.headers.has(config.sessionHeader);
+      var member = response.status === 200 && response.headers.has(SESSION_HEADER);
       var html = (response.headers.get("Content-Type") || "").indexOf("text/html") === 0;
       if (options.event) {
         options.event.waitUntil(noteSession(response).then(function (session) {
@@ -189,7 +193,8 @@
       var headers = new Headers(response.headers);
       headers.delete("Content-Length");
       headers.delete("Content-Encoding");
-      return new Response(html.replace(/<html(\s|>)/i, "<html data-offline-copy$1"), {
+      var marked = "<html " + shared.attributes.offlineCopy + "$1";
+      return new Response(html.replace(/<html(\s|>)/i, marked), {
         status: response.status,
         statusText: response.statusText,
         headers: headers
@@ -202,13 +207,13 @@
       return sessionStillOpen().then(function (open) {
         if (!open) return null;
         return options.cachedResponse ||
-          caches.match(options.request, { cacheName: config.downloadsCache, ignoreVary: true });
+          caches.match(options.request, { cacheName: CACHES.downloads, ignoreVary: true });
       }).then(function (response) { return response ? markOfflineCopy(response) : null; });
     }
   };
 
   var pages = new strategies.NetworkFirst({
-    cacheName: config.pagesCache,
+    cacheName: CACHES.pages,
     networkTimeoutSeconds: config.networkTimeoutSeconds,
     matchOptions: { ignoreVary: true },
     plugins: [
@@ -257,7 +262,7 @@
       return (kind === "audio" || kind === "video") && options.url.origin === self.location.origin;
     },
     new strategies.CacheFirst({
-      cacheName: config.downloadsCache,
+      cacheName: CACHES.downloads,
       matchOptions: { ignoreVary: true, ignoreSearch: true },
       plugins: [
         { cacheWillUpdate: function () { return null; } },
@@ -272,7 +277,7 @@
       return options.request.destination === "image" && !neverKept(options.url);
     },
     new strategies.StaleWhileRevalidate({
-      cacheName: config.imagesCache,
+      cacheName: CACHES.images,
       matchOptions: { ignoreVary: true },
       plugins: [
         keepOnlyShared,
@@ -281,7 +286,7 @@
         {
           cachedResponseWillBeUsed: function (options) {
             if (options.cachedResponse) return options.cachedResponse;
-            return caches.open(config.downloadsCache).then(function (cache) {
+            return caches.open(CACHES.downloads).then(function (cache) {
               return cache.match(options.request, { ignoreVary: true });
             });
           }
@@ -297,7 +302,7 @@
         options.url.pathname.indexOf(config.staticUrl) === 0;
     },
     new strategies.CacheFirst({
-      cacheName: "hongke-static",
+      cacheName: CACHES.static,
       plugins: [
         new cacheable.CacheableResponsePlugin({ statuses: [200] }),
         newest(60)

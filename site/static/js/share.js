@@ -28,7 +28,7 @@
   // selected and the reader copies it by hand.
   function fallback() {
     selectLink();
-    var copied = false;
+    var copied;
     try {
       copied = document.execCommand("copy");
     } catch (error) {

@@ -104,18 +104,3 @@
   input.addEventListener("blur", function () { setTimeout(close, 150); });
 })();
 
-// Logging out on a shared phone: no learning outbox (learning.js) stays behind for the next
-// person. On a content page learning.js has just made one last try to send it.
-(function () {
-  "use strict";
-  document.querySelectorAll("form[data-logout]").forEach(function (form) {
-    form.addEventListener("submit", function () {
-      try {
-        for (var i = window.localStorage.length - 1; i >= 0; i--) {
-          var key = window.localStorage.key(i);
-          if (key && key.indexOf("hongke.outbox.") === 0) window.localStorage.removeItem(key);
-        }
-      } catch (e) { /* storage disabled: nothing was kept */ }
-    });
-  });
-})();

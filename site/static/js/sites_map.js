@@ -6,7 +6,8 @@
   "use strict";
   var box = document.getElementById("sites-map");
   var data = document.getElementById("sites-map-data");
-  if (!box || !data || !window.L) return;
+  var L = window.L; // Leaflet, vendored and loaded before this script
+  if (!box || !data || !L) return;
   var sites = JSON.parse(data.textContent);
   if (!sites.length) return;
 

@@ -5,12 +5,15 @@
 // cannot run (no WebGL), the page's list of scenes, hotspots and audio guides is the visit.
 //
 // Learning: each distinct scene shown counts; the page tells learning.js (loaded for
-// logged-in members) with document event "learning:progress", detail {value: share seen}.
+// logged-in members) with the document's progress event (core.frontend), detail {value:
+// share seen}.
 (function () {
   "use strict";
   var section = document.querySelector("[data-tour]");
   var configNode = document.getElementById("tour-config");
-  if (!section || !configNode || !window.JSON || !window.Promise) return;
+  var shared = document.getElementById("hongke-conventions");
+  if (!section || !configNode || !shared || !window.JSON || !window.Promise) return;
+  var progressEvent = JSON.parse(shared.textContent).events.learningProgress;
   var start = section.querySelector("[data-tour-start]");
   var holder = section.querySelector("[data-tour-viewer]");
   var status = section.querySelector("[data-tour-status]");
@@ -88,7 +91,7 @@
     if (seen[id]) return;
     seen[id] = true;
     var value = Object.keys(seen).length / total;
-    document.dispatchEvent(new CustomEvent("learning:progress", { detail: { value: value } }));
+    document.dispatchEvent(new CustomEvent(progressEvent, { detail: { value: value } }));
   }
 
   // --- the phone's motion sensor ------------------------------------------------------------
