@@ -1,4 +1,6 @@
-"""The suite's test data: users, branches and members, and pages under the demo's sections.
+"""The suite's test data: users, branches and members, pages under the demo's sections, and
+what members and organisers make (assignments, registrations, learning history, reflections,
+votes, dismissals, self-check answers).
 
 Every test database already holds the demo site (``tests/conftest.py``); these factories add
 what a test needs on top of it. Users get the password ``"pw-" + username``, so a test (or a
@@ -17,9 +19,15 @@ from django.test import Client
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from events.models import EventIndexPage, ForumEventPage
+from assignments.models import Assignment, AssignmentItem
+from events.models import EventIndexPage, ForumEventPage, Registration, RegistrationStatus
+from exhibits.models import ExhibitIndexPage, RevolutionarySitePage
+from feedback.models import Helpfulness, PageVote
+from learning.models import Dismissal, LearningEvent, LearningRecord, Verb
 from lectures.models import LectureIndexPage, MicroLecturePage
 from members.models import Branch, MemberProfile, Role
+from reflections.models import Reflection
+from selfcheck.models import SelfCheckAnswer
 from stories.models import ExemplarStoryPage, StoryIndexPage
 
 DEFAULT_BRANCH = "测试党支部"
@@ -166,8 +174,166 @@ class ForumEventPageFactory(ContentPageFactory):
 
     parent = factory.LazyFunction(EventIndexPage.objects.get)
     title = "测试论坛"
-    slug = "test-forum"
+    slug = factory.Sequence(lambda n: f"test-forum-{n}")
     topic = "科技报国"
     summary = "用于测试的论坛活动。"
     starts_at = factory.LazyAttribute(lambda event: timezone.now() + event.starts_in)
     venue = "学术交流中心报告厅"
+
+
+class RevolutionarySitePageFactory(ContentPageFactory):
+    """A published 红色场馆 with a place on the map."""
+
+    class Meta:
+        model = RevolutionarySitePage
+
+    parent = factory.LazyFunction(ExhibitIndexPage.objects.get)
+    province = "测试省"
+    latitude = 30
+    longitude = 110
+
+
+# --- what organisers and members make ---------------------------------------------------------
+
+
+class AssignmentFactory(DjangoModelFactory):
+    """An open assignment of the shared test branch, due ``due_in`` from today (negative:
+    overdue).
+
+    ``pages=[...]`` become its items in that order; ``chosen_members=[...]`` sets it for those
+    members only (``whole_branch`` is then false unless given).
+    """
+
+    class Meta:
+        model = Assignment
+        skip_postgeneration_save = True
+
+    class Params:
+        due_in = timedelta(days=7)
+
+    branch = factory.LazyFunction(default_branch)
+    title = factory.Sequence(lambda n: f"测试任务{n}")
+    due_on = factory.LazyAttribute(lambda assignment: timezone.localdate() + assignment.due_in)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # Chosen members are the audience: a test naming them means "not the whole branch".
+        chosen = kwargs.pop("chosen_members", None)
+        kwargs.setdefault("whole_branch", not chosen)
+        assignment = super()._create(model_class, *args, **kwargs)
+        if chosen:
+            assignment.chosen_members.set(chosen)
+        return assignment
+
+    @factory.post_generation
+    def pages(self, create, pages, **kwargs):
+        for order, page in enumerate(pages or ()):
+            AssignmentItemFactory(assignment=self, page=page, sort_order=order)
+
+
+class AssignmentItemFactory(DjangoModelFactory):
+    """One page of an assignment (``AssignmentFactory(pages=[...])`` makes these in order)."""
+
+    class Meta:
+        model = AssignmentItem
+
+    assignment = factory.SubFactory(AssignmentFactory)
+    page = factory.SubFactory(MicroLecturePageFactory)
+    sort_order = 0
+
+
+class RegistrationFactory(DjangoModelFactory):
+    """A member's confirmed place at a forum event; ``status`` waiting leaves it unconfirmed,
+    ``checked_in=True`` checks it in (only a confirmed place can be)."""
+
+    class Meta:
+        model = Registration
+
+    class Params:
+        checked_in = False
+
+    event = factory.SubFactory(ForumEventPageFactory)
+    member = factory.SubFactory(UserFactory)
+    status = RegistrationStatus.CONFIRMED
+    queued_at = factory.LazyFunction(timezone.now)
+    confirmed_at = factory.LazyAttribute(
+        lambda row: row.queued_at if row.status == RegistrationStatus.CONFIRMED else None
+    )
+    checked_in_at = factory.LazyAttribute(lambda row: timezone.now() if row.checked_in else None)
+
+
+class LearningEventFactory(DjangoModelFactory):
+    """One event a member's device sent: by default they viewed a lecture just now."""
+
+    class Meta:
+        model = LearningEvent
+
+    member = factory.SubFactory(UserFactory)
+    page = factory.SubFactory(MicroLecturePageFactory)
+    verb = Verb.VIEWED
+    occurred_at = factory.LazyFunction(timezone.now)
+
+
+class LearningRecordFactory(DjangoModelFactory):
+    """A member's record of one page, first and last seen just now; ``completed=True`` marks
+    it done at that moment."""
+
+    class Meta:
+        model = LearningRecord
+
+    class Params:
+        completed = False
+
+    member = factory.SubFactory(UserFactory)
+    page = factory.SubFactory(MicroLecturePageFactory)
+    first_seen_at = factory.LazyFunction(timezone.now)
+    last_seen_at = factory.SelfAttribute("first_seen_at")
+    completed_at = factory.LazyAttribute(lambda row: row.last_seen_at if row.completed else None)
+
+
+class DismissalFactory(DjangoModelFactory):
+    """A page a member took off their reading list (不感兴趣)."""
+
+    class Meta:
+        model = Dismissal
+
+    member = factory.SubFactory(UserFactory)
+    page = factory.SubFactory(MicroLecturePageFactory)
+
+
+class ReflectionFactory(DjangoModelFactory):
+    """A member's 学习心得 on a page, private to them."""
+
+    class Meta:
+        model = Reflection
+
+    member = factory.SubFactory(UserFactory)
+    page = factory.SubFactory(MicroLecturePageFactory)
+    page_title = factory.LazyAttribute(lambda reflection: reflection.page.title)
+    text = "学习之后，我对这段历史有了更深的理解，也更明白了肩上的责任。"
+
+
+class PageVoteFactory(DjangoModelFactory):
+    """A member's 有帮助 vote on a page."""
+
+    class Meta:
+        model = PageVote
+
+    member = factory.SubFactory(UserFactory)
+    page = factory.SubFactory(MicroLecturePageFactory)
+    value = Helpfulness.HELPFUL
+    note = ""
+
+
+class SelfCheckAnswerFactory(DjangoModelFactory):
+    """A member's first, correct answer to one question of a page's self-check."""
+
+    class Meta:
+        model = SelfCheckAnswer
+
+    member = factory.SubFactory(UserFactory)
+    page = factory.SubFactory(MicroLecturePageFactory)
+    question_id = "q-1"
+    attempt = 1
+    chosen = factory.LazyFunction(lambda: ["a"])
+    correct = True

@@ -1,16 +1,33 @@
 """The suite's factories (tests/factories.py) keep the conventions the tests rely on."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.models import Group
+from django.db import IntegrityError, transaction
 from django.test import Client
+from django.utils import timezone
 
-from events.models import ForumEventPage
+from assignments.models import StudyStatus
+from assignments.progress import load_progress
+from events.models import ForumEventPage, RegistrationStatus
+from learning.reading_list.items import reading_list
 from members.models import Branch, Role
 from tests.factories import (
     DEFAULT_BRANCH,
+    AssignmentFactory,
     BranchFactory,
+    DismissalFactory,
+    ExemplarStoryPageFactory,
     ForumEventPageFactory,
+    LearningEventFactory,
+    LearningRecordFactory,
     MicroLecturePageFactory,
+    PageVoteFactory,
+    ReflectionFactory,
+    RegistrationFactory,
+    RevolutionarySitePageFactory,
+    SelfCheckAnswerFactory,
     UserFactory,
     login,
     make_member,
@@ -61,3 +78,55 @@ def test_pages_are_published_under_their_section_or_left_as_drafts(client):
     published = MicroLecturePageFactory(title="已发布")
     assert published.live and published.get_latest_revision() is not None
     assert published.slug != draft.slug
+
+
+def test_sites_are_published_under_the_sites_section(client):
+    site = RevolutionarySitePageFactory(title="测试纪念馆", province="江西省")
+    assert site.get_parent().specific_class.__name__ == "ExhibitIndexPage"
+    assert client.get(site.url).status_code == 200
+
+
+def test_assignments_list_their_pages_in_order_for_the_branch_or_chosen_members():
+    first, second = MicroLecturePageFactory(), ExemplarStoryPageFactory()
+    assignment = AssignmentFactory(pages=[second, first])
+    assert [item.page.specific for item in assignment.items.all()] == [second, first]
+    assert assignment.branch.name == DEFAULT_BRANCH and assignment.whole_branch
+    assert assignment.due_on == timezone.localdate() + timedelta(days=7)
+    assert not assignment.is_overdue()
+    assert AssignmentFactory(due_in=timedelta(days=-1)).is_overdue()
+
+    member = make_member("xueyuan")
+    chosen = AssignmentFactory(pages=[first], chosen_members=[member])
+    assert not chosen.whole_branch and list(chosen.chosen_members.all()) == [member]
+
+
+def test_records_and_registrations_are_what_members_see():
+    member = make_member("xuexi")
+    lecture, story = MicroLecturePageFactory(), ExemplarStoryPageFactory()
+    assignment = AssignmentFactory(pages=[lecture, story])
+    LearningRecordFactory(member=member, page=lecture, completed=True)
+    LearningRecordFactory(member=member, page=story)
+    progress = load_progress([member.pk], [lecture.pk, story.pk])[member.pk]
+    assert progress.done == {lecture.pk} and progress.started == {lecture.pk, story.pk}
+    assert progress.status([lecture.pk, story.pk]) == StudyStatus.IN_PROGRESS
+    assert [item.page_id for item in assignment.items.all()] == [lecture.pk, story.pk]
+
+    event = ForumEventPageFactory(starts_in=timedelta(days=2))
+    place = RegistrationFactory(event=event, member=member, checked_in=True)
+    assert place.is_confirmed and place.confirmed_at and place.checked_in_at
+    waiting = RegistrationFactory(event=event, status=RegistrationStatus.WAITING)
+    assert waiting.confirmed_at is None and not waiting.is_confirmed
+    with pytest.raises(IntegrityError), transaction.atomic():  # only a confirmed place
+        RegistrationFactory(status=RegistrationStatus.WAITING, checked_in=True)
+    assert LearningEventFactory(member=member, page=lecture).verb == "viewed"
+
+
+def test_what_members_write_and_answer_is_theirs():
+    member = make_member("xinde")
+    lecture = MicroLecturePageFactory(title="心得页")
+    reflection = ReflectionFactory(member=member, page=lecture)
+    assert reflection.page_title == "心得页" and reflection.text
+    assert PageVoteFactory(member=member, page=lecture).value == "helpful"
+    assert SelfCheckAnswerFactory(member=member, page=lecture).correct
+    DismissalFactory(member=member, page=lecture)
+    assert lecture.pk not in {item.page.pk for item in reading_list(member, limit=50)}

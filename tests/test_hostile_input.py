@@ -44,12 +44,12 @@ from wagtail.models import (
     UploadedFile,
 )
 
-from assignments.models import Assignment, AssignmentItem
 from events.models import EventIndexPage, Registration, RegistrationStatus
 from home.models import HomePage
 from lectures.models import LectureIndexPage
 from members.models import Role
 from tests.factories import (
+    AssignmentFactory,
     BranchFactory,
     ForumEventPageFactory,
     MicroLecturePageFactory,
@@ -317,10 +317,7 @@ def build_world() -> World:
     give_questions(victim, Quiz(), policy="view")  # so the self-check view reads the bodies
     event, registration = make_event(users)
     branch = users["organiser"].member_profile.branch
-    assignment = Assignment.objects.create(
-        branch=branch, title="敌意测试任务", due_on=timezone.localdate() + timedelta(days=7)
-    )
-    AssignmentItem.objects.create(assignment=assignment, page=victim, sort_order=0)
+    assignment = AssignmentFactory(branch=branch, title="敌意测试任务", pages=[victim])
     extra = make_admin_objects(users, victim)
     extra["restrictions"] = make_restrictions(extra["collection"])
     ids = id_table(users, victim, event, registration, assignment, extra)

@@ -2,7 +2,7 @@
 Wagtail admin; editors and reviewers do not."""
 
 import importlib
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from django.apps import apps
@@ -13,12 +13,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from assignments.models import Assignment, AssignmentItem
+from assignments.models import Assignment
 from core.migration_ops import _move_content_types
 from home.models import ContentPage
 from learning.models import LearningRecord
-from members.models import Branch, Role
-from tests.factories import BranchFactory, UserFactory, login, make_member
+from members.models import Role
+from tests.factories import AssignmentFactory, BranchFactory, UserFactory, login, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -28,14 +28,6 @@ EDIT = "wagtailsnippets_learning_assignment:edit"
 ADD = "wagtailsnippets_learning_assignment:add"
 BRANCHES = "wagtailsnippets_learning_branch:list"
 MEMBERS = "wagtailsnippets_learning_memberprofile:list"
-
-
-def assign(branch: Branch, title: str, pages=(), **fields) -> Assignment:
-    fields.setdefault("due_on", date.today() + timedelta(days=7))
-    assignment = Assignment.objects.create(branch=branch, title=title, **fields)
-    for order, page in enumerate(pages):
-        AssignmentItem.objects.create(assignment=assignment, page=page, sort_order=order)
-    return assignment
 
 
 @pytest.fixture
@@ -54,17 +46,17 @@ def setup(pages):
     computing = BranchFactory(name="计算机学院学生第一党支部", organisation="计算机学院党委")
     marxism = BranchFactory(name="马克思主义学院教工党支部", organisation="马克思主义学院党委")
     organiser = make_member("zuzhi", name="组织委员甲", branch=computing, role=Role.ORGANISER)
-    open_one = assign(
-        computing,
-        "学习党的二十大报告",
-        pages[:2],
+    open_one = AssignmentFactory(
+        branch=computing,
+        title="学习党的二十大报告",
+        pages=pages[:2],
         due_on=date(2026, 12, 1),
         created_by=organiser,
     )
-    closed_one = assign(
-        marxism,
-        "重温入党誓词",
-        pages[2:],
+    closed_one = AssignmentFactory(
+        branch=marxism,
+        title="重温入党誓词",
+        pages=pages[2:],
         due_on=date(2026, 10, 1),
         whole_branch=False,
         closed_at=timezone.now(),
@@ -210,10 +202,10 @@ def test_listing_queries_do_not_grow_with_assignments(superuser, member_officer,
 
     def make(count: int) -> None:
         for n in range(count):
-            assignment = assign(
-                branches[n % 3],
-                f"任务{Assignment.objects.count()}",
-                pages,
+            assignment = AssignmentFactory(
+                branch=branches[n % 3],
+                title=f"任务{Assignment.objects.count()}",
+                pages=pages,
                 whole_branch=n % 2 == 0,
                 created_by=members[n % 3],
                 closed_at=timezone.now() if n % 4 == 0 else None,
@@ -239,10 +231,10 @@ def test_listing_of_thirty_assignments_is_a_bounded_number_of_queries(
 ):
     branch = BranchFactory(name="第一党支部")
     for n in range(30):
-        assign(
-            branch,
-            f"任务{n}",
-            pages,
+        AssignmentFactory(
+            branch=branch,
+            title=f"任务{n}",
+            pages=pages,
             created_by=make_member(f"s{n}", name=f"布置人{n}", branch=branch),
         )
     client = login(member_officer)

@@ -2,16 +2,13 @@
 read: drafts and pages in login-restricted sections are neither found nor echoed back, even
 when their ids are posted by hand; pages already in the assignment keep showing."""
 
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
-from assignments.models import Assignment, AssignmentItem
 from members.models import Role
 from stories.models import StoryIndexPage
 from tests.factories import (
+    AssignmentFactory,
     BranchFactory,
     ExemplarStoryPageFactory,
     MicroLecturePageFactory,
@@ -73,12 +70,9 @@ def test_a_public_page_posted_by_id_is_echoed(organiser):
 
 def test_a_page_already_in_the_assignment_stays_listed_after_it_is_unpublished(organiser):
     page = MicroLecturePageFactory(title="后来撤回的讲座")
-    assignment = Assignment.objects.create(
-        branch=organiser.member_profile.branch,
-        title="十二月学习",
-        due_on=timezone.localdate() + timedelta(days=7),
+    assignment = AssignmentFactory(
+        branch=organiser.member_profile.branch, title="十二月学习", pages=[page]
     )
-    AssignmentItem.objects.create(assignment=assignment, page=page, sort_order=0)
     page.unpublish()
     url = f"/branch/assignments/{assignment.pk}/edit/"
     data = {"action": "search", "q": "", "title": "十二月学习", "audience": "branch"}

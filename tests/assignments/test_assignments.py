@@ -20,7 +20,7 @@ from home.models import ContentPage
 from lectures.models import MicroLecturePage
 from members.models import MemberProfile, Role
 from stories.models import ExemplarStoryPage
-from tests.factories import BranchFactory, login, make_member
+from tests.factories import AssignmentFactory, BranchFactory, login, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -90,26 +90,12 @@ def members(branch):
     ]
 
 
-def make_assignment(branch, pages, due_in_days=7, whole_branch=True, chosen=(), **extra):
-    assignment = Assignment.objects.create(
-        branch=branch,
-        title=extra.pop("title", "十一月专题学习"),
-        due_on=today() + timedelta(days=due_in_days),
-        whole_branch=whole_branch,
-        **extra,
-    )
-    for order, page in enumerate(pages):
-        AssignmentItem.objects.create(assignment=assignment, page=page, sort_order=order)
-    assignment.chosen_members.set(chosen)
-    return assignment
-
-
 @pytest.fixture
 def foreign(other_branch, pages):
     """Another branch with its organiser, a member and an assignment."""
     other_organiser = make_member("wuli", branch=other_branch, role=Role.ORGANISER)
     other_member = make_member("zhao", branch=other_branch, name="赵强")
-    assignment = make_assignment(other_branch, pages[:1], title="物理支部任务")
+    assignment = AssignmentFactory(branch=other_branch, pages=pages[:1], title="物理支部任务")
     return other_organiser, other_member, assignment
 
 
@@ -250,7 +236,7 @@ def test_html_in_fields_is_escaped(organiser, pages):
 
 
 def test_editing_and_extending(organiser, branch, members, pages):
-    assignment = make_assignment(branch, pages[:1], due_in_days=1)
+    assignment = AssignmentFactory(branch=branch, pages=pages[:1], due_in=timedelta(days=1))
     url = f"/branch/assignments/{assignment.pk}/edit/"
     form = login(organiser).get(url).context["form"]
     assert form.initial["title"] == assignment.title
@@ -274,7 +260,7 @@ def test_editing_and_extending(organiser, branch, members, pages):
 
 
 def test_an_overdue_assignment_can_be_edited_without_moving_its_date(organiser, branch, pages):
-    assignment = make_assignment(branch, pages[:1], due_in_days=-3)
+    assignment = AssignmentFactory(branch=branch, pages=pages[:1], due_in=timedelta(days=-3))
     url = f"/branch/assignments/{assignment.pk}/edit/"
     data = form_data(pages[:1], due_on=assignment.due_on.isoformat(), note="补充说明")
     assert login(organiser).post(url, data).status_code == 302
@@ -284,7 +270,7 @@ def test_an_overdue_assignment_can_be_edited_without_moving_its_date(organiser, 
 
 
 def test_closing(organiser, branch, members, pages):
-    assignment = make_assignment(branch, pages[:1])
+    assignment = AssignmentFactory(branch=branch, pages=pages[:1], title="十一月专题学习")
     assert "十一月专题学习" in login(members[0]).get("/learning/").content.decode()
     url = f"/branch/assignments/{assignment.pk}/close/"
     assert login(organiser).get(url).status_code == 405
@@ -306,7 +292,7 @@ def test_closing(organiser, branch, members, pages):
 
 
 def test_completion_follows_the_events_endpoint(organiser, branch, members, pages):
-    assignment = make_assignment(branch, pages[:2])
+    assignment = AssignmentFactory(branch=branch, pages=pages[:2], title="十一月专题学习")
     detail = f"/branch/assignments/{assignment.pk}/"
     status = login(organiser).get(detail).context["status"]
     # The organiser belongs to the branch too, so the whole-branch audience is four.
@@ -334,9 +320,9 @@ def test_completion_follows_the_events_endpoint(organiser, branch, members, page
 
 
 def test_late_joiners_receive_open_branch_assignments(organiser, branch, pages):
-    open_one = make_assignment(branch, pages[:1], title="全支部任务")
-    make_assignment(branch, pages[:1], title="指定任务", whole_branch=False)
-    closed = make_assignment(branch, pages[:1], title="已结束任务")
+    open_one = AssignmentFactory(branch=branch, pages=pages[:1], title="全支部任务")
+    AssignmentFactory(branch=branch, pages=pages[:1], title="指定任务", whole_branch=False)
+    closed = AssignmentFactory(branch=branch, pages=pages[:1], title="已结束任务")
     closed.closed_at = timezone.now()
     closed.save()
     newcomer = make_member("xinlai", branch=branch, name="新同学")
@@ -347,7 +333,7 @@ def test_late_joiners_receive_open_branch_assignments(organiser, branch, pages):
 
 
 def test_chosen_members_only(organiser, branch, members, pages):
-    assignment = make_assignment(branch, pages[:1], whole_branch=False, chosen=[members[1]])
+    assignment = AssignmentFactory(branch=branch, pages=pages[:1], chosen_members=[members[1]])
     assert login(members[1]).get("/").context["todo"][0].assignment == assignment
     assert login(members[0]).get("/").context["todo"] == []
     status = login(organiser).get(f"/branch/assignments/{assignment.pk}/").context["status"]
@@ -355,13 +341,13 @@ def test_chosen_members_only(organiser, branch, members, pages):
 
 
 def test_overdue_items_are_marked_for_the_member(branch, members, pages):
-    make_assignment(branch, pages[:1], due_in_days=-2, title="逾期任务")
+    AssignmentFactory(branch=branch, pages=pages[:1], due_in=timedelta(days=-2), title="逾期任务")
     text = login(members[0]).get("/").content.decode()
     assert "待学任务" in text and "逾期任务" in text and "已过期" in text
 
 
 def test_reading_list_leads_with_assigned_items(branch, members, pages):
-    assignment = make_assignment(branch, pages[:3], due_in_days=5)
+    assignment = AssignmentFactory(branch=branch, pages=pages[:3], due_in=timedelta(days=5))
     complete(members[0], pages[2])
     data = login(members[0]).get("/api/learning/reading-list/").json()
     assigned = data["assigned"]
@@ -377,7 +363,7 @@ def test_reading_list_leads_with_assigned_items(branch, members, pages):
 
 
 def test_members_of_other_branches_get_no_assigned_items(branch, pages, foreign):
-    make_assignment(branch, pages[:2])
+    AssignmentFactory(branch=branch, pages=pages[:2])
     _organiser, other_member, other_assignment = foreign
     data = login(other_member).get("/api/learning/reading-list/").json()
     assert {item["assignment"] for item in data["assigned"]} == {other_assignment.pk}
@@ -387,9 +373,9 @@ def test_members_of_other_branches_get_no_assigned_items(branch, pages, foreign)
 
 
 def test_dashboard_roster_and_conversation_prompt(organiser, branch, members, pages):
-    make_assignment(branch, pages[:1], due_in_days=-5, title="逾期一")
-    make_assignment(branch, pages[1:2], due_in_days=-1, title="逾期二")
-    make_assignment(branch, pages[2:3], due_in_days=3, title="未到期")
+    AssignmentFactory(branch=branch, pages=pages[:1], due_in=timedelta(days=-5), title="逾期一")
+    AssignmentFactory(branch=branch, pages=pages[1:2], due_in=timedelta(days=-1), title="逾期二")
+    AssignmentFactory(branch=branch, pages=pages[2:3], due_in=timedelta(days=3), title="未到期")
     complete(members[0], pages[0])
     complete(members[0], pages[1])
     complete(members[1], pages[0])
@@ -412,7 +398,7 @@ def test_dashboard_roster_and_conversation_prompt(organiser, branch, members, pa
 def test_csv_export(organiser, branch, members, pages):
     members[0].member_profile.student_number = "=1+2"
     members[0].member_profile.save()
-    assignment = make_assignment(branch, pages[:2])
+    assignment = AssignmentFactory(branch=branch, pages=pages[:2])
     complete(members[0], pages[0])
     complete(members[0], pages[1])
     view(members[1], pages[0])
@@ -434,7 +420,7 @@ def test_csv_export(organiser, branch, members, pages):
 
 
 def test_print_view(organiser, branch, members, pages):
-    make_assignment(branch, pages[:1], title="打印任务")
+    AssignmentFactory(branch=branch, pages=pages[:1], title="打印任务")
     complete(members[0], pages[0])
     response = login(organiser).get("/branch/print/")
     text = response.content.decode()
@@ -443,7 +429,7 @@ def test_print_view(organiser, branch, members, pages):
 
 
 def test_member_detail_shows_statuses_only(organiser, branch, members, pages):
-    make_assignment(branch, pages[:2], title="任务甲")
+    AssignmentFactory(branch=branch, pages=pages[:2], title="任务甲")
     view(members[0], pages[0], seconds=300)
     response = login(organiser).get(f"/branch/members/{members[0].pk}/")
     text = response.content.decode()
@@ -463,13 +449,13 @@ def test_dashboard_queries_do_not_grow_with_the_branch(
         for n, user in enumerate(users)
     )
     for number in range(20):
-        make_assignment(
-            branch,
-            pages[number % 4 : number % 4 + 2],
-            due_in_days=number - 10,
+        AssignmentFactory(
+            branch=branch,
+            pages=pages[number % 4 : number % 4 + 2],
+            due_in=timedelta(days=number - 10),
             title=f"任务{number}",
             whole_branch=number % 3 != 0,
-            chosen=users[:50] if number % 3 == 0 else (),
+            chosen_members=users[:50] if number % 3 == 0 else (),
         )
     client = login(organiser)
     with django_assert_max_num_queries(20):
@@ -509,7 +495,7 @@ def test_organisers_cannot_reach_another_branch(organiser, pages, foreign):
 
 
 def test_members_cannot_reach_organiser_pages(branch, members, pages):
-    assignment = make_assignment(branch, pages[:1])
+    assignment = AssignmentFactory(branch=branch, pages=pages[:1])
     client = login(members[0])
     urls = [("get", "/branch/"), ("get", "/branch/print/"), ("get", NEW_URL), ("post", NEW_URL)]
     for method, url in urls + organiser_urls(assignment, members[1]):
@@ -519,7 +505,7 @@ def test_members_cannot_reach_organiser_pages(branch, members, pages):
 
 
 def test_anonymous_visitors_are_sent_to_login(branch, members, pages):
-    assignment = make_assignment(branch, pages[:1])
+    assignment = AssignmentFactory(branch=branch, pages=pages[:1])
     for method, url in [("get", "/branch/")] + organiser_urls(assignment, members[0]):
         response = getattr(Client(), method)(url)
         assert response.status_code == 302 and response["Location"].startswith("/login/")

@@ -3,6 +3,7 @@
 import re
 import smtplib
 from datetime import datetime, timedelta
+from functools import partial
 from io import StringIO
 from zoneinfo import ZoneInfo
 
@@ -14,13 +15,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from assignments.models import Assignment, AssignmentItem, ReminderSent
+from assignments.models import ReminderSent
 from exhibits.models import RevolutionarySitePage
 from learning.event_log import record_server_event
 from learning.models import Verb
 from lectures.models import MicroLecturePage
 from stories.models import ExemplarStoryPage
-from tests.factories import BranchFactory, make_member
+from tests.factories import AssignmentFactory, BranchFactory, make_member
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -52,18 +53,8 @@ def pages(db):
     return [lecture, story]
 
 
-def assign(branch, pages, due_in_days=1, *, title="学习二十大精神", chosen=(), **fields):
-    assignment = Assignment.objects.create(
-        branch=branch,
-        title=title,
-        due_on=timezone.localdate() + timedelta(days=due_in_days),
-        whole_branch=not chosen,
-        **fields,
-    )
-    for order, page in enumerate(pages):
-        AssignmentItem.objects.create(assignment=assignment, page=page, sort_order=order)
-    assignment.chosen_members.set(chosen)
-    return assignment
+# Every assignment here is due tomorrow unless a test says otherwise: reminders go the day before.
+assign = partial(AssignmentFactory, title="学习二十大精神", due_in=timedelta(days=1))
 
 
 def complete(member, *pages) -> None:
@@ -92,7 +83,7 @@ def test_member_not_done_is_reminded_once_with_links_to_what_is_left(
     branch, zhang, pages, mailoutbox
 ):
     lecture, story = pages
-    assignment = assign(branch, pages, note="请在支部会前学完。")
+    assignment = assign(branch=branch, pages=pages, note="请在支部会前学完。")
     complete(zhang, lecture)
 
     output = run()
@@ -117,7 +108,7 @@ def test_member_not_done_is_reminded_once_with_links_to_what_is_left(
 
 
 def test_done_member_is_not_reminded(branch, zhang, li, pages, mailoutbox):
-    assign(branch, pages)
+    assign(branch=branch, pages=pages)
     complete(zhang, *pages)
 
     output = run()
@@ -128,7 +119,7 @@ def test_done_member_is_not_reminded(branch, zhang, li, pages, mailoutbox):
 
 
 def test_second_run_sends_nothing_new(branch, zhang, li, pages, mailoutbox):
-    assign(branch, pages)
+    assign(branch=branch, pages=pages)
     assert counts(run()) == (2, 0, 0, 0)
 
     output = run()
@@ -138,7 +129,7 @@ def test_second_run_sends_nothing_new(branch, zhang, li, pages, mailoutbox):
 
 
 def test_extending_the_due_date_allows_one_more_reminder(branch, zhang, pages, mailoutbox):
-    assignment = assign(branch, pages, due_in_days=0)
+    assignment = assign(branch=branch, pages=pages, due_in=timedelta(days=0))
     run()
     assignment.due_on += timedelta(days=1)  # due today, extended to tomorrow
     assignment.save()
@@ -154,14 +145,14 @@ def test_extending_the_due_date_allows_one_more_reminder(branch, zhang, pages, m
 
 @pytest.mark.parametrize("due_in_days", [-1, 5])
 def test_no_reminder_when_overdue_or_not_due_soon(branch, zhang, pages, mailoutbox, due_in_days):
-    assign(branch, pages, due_in_days=due_in_days)
+    assign(branch=branch, pages=pages, due_in=timedelta(days=due_in_days))
 
     assert counts(run()) == (0, 0, 0, 0)
     assert mailoutbox == []
 
 
 def test_no_reminder_for_closed_assignment(branch, zhang, pages, mailoutbox):
-    assign(branch, pages, closed_at=timezone.now())
+    assign(branch=branch, pages=pages, closed_at=timezone.now())
 
     assert counts(run()) == (0, 0, 0, 0)
     assert mailoutbox == []
@@ -172,9 +163,12 @@ def test_window_is_the_next_48_hours(branch, zhang, pages, mailoutbox, monkeypat
     now = datetime(2026, 11, 24, 8, 0, tzinfo=SHANGHAI)
     monkeypatch.setattr(timezone, "now", lambda: now)
     for day in (23, 24, 25, 26):
-        Assignment.objects.create(
-            branch=branch, title=f"11月{day}日截止", due_on=now.date().replace(day=day)
-        ).items.create(page=pages[0])
+        AssignmentFactory(
+            branch=branch,
+            title=f"11月{day}日截止",
+            due_on=now.date().replace(day=day),
+            pages=pages[:1],
+        )
 
     run()
 
@@ -188,7 +182,7 @@ def test_chosen_members_only_are_reminded(branch, zhang, li, pages, mailoutbox):
     other_branch = BranchFactory(name="马克思主义学院教工党支部")
     # Chosen, then left the branch.
     moved = make_member("wangwu", name="王五", branch=other_branch, email="wangwu@example.edu.cn")
-    assign(branch, pages, chosen=[li, moved])
+    assign(branch=branch, pages=pages, chosen_members=[li, moved])
 
     run()
 
@@ -200,7 +194,7 @@ def test_inactive_members_and_other_branches_are_not_reminded(branch, zhang, pag
     zhang.save()
     elsewhere = BranchFactory(name="马克思主义学院教工党支部")
     make_member("wangwu", name="王五", branch=elsewhere, email="wangwu@example.edu.cn")
-    assign(branch, pages)
+    assign(branch=branch, pages=pages)
 
     assert counts(run()) == (0, 0, 0, 0)
     assert mailoutbox == []
@@ -208,7 +202,7 @@ def test_inactive_members_and_other_branches_are_not_reminded(branch, zhang, pag
 
 def test_member_without_email_is_listed_not_recorded(branch, zhang, pages, mailoutbox):
     nomail = make_member("zhaoliu", name="赵六", branch=branch, email="")
-    assign(branch, pages)
+    assign(branch=branch, pages=pages)
 
     output = run()
 
@@ -223,7 +217,7 @@ def test_unpublished_items_are_left_out(branch, zhang, li, pages, mailoutbox):
     lecture, story = pages
     hidden = RevolutionarySitePage.objects.live().first()
     hidden.unpublish()
-    assign(branch, [lecture, story, hidden])
+    assign(branch=branch, pages=[lecture, story, hidden])
     complete(zhang, lecture, story)  # all that can still be opened
 
     run()
@@ -248,7 +242,7 @@ def test_failed_send_is_reported_not_recorded_and_others_still_go(
 ):
     settings.EMAIL_BACKEND = f"{__name__}.RefusesLisi"
     make_member("wangwu", name="王五", branch=branch, email="wangwu@example.edu.cn")
-    assign(branch, pages)
+    assign(branch=branch, pages=pages)
     out, err = StringIO(), StringIO()
 
     with pytest.raises(CommandError, match="有 1 封提醒邮件没有发出"):
@@ -275,9 +269,9 @@ def test_queries_do_not_grow_with_members(branch, pages, mailoutbox):
         make_member(
             f"b{number}", name=f"乙{number}", branch=other, email=f"b{number}@example.edu.cn"
         )
-    assign(branch, pages, title="任务一")
-    assign(branch, pages[:1], title="任务二", due_in_days=0)
-    assign(other, pages, title="任务三")
+    assign(branch=branch, pages=pages, title="任务一")
+    assign(branch=branch, pages=pages[:1], title="任务二", due_in=timedelta(days=0))
+    assign(branch=other, pages=pages, title="任务三")
 
     with CaptureQueriesContext(connection) as queries:
         output = run()

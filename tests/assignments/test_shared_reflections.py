@@ -10,14 +10,21 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from assignments.models import Assignment, AssignmentItem, ReflectionShare
+from assignments.models import Assignment, ReflectionShare
 from assignments.progress import todo_list
 from audit.models import AccessRecord
 from learning.event_log import record_server_event
 from learning.models import Verb
 from members.models import Role
 from reflections.models import Reflection
-from tests.factories import BranchFactory, ExemplarStoryPageFactory, login, make_member
+from tests.factories import (
+    AssignmentFactory,
+    AssignmentItemFactory,
+    BranchFactory,
+    ExemplarStoryPageFactory,
+    login,
+    make_member,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -41,20 +48,6 @@ def reflect(member, page, text=None):
 
 def complete(member, page):
     record_server_event(member, page, Verb.COMPLETED)
-
-
-def make_assignment(branch, pages, *, title="心得任务", due_in_days=7, chosen=(), **fields):
-    assignment = Assignment.objects.create(
-        branch=branch,
-        title=title,
-        due_on=timezone.localdate() + timedelta(days=due_in_days),
-        whole_branch=not chosen,
-        **fields,
-    )
-    for order, page in enumerate(pages):
-        AssignmentItem.objects.create(assignment=assignment, page=page, sort_order=order)
-    assignment.chosen_members.set(chosen)
-    return assignment
 
 
 @pytest.fixture
@@ -84,7 +77,7 @@ def pages():
 
 @pytest.fixture
 def assignment(branch, pages):
-    return make_assignment(branch, pages, title="十二月心得任务")
+    return AssignmentFactory(branch=branch, pages=pages, title="十二月心得任务")
 
 
 def detail(organiser, assignment) -> str:
@@ -139,7 +132,7 @@ def test_viewing_is_written_to_the_audit_trail(organiser, author, assignment, pa
 def test_shared_for_one_assignment_is_not_shown_for_another(
     organiser, author, branch, assignment, pages
 ):
-    other = make_assignment(branch, pages[:1], title="另一项任务")
+    other = AssignmentFactory(branch=branch, pages=pages[:1], title="另一项任务")
     reflect(author, pages[0])
     login(author).post(share_url(assignment, pages[0]), {"shared": "1"})
     assert words(60) in detail(organiser, assignment)
@@ -149,7 +142,7 @@ def test_shared_for_one_assignment_is_not_shown_for_another(
 def test_another_branch_organiser_never_sees_it(author, assignment, pages):
     other_branch = BranchFactory(name="历史学院党支部")
     other_organiser = make_member("lszuzhi", branch=other_branch, role=Role.ORGANISER)
-    their_assignment = make_assignment(other_branch, pages, title="历史学院任务")
+    their_assignment = AssignmentFactory(branch=other_branch, pages=pages, title="历史学院任务")
     reflect(author, pages[0])
     login(author).post(share_url(assignment, pages[0]), {"shared": "1"})
     client = login(other_organiser)
@@ -182,9 +175,13 @@ def test_only_assignments_that_are_for_the_member_and_hold_the_page(
     branch, author, classmate, pages
 ):
     reflect(author, pages[0])
-    not_for_them = make_assignment(branch, pages, title="指定任务", chosen=[classmate])
-    without_page = make_assignment(branch, pages[1:], title="没有这一页")
-    closed = make_assignment(branch, pages, title="已结束任务", closed_at=timezone.now())
+    not_for_them = AssignmentFactory(
+        branch=branch, pages=pages, title="指定任务", chosen_members=[classmate]
+    )
+    without_page = AssignmentFactory(branch=branch, pages=pages[1:], title="没有这一页")
+    closed = AssignmentFactory(
+        branch=branch, pages=pages, title="已结束任务", closed_at=timezone.now()
+    )
     client = login(author)
     for assignment in (not_for_them, without_page, closed):
         assert client.post(share_url(assignment, pages[0]), {"shared": "1"}).status_code == 404
@@ -254,8 +251,10 @@ def statuses_in_csv(organiser, assignment) -> dict[str, tuple[str, str]]:
 def test_required_reflection_status_csv_and_todo_follow(
     organiser, author, classmate, branch, pages
 ):
-    assignment = make_assignment(branch, pages, require_reflection=True, title="要心得的任务")
-    plain = make_assignment(branch, pages, title="普通任务")
+    assignment = AssignmentFactory(
+        branch=branch, pages=pages, require_reflection=True, title="要心得的任务"
+    )
+    plain = AssignmentFactory(branch=branch, pages=pages, title="普通任务")
     for page in pages:
         complete(author, page)
         complete(classmate, page)
@@ -279,13 +278,13 @@ def test_required_reflection_status_csv_and_todo_follow(
 
     # A reflection alone is not enough: the page must be done too.
     third = ExemplarStoryPageFactory(title="分享页三")
-    AssignmentItem.objects.create(assignment=assignment, page=third, sort_order=5)
+    AssignmentItemFactory(assignment=assignment, page=third, sort_order=5)
     reflect(author, third)
     assert statuses_in_csv(organiser, assignment)["wenxue"] == ("学习中", "2")
 
 
 def test_deleting_the_reflection_undoes_the_item(organiser, author, branch, pages):
-    assignment = make_assignment(branch, pages[:1], require_reflection=True)
+    assignment = AssignmentFactory(branch=branch, pages=pages[:1], require_reflection=True)
     complete(author, pages[0])
     reflect(author, pages[0])
     assert statuses_in_csv(organiser, assignment)["wenxue"][0] == "已完成"
@@ -295,8 +294,12 @@ def test_deleting_the_reflection_undoes_the_item(organiser, author, branch, page
 
 def test_dashboard_and_conversation_list_follow(organiser, author, branch, pages):
     overdue = [
-        make_assignment(
-            branch, pages[:1], require_reflection=True, title=f"过期{n}", due_in_days=-3
+        AssignmentFactory(
+            branch=branch,
+            pages=pages[:1],
+            require_reflection=True,
+            title=f"过期{n}",
+            due_in=timedelta(days=-3),
         )
         for n in range(2)
     ]
@@ -317,7 +320,9 @@ def run_reminders() -> str:
 
 
 def test_reminders_follow_the_required_reflection(branch, author, pages, mailoutbox):
-    assignment = make_assignment(branch, pages, require_reflection=True, due_in_days=1)
+    assignment = AssignmentFactory(
+        branch=branch, pages=pages, require_reflection=True, due_in=timedelta(days=1)
+    )
     for page in pages:
         complete(author, page)
     reflect(author, pages[0])
@@ -376,7 +381,7 @@ def test_required_reflections_cost_one_query_whatever_the_branch_size(
     organiser, branch, pages, django_assert_max_num_queries
 ):
     members = [make_member(f"m{n:02d}", branch=branch) for n in range(30)]
-    assignment = make_assignment(branch, pages, require_reflection=True)
+    assignment = AssignmentFactory(branch=branch, pages=pages, require_reflection=True)
     for member in members[:10]:
         complete(member, pages[0])
         Reflection.objects.create(member=member, page=pages[0], text=words(60))

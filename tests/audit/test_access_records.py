@@ -9,13 +9,13 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from assignments.models import Assignment, AssignmentItem
 from audit.models import Access, AccessRecord
 from events.models import Registration
 from events.registration import register
 from home.models import ContentPage
 from members.models import MemberProfile, Role
 from tests.factories import (
+    AssignmentFactory,
     BranchFactory,
     ForumEventPageFactory,
     UserFactory,
@@ -47,12 +47,12 @@ def organiser(branch):
 @pytest.fixture
 def assignment(branch, organiser):
     make_member("xueyuan", branch=branch, name="吴同学", student_number="20261234")
-    assignment = Assignment.objects.create(
-        branch=branch, title="学习新时代青年使命", due_on="2026-12-31", whole_branch=True
+    return AssignmentFactory(
+        branch=branch,
+        title="学习新时代青年使命",
+        due_on="2026-12-31",
+        pages=[ContentPage.objects.visible().first()],
     )
-    page = ContentPage.objects.visible().first()
-    AssignmentItem.objects.create(assignment=assignment, page=page, sort_order=0)
-    return assignment
 
 
 def test_the_organisers_branch_pages_and_csv_are_recorded(organiser, assignment, branch):

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from home.models import ContentPage
-from tests.factories import UserFactory
+from tests.factories import MicroLecturePageFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,7 @@ def boss():
 
 
 def test_a_form_missing_a_field_wagtail_always_sends_is_a_400(boss):
-    page = ContentPage.objects.live().first()
+    page = MicroLecturePageFactory()
     response = boss.post(f"/admin/pages/{page.pk}/copy/", {"new_title": "副本"})
     assert response.status_code == 400
     assert "请求无效" in response.content.decode()
@@ -25,7 +25,7 @@ def test_a_form_missing_a_field_wagtail_always_sends_is_a_400(boss):
 
 
 def test_a_next_that_is_no_path_is_a_400(boss):
-    page = ContentPage.objects.live().first()
+    page = MicroLecturePageFactory()
     response = boss.post(f"/admin/pages/{page.pk}/lock/", {"next": "1e999999"})
     assert response.status_code == 400
 

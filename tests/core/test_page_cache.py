@@ -23,10 +23,16 @@ from wagtail.models import PageViewRestriction
 from core.pagecache import HIT_HEADER, storable
 from core.privacy import private
 from core.storage import UniqueImageNameStorage
-from learning.models import LearningRecord
 from lectures.models import LectureIndexPage, MicroLecturePage
 from stories.models import StoryIndexPage
-from tests.factories import MicroLecturePageFactory, login, make_member
+from tests.factories import (
+    ForumEventPageFactory,
+    LearningRecordFactory,
+    MicroLecturePageFactory,
+    RegistrationFactory,
+    login,
+    make_member,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -148,9 +154,7 @@ def test_privacy_shows_at_once(page_cache, lecture):
 def test_members_never_get_a_kept_page_nor_each_others(page_cache, lecture):
     now = timezone.now()
     first, second = make_member("cache-member-1"), make_member("cache-member-2")
-    LearningRecord.objects.create(
-        member=first, page=lecture, first_seen_at=now, last_seen_at=now, completed_at=now
-    )
+    LearningRecordFactory(member=first, page=lecture, first_seen_at=now, completed=True)
     assert_kept(lecture.url)
     for member in (first, second):
         client = login(member)
@@ -235,18 +239,13 @@ def test_an_original_picture_never_takes_an_old_name(tmp_path):
 
 
 def test_a_registration_changes_the_places_visitors_see(page_cache):
-    from events.models import ForumEventPage, Registration, RegistrationStatus
-
-    event = ForumEventPage.objects.live().public().filter(starts_at__gt=timezone.now()).first()
-    if event is None or event.capacity is None:
-        pytest.skip("the demo has no upcoming event with places")
+    event = ForumEventPageFactory(capacity=30)
     assert_kept(event.url)
     before = visit(event.url).content.decode()
-    Registration.objects.create(
+    RegistrationFactory(
         event=event,
         member=make_member("cache-registrant"),
-        status=RegistrationStatus.CONFIRMED,
-        confirmed_at=timezone.now() - timedelta(minutes=1),
+        queued_at=timezone.now() - timedelta(minutes=1),
     )
     assert visit(event.url).content.decode() != before
 

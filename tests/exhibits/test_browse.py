@@ -2,24 +2,13 @@
 
 import json
 
-import factory
 import pytest
 from django.test import override_settings
 
 from exhibits.models import ExhibitIndexPage, RevolutionarySitePage
-from tests.factories import ContentPageFactory
+from tests.factories import RevolutionarySitePageFactory
 
 pytestmark = pytest.mark.django_db
-
-
-class RevolutionarySitePageFactory(ContentPageFactory):
-    class Meta:
-        model = RevolutionarySitePage
-
-    parent = factory.LazyFunction(ExhibitIndexPage.objects.get)
-    province = "测试省"
-    latitude = 30
-    longitude = 110
 
 
 TILES = "https://tiles.example.edu.cn/{z}/{x}/{y}.png"

@@ -3,10 +3,9 @@
 import pytest
 
 from feedback.models import PageVote
-from lectures.models import MicroLecturePage
 from mylearning.export import export_history
 from mylearning.history import delete_history
-from tests.factories import UserFactory, login
+from tests.factories import MicroLecturePageFactory, UserFactory, login
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +17,7 @@ def member():
 
 @pytest.fixture
 def lecture():
-    return MicroLecturePage.objects.live().public().first()
+    return MicroLecturePageFactory()
 
 
 def vote_url(page) -> str:
@@ -86,7 +85,7 @@ def test_unpublished_private_or_missing_pages_give_404(member, lecture):
     )
     PageViewRestriction.objects.create(page=lecture, restriction_type=PageViewRestriction.LOGIN)
     assert client.post(vote_url(lecture), {"value": "helpful"}).status_code == 404
-    other = MicroLecturePage.objects.live().public().exclude(pk=lecture.pk).first()
+    other = MicroLecturePageFactory()
     other.unpublish()
     assert client.post(vote_url(other), {"value": "helpful"}).status_code == 404
     assert not PageVote.objects.exists()

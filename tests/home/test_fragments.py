@@ -11,13 +11,18 @@ from django.test import Client
 from wagtail.images import get_image_model
 from wagtail.models import PageViewRestriction
 
-from feedback.models import PageVote
 from home.fragments import fragment_store
 from home.models import HomePage, HomePageFeaturedItem
 from lectures.models import MicroLecturePage
-from reflections.models import Reflection
 from stories.models import StoryIndexPage
-from tests.factories import MicroLecturePageFactory, login, make_member
+from tests.factories import (
+    AssignmentFactory,
+    MicroLecturePageFactory,
+    PageVoteFactory,
+    ReflectionFactory,
+    login,
+    make_member,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -191,18 +196,11 @@ def test_member_pages_keep_their_lower_query_budget(
     home 26 and lecture 30 queries before the shared fragments, 22 and 26 with them; the
     kept Site and routes, no permission rows for members who hold none and the reflection
     passed to the share boxes brought them to 13 and 7)."""
-    from datetime import timedelta
 
-    from django.utils import timezone
-
-    from assignments.models import Assignment, AssignmentItem
     from members.models import MemberProfile
 
     branch = MemberProfile.objects.get(user=member).branch
-    assignment = Assignment.objects.create(
-        branch=branch, title="本月学习", due_on=timezone.localdate() + timedelta(days=7)
-    )
-    AssignmentItem.objects.create(assignment=assignment, page=lecture, sort_order=0)
+    AssignmentFactory(branch=branch, title="本月学习", pages=[lecture])
     url = lecture.url if url == "lecture" else url
     client = login(member)
     html_of(client, url)  # the shared parts are kept now
@@ -214,20 +212,20 @@ class TestPersonalPartsStayPersonal:
     def test_a_member_never_sees_anothers_reflection_vote_or_record(self, lecture):
         alice = make_member("alice1", name="甲同学")
         bob = make_member("bob1", name="乙同学")
-        Reflection.objects.create(member=alice, page=lecture, text="甲同学自己的心得" * 5)
-        PageVote.objects.create(member=alice, page=lecture, value="helpful", note="甲的意见")
+        ReflectionFactory(member=alice, page=lecture, text="甲同学自己的心得" * 5)
+        PageVoteFactory(member=alice, page=lecture, note="甲的意见")
         alice_html = html_of(login(alice), lecture.url)  # the article is kept now
         assert "甲同学自己的心得" in alice_html
         bob_html = html_of(login(bob), lecture.url)
         assert "甲同学自己的心得" not in bob_html and "甲的意见" not in bob_html
         assert "甲同学" not in bob_html
-        Reflection.objects.create(member=bob, page=lecture, text="乙同学写的心得" * 5)
+        ReflectionFactory(member=bob, page=lecture, text="乙同学写的心得" * 5)
         assert "乙同学写的心得" in html_of(login(bob), lecture.url)
         assert "乙同学写的心得" not in html_of(login(alice), lecture.url)
 
     def test_the_cache_holds_nothing_personal(self, lecture):
         alice = make_member("alice2", name="甲同学")
-        Reflection.objects.create(member=alice, page=lecture, text="不该进缓存的心得" * 5)
+        ReflectionFactory(member=alice, page=lecture, text="不该进缓存的心得" * 5)
         client = login(alice)
         html_of(client, lecture.url)
         html_of(client, "/")

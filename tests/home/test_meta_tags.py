@@ -4,16 +4,21 @@ out of the admin and members' pages. The browser audits
 (tests/browser/test_audits.py) check the same pages with axe-core, the Nu HTML Checker and
 Lighthouse; these fail fast without a browser."""
 
-from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
-from assignments.models import Assignment
 from members.models import Role
-from tests.factories import login, make_member
+from tests.factories import (
+    AssignmentFactory,
+    ExemplarStoryPageFactory,
+    ForumEventPageFactory,
+    MicroLecturePageFactory,
+    RevolutionarySitePageFactory,
+    login,
+    make_member,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -23,14 +28,17 @@ INDEXABLE = [
     "/sites/",
     "/stories/",
     "/events/",
-    "/lectures/ruijin-soviet-style/",
-    "/sites/first-congress-site/",
-    "/stories/tu-youyou/",
-    "/events/innovation-forum/",
     "/tags/",
     "/tags/党史学习/",
     "/yijianxiang/",
 ]
+CONTENT_FACTORIES = [
+    MicroLecturePageFactory,
+    RevolutionarySitePageFactory,
+    ExemplarStoryPageFactory,
+    ForumEventPageFactory,
+]
+SUMMARY = "一段关于井冈山斗争的简短介绍，\n供检查页面描述之用。"
 NOINDEX = ["/search/", "/search/?q=长征", "/search/?q=没有这样的内容zq", "/login/"]
 
 
@@ -74,12 +82,21 @@ def test_indexable_pages_have_a_description_and_a_canonical_link_and_no_noindex(
         assert found.canonical == [f"http://testserver{path}"], path
 
 
+@pytest.mark.parametrize("factory", CONTENT_FACTORIES)
+def test_content_pages_of_every_kind_are_indexable_with_a_canonical_link(client, factory):
+    page = factory(summary=SUMMARY)
+    found = assert_described(client.get(page.url), page.url)
+    assert "robots" not in found.meta, page.url
+    assert found.canonical == [f"http://testserver{page.url}"], page.url
+
+
 def test_a_content_page_describes_itself_with_its_summary(client):
-    found = assert_described(client.get("/stories/tu-youyou/"), "story")
+    story = ExemplarStoryPageFactory(summary=SUMMARY)
+    found = assert_described(client.get(story.url), "story")
     description = found.meta["description"][0]
     home = head(client.get("/")).meta["description"][0]
     assert description != home
-    assert "\n" not in description
+    assert "\n" not in description and "井冈山斗争" in description
 
 
 @pytest.mark.parametrize("path", NOINDEX)
@@ -101,9 +118,7 @@ def test_personal_pages_have_a_description_and_noindex():
     organiser = make_member("audit-organiser", role=Role.ORGANISER)
     member = make_member("audit-member")
     branch = organiser.member_profile.branch
-    assignment = Assignment.objects.create(
-        branch=branch, title="审计任务", due_on=timezone.localdate() + timedelta(days=7)
-    )
+    assignment = AssignmentFactory(branch=branch, title="审计任务")
     pages = {
         member: ["/learning/", "/learning/for-you/", "/learning/events/"],
         organiser: ["/branch/", f"/branch/assignments/{assignment.pk}/"],

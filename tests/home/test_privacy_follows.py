@@ -5,8 +5,8 @@ import pytest
 from django.test import Client
 from wagtail.models import PageViewRestriction
 
-from home.models import ContentPage
 from stories.models import StoryIndexPage
+from tests.factories import MicroLecturePageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -22,9 +22,7 @@ def test_a_section_made_private_leaves_the_cached_menu_at_once():
 
 
 def test_suggestions_offer_no_tag_used_only_on_private_pages():
-    page = ContentPage.objects.live().first()
-    page.tags.add("内部学习专用")
-    page.save()
+    page = MicroLecturePageFactory(tags=["内部学习专用"])
     suggest = "/api/search/suggest/?q=%E5%86%85%E9%83%A8%E5%AD%A6%E4%B9%A0"  # 内部学习
     texts = [item["text"] for item in Client().get(suggest).json()["suggestions"]]
     assert "内部学习专用" in texts

@@ -3,13 +3,12 @@ event, record, registration and assignment item, shown as "已删除的内容：
 link; the reading list and progress ignore them."""
 
 import json
-from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from assignments.models import Assignment, AssignmentItem
+from assignments.models import AssignmentItem
 from events.models import Registration
 from events.registration import register
 from learning.event_log import record_server_event
@@ -19,9 +18,11 @@ from learning.reading_list.shared import current_shared
 from lectures.models import MicroLecturePage
 from members.models import Role
 from tests.factories import (
+    AssignmentFactory,
     BranchFactory,
     ExemplarStoryPageFactory,
     ForumEventPageFactory,
+    LearningRecordFactory,
     UserFactory,
     login,
     make_member,
@@ -71,12 +72,7 @@ def studied(member, story, kept_story, branch):
     for page in (story, kept_story):
         record_server_event(member, page, Verb.VIEWED, 90)
         record_server_event(member, page, Verb.COMPLETED)
-    assignment = Assignment.objects.create(
-        branch=branch, title="十二月专题", due_on=timezone.localdate() + timedelta(days=7)
-    )
-    for order, page in enumerate((story, kept_story)):
-        AssignmentItem.objects.create(assignment=assignment, page=page, sort_order=order)
-    return assignment
+    return AssignmentFactory(branch=branch, title="十二月专题", pages=[story, kept_story])
 
 
 def test_deleting_a_page_in_the_admin_keeps_the_history(
@@ -152,7 +148,7 @@ def test_deleting_a_whole_section_keeps_the_titles_of_its_pages():
     lecture = MicroLecturePage.objects.live().first()
     member = make_member("subtree")
     now = timezone.now()
-    LearningRecord.objects.create(member=member, page=lecture, first_seen_at=now, last_seen_at=now)
+    LearningRecordFactory(member=member, page=lecture, first_seen_at=now)
     title = lecture.title
     lecture.get_parent().delete()
     record = LearningRecord.objects.get(member=member)

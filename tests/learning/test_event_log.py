@@ -9,12 +9,15 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from exhibits.models import RevolutionarySitePage
 from learning.models import LearningEvent, LearningRecord
 from learning.records import rebuild_records
-from lectures.models import MicroLecturePage
-from stories.models import ExemplarStoryPage
-from tests.factories import UserFactory, login
+from tests.factories import (
+    ExemplarStoryPageFactory,
+    MicroLecturePageFactory,
+    RevolutionarySitePageFactory,
+    UserFactory,
+    login,
+)
 
 pytestmark = pytest.mark.django_db
 ENDPOINT = "/api/learning/events/"
@@ -30,7 +33,7 @@ def browser(member):
     """A logged-in phone browser that enforces CSRF like a real one."""
     client = Client(enforce_csrf_checks=True)
     client.force_login(member)
-    client.get(MicroLecturePage.objects.live().first().url)  # its 学完了 form sets the CSRF cookie
+    client.get(MicroLecturePageFactory().url)  # its 学完了 form sets the CSRF cookie
     return client
 
 
@@ -56,19 +59,19 @@ def post(client, events, csrf=True, raw=None):
 
 def test_opening_a_page_records_a_view(member):
     client = login(member)
-    page = RevolutionarySitePage.objects.live().first()
+    page = RevolutionarySitePageFactory()
     client.get(page.url)
     assert LearningEvent.objects.filter(member=member, page=page, verb="viewed").count() == 1
     assert LearningRecord.objects.get(member=member, page=page).total_seconds == 0
 
 
 def test_anonymous_visits_record_nothing(client):
-    client.get(MicroLecturePage.objects.live().first().url)
+    client.get(MicroLecturePageFactory().url)
     assert not LearningEvent.objects.exists()
 
 
 def test_batch_is_stored_and_summarised(browser, member):
-    story = ExemplarStoryPage.objects.live().first()
+    story = ExemplarStoryPageFactory()
     response = post(browser, [event(story, value=40), event(story, value=25)])
     assert response.status_code == 200
     assert response.json() == {"accepted": 2, "duplicates": 0}
@@ -78,7 +81,7 @@ def test_batch_is_stored_and_summarised(browser, member):
 
 
 def test_duplicates_are_stored_once_across_and_within_batches(browser, member):
-    lecture = MicroLecturePage.objects.live().first()
+    lecture = MicroLecturePageFactory()
     first = event(lecture, "progressed", 0.3)
     assert post(browser, [first]).json() == {"accepted": 1, "duplicates": 0}
     repeat = event(lecture, "progressed", 0.5)
@@ -89,7 +92,7 @@ def test_duplicates_are_stored_once_across_and_within_batches(browser, member):
 
 
 def test_invalid_batch_is_rejected_whole_with_reasons(browser, member):
-    lecture = MicroLecturePage.objects.live().first()
+    lecture = MicroLecturePageFactory()
     before = LearningEvent.objects.count()
     events = [
         event(lecture, value=20),  # valid, must not be stored
@@ -118,9 +121,7 @@ def test_invalid_batch_is_rejected_whole_with_reasons(browser, member):
 
 @pytest.mark.parametrize("verb", ["registered", "attended", "answered", "reflected"])
 def test_server_only_verbs_refused_from_clients(browser, verb):
-    response = post(
-        browser, [event(MicroLecturePage.objects.live().first(), verb=verb, value=None)]
-    )
+    response = post(browser, [event(MicroLecturePageFactory(), verb=verb, value=None)])
     assert response.status_code == 400
     assert "只能由服务器记录" in response.json()["problems"][0]["message"]
 
@@ -147,7 +148,7 @@ def test_malformed_bodies_get_400(browser, raw, status):
 
 
 def test_more_than_a_hundred_events_refused(browser):
-    lecture = MicroLecturePage.objects.live().first()
+    lecture = MicroLecturePageFactory()
     response = post(browser, [event(lecture, value=1) for _ in range(101)])
     assert response.status_code == 413
     assert not LearningEvent.objects.filter(verb="viewed", value=1).exists()
@@ -158,7 +159,7 @@ def test_anonymous_posts_refused(client):
     client.get("/admin/login/")  # a page with a form sets the CSRF cookie
     response = client.post(
         ENDPOINT,
-        json.dumps({"events": [event(MicroLecturePage.objects.live().first())]}),
+        json.dumps({"events": [event(MicroLecturePageFactory())]}),
         content_type="application/json",
         HTTP_X_CSRFTOKEN=client.cookies["csrftoken"].value,
     )
@@ -168,7 +169,7 @@ def test_anonymous_posts_refused(client):
 
 def test_posts_without_csrf_token_refused(browser, member):
     before = LearningEvent.objects.count()
-    response = post(browser, [event(MicroLecturePage.objects.live().first())], csrf=False)
+    response = post(browser, [event(MicroLecturePageFactory())], csrf=False)
     assert response.status_code == 403
     assert LearningEvent.objects.count() == before
 
@@ -179,7 +180,7 @@ def test_get_is_not_allowed(browser):
 
 class TestCompletion:
     def test_lecture_completed_at_ninety_percent(self, browser, member):
-        lecture = MicroLecturePage.objects.live().first()
+        lecture = MicroLecturePageFactory()
         post(browser, [event(lecture, "progressed", 0.89)])
         assert LearningRecord.objects.get(member=member, page=lecture).completed_at is None
         post(browser, [event(lecture, "progressed", 0.9), event(lecture, "progressed", 0.4)])
@@ -188,19 +189,19 @@ class TestCompletion:
         assert record.best_progress == pytest.approx(0.9)  # the best is kept
 
     def test_reading_a_lecture_does_not_complete_it(self, browser, member):
-        lecture = MicroLecturePage.objects.live().first()
+        lecture = MicroLecturePageFactory()
         post(browser, [event(lecture, value=600)])
         assert LearningRecord.objects.get(member=member, page=lecture).completed_at is None
 
     def test_site_completed_after_sixty_seconds(self, browser, member):
-        site = RevolutionarySitePage.objects.live().first()
+        site = RevolutionarySitePageFactory()
         post(browser, [event(site, value=59)])
         assert LearningRecord.objects.get(member=member, page=site).completed_at is None
         post(browser, [event(site, value=1)])
         assert LearningRecord.objects.get(member=member, page=site).completed_at is not None
 
     def test_studied_button_without_javascript(self, browser, member):
-        lecture = MicroLecturePage.objects.live().first()
+        lecture = MicroLecturePageFactory()
         html = browser.get(lecture.url).content.decode()
         assert "学完了" in html
         response = browser.post(
@@ -212,7 +213,7 @@ class TestCompletion:
         assert "已学完" in browser.get(lecture.url).content.decode()
 
     def test_studied_button_refuses_unsafe_redirects_and_unknown_pages(self, browser):
-        lecture = MicroLecturePage.objects.live().first()
+        lecture = MicroLecturePageFactory()
         response = browser.post(
             f"/learning/pages/{lecture.pk}/studied/",
             {"csrfmiddlewaretoken": token(browser), "next": "https://evil.example/"},
@@ -225,8 +226,8 @@ class TestCompletion:
 
 
 def test_rebuild_gives_identical_records(browser, member):
-    lecture = MicroLecturePage.objects.live().first()
-    site = RevolutionarySitePage.objects.live().first()
+    lecture = MicroLecturePageFactory()
+    site = RevolutionarySitePageFactory()
     earlier = timezone.now() - timedelta(hours=2)
     post(browser, [event(site, value=50, at=earlier), event(lecture, "progressed", 0.95)])
     post(browser, [event(site, value=20), event(lecture, value=30, at=earlier)])
@@ -250,7 +251,7 @@ def test_rebuild_gives_identical_records(browser, member):
 
 def test_one_member_cannot_write_anothers_history(browser, member):
     other = UserFactory(username="xiaohong")
-    lecture = MicroLecturePage.objects.live().first()
+    lecture = MicroLecturePageFactory()
     payload = event(lecture)
     payload["member"] = other.pk
     response = post(browser, [payload])

@@ -6,8 +6,7 @@ from django.test import Client
 
 from learning.models import LearningEvent
 from learning.outbox import member_key
-from lectures.models import MicroLecturePage
-from tests.factories import UserFactory
+from tests.factories import MicroLecturePageFactory, UserFactory
 from tests.learning.test_event_log import ENDPOINT, event
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +25,7 @@ def test_csrf_endpoint_gives_a_fresh_uncached_token(member):
     assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
     token = response.json()["token"]
     assert client.cookies["csrftoken"].value
-    lecture = MicroLecturePage.objects.live().first()
+    lecture = MicroLecturePageFactory()
     posted = client.post(
         ENDPOINT,
         {"events": [event(lecture)]},
@@ -40,7 +39,7 @@ def test_page_carries_the_members_outbox_key_and_timings(member, settings):
     settings.LEARNING_REPORT_INTERVAL_MS = 1234
     client = Client()
     client.force_login(member)
-    html = client.get(MicroLecturePage.objects.live().first().url).content.decode()
+    html = client.get(MicroLecturePageFactory().url).content.decode()
     assert f'data-learning-member="{member_key(member)}"' in html
     assert 'data-learning-report-ms="1234"' in html
     assert "data-logout" in html
@@ -50,7 +49,7 @@ def test_another_members_queue_is_refused_and_not_stored(member):
     other = UserFactory(username="xiaozhao")
     client = Client()
     client.force_login(member)
-    lecture = MicroLecturePage.objects.live().first()
+    lecture = MicroLecturePageFactory()
     sent = event(lecture)
     response = client.post(
         ENDPOINT,

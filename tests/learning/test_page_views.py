@@ -6,11 +6,9 @@ from datetime import timedelta
 import pytest
 from wagtail.models import PageViewRestriction
 
-from events.models import ForumEventPage
 from learning.models import LearningEvent, LearningRecord, Verb
 from learning.wagtail_hooks import REVISIT_WINDOW
-from lectures.models import MicroLecturePage
-from tests.factories import UserFactory, login
+from tests.factories import ForumEventPageFactory, MicroLecturePageFactory, UserFactory, login
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +26,7 @@ def views_of(member, page) -> int:
 
 
 def test_an_event_page_counts_but_its_calendar_file_does_not(member_client):
-    event = ForumEventPage.objects.live().first()
+    event = ForumEventPageFactory()
     assert member_client.get(event.url + "ics/").status_code == 200
     assert views_of(member_client.member, event) == 0
     assert member_client.get(event.url).status_code == 200
@@ -36,7 +34,7 @@ def test_an_event_page_counts_but_its_calendar_file_does_not(member_client):
 
 
 def test_a_password_protected_page_counts_only_once_unlocked(member_client):
-    lecture = MicroLecturePage.objects.live().first()
+    lecture = MicroLecturePageFactory()
     PageViewRestriction.objects.create(
         page=lecture, restriction_type=PageViewRestriction.PASSWORD, password="hongjun"
     )
@@ -46,7 +44,7 @@ def test_a_password_protected_page_counts_only_once_unlocked(member_client):
 
 
 def test_a_page_for_logged_in_members_counts(member_client):
-    lecture = MicroLecturePage.objects.live().first()
+    lecture = MicroLecturePageFactory()
     PageViewRestriction.objects.create(page=lecture, restriction_type=PageViewRestriction.LOGIN)
     assert member_client.get(lecture.url).status_code == 200
     assert views_of(member_client.member, lecture) == 1
@@ -54,7 +52,7 @@ def test_a_page_for_logged_in_members_counts(member_client):
 
 def test_a_page_opened_again_within_minutes_is_the_same_visit(member_client):
     """A refresh writes nothing (collect the minimum); after the window it counts again."""
-    lecture = MicroLecturePage.objects.live().first()
+    lecture = MicroLecturePageFactory()
     member = member_client.member
     for _ in range(3):
         assert member_client.get(lecture.url).status_code == 200

@@ -11,8 +11,8 @@ from wagtail.models import PageViewRestriction
 
 from learning.event_log import CLOCK_SKEW
 from learning.models import LearningEvent, LearningRecord, Verb
-from lectures.models import LectureIndexPage, MicroLecturePage
-from tests.factories import UserFactory
+from lectures.models import LectureIndexPage
+from tests.factories import MicroLecturePageFactory, UserFactory
 from tests.learning.test_event_log import event, post, token
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,7 @@ def browser(member):
     """A logged-in phone browser that enforces CSRF like a real one."""
     client = Client(enforce_csrf_checks=True)
     client.force_login(member)
-    client.get(MicroLecturePage.objects.live().first().url)  # its 学完了 form sets the cookie
+    client.get(MicroLecturePageFactory().url)  # its 学完了 form sets the cookie
     return client
 
 
@@ -47,7 +47,7 @@ def studied(client, page):
 
 class TestClockRunningFast:
     def test_far_future_time_is_clamped_to_receipt(self, browser, member):
-        lecture = MicroLecturePage.objects.live().first()
+        lecture = MicroLecturePageFactory()
         sent = event(lecture, value=40, at=timezone.now() + timedelta(days=2))
         before = timezone.now()
         response = post(browser, [sent, event(lecture, value=5)])
@@ -60,14 +60,14 @@ class TestClockRunningFast:
         assert record.last_seen_at <= timezone.now()
 
     def test_small_skew_is_kept_as_sent(self, browser):
-        lecture = MicroLecturePage.objects.live().first()
+        lecture = MicroLecturePageFactory()
         at = timezone.now() + CLOCK_SKEW / 2
         sent = event(lecture, at=at)
         assert post(browser, [sent]).status_code == 200
         assert LearningEvent.objects.get(client_id=sent["id"]).occurred_at == at
 
     def test_resending_a_clamped_event_is_a_duplicate(self, browser):
-        lecture = MicroLecturePage.objects.live().first()
+        lecture = MicroLecturePageFactory()
         sent = event(lecture, at=timezone.now() + timedelta(hours=3))
         assert post(browser, [sent]).json() == {"accepted": 1, "duplicates": 0}
         assert post(browser, [sent]).json() == {"accepted": 0, "duplicates": 1}
@@ -78,7 +78,7 @@ class TestBackdating:
     (a 学完了 dated before an assignment's due date, months of reading time made up)."""
 
     def test_an_event_dated_weeks_back_is_stored_at_receipt(self, browser, member):
-        lecture = MicroLecturePage.objects.live().first()
+        lecture = MicroLecturePageFactory()
         sent = event(
             lecture, verb=Verb.COMPLETED, value=None, at=timezone.now() - timedelta(days=60)
         )
@@ -92,7 +92,7 @@ class TestBackdating:
         assert record.completed_at >= before
 
     def test_an_event_within_the_week_is_kept_as_sent(self, browser):
-        lecture = MicroLecturePage.objects.live().first()
+        lecture = MicroLecturePageFactory()
         at = timezone.now() - timedelta(days=7) + timedelta(hours=1)
         sent = event(lecture, value=20, at=at)
         assert post(browser, [sent]).status_code == 200
@@ -101,7 +101,7 @@ class TestBackdating:
 
 class TestRestrictedSections:
     def test_login_restricted_section_accepted(self, browser, member):
-        lecture = MicroLecturePage.objects.live().first()
+        lecture = MicroLecturePageFactory()
         restrict(LectureIndexPage.objects.get(), PageViewRestriction.LOGIN)
         response = post(browser, [event(lecture, value=30)])
         assert response.status_code == 200, response.content
@@ -110,7 +110,7 @@ class TestRestrictedSections:
         assert record.total_seconds == 30 and record.completed_at is not None
 
     def test_group_restricted_page_only_for_its_groups(self, browser, member):
-        lecture = MicroLecturePage.objects.live().first()
+        lecture = MicroLecturePageFactory()
         readers = Group.objects.create(name="理论学习小组")
         restrict(lecture, PageViewRestriction.GROUPS, groups=[readers])
         refused = post(browser, [event(lecture)])
@@ -122,7 +122,7 @@ class TestRestrictedSections:
         assert studied(browser, lecture).status_code == 302
 
     def test_password_page_only_once_this_session_passed_it(self, browser, member):
-        lecture = MicroLecturePage.objects.live().first()
+        lecture = MicroLecturePageFactory()
         restriction = restrict(lecture, PageViewRestriction.PASSWORD, password="hongjun")
         assert post(browser, [event(lecture)]).status_code == 400
         assert studied(browser, lecture).status_code == 404
@@ -133,8 +133,7 @@ class TestRestrictedSections:
         assert studied(browser, lecture).status_code == 302
 
     def test_refused_page_leaves_the_rest_of_the_batch_unsaved(self, browser):
-        public = MicroLecturePage.objects.live()[0]
-        private = MicroLecturePage.objects.live()[1]
+        public, private = MicroLecturePageFactory(), MicroLecturePageFactory()
         restrict(private, PageViewRestriction.GROUPS, groups=[Group.objects.create(name="x")])
         before = LearningEvent.objects.count()
         response = post(browser, [event(public), event(private)])
@@ -142,7 +141,7 @@ class TestRestrictedSections:
         assert LearningEvent.objects.count() == before
 
     def test_opening_a_login_restricted_page_records_a_view(self, browser, member):
-        lecture = MicroLecturePage.objects.live().first()
+        lecture = MicroLecturePageFactory()
         restrict(LectureIndexPage.objects.get(), PageViewRestriction.LOGIN)
         assert browser.get(lecture.url).status_code == 200
         assert LearningEvent.objects.filter(member=member, page=lecture, verb=Verb.VIEWED).exists()

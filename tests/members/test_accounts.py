@@ -3,8 +3,7 @@
 import pytest
 from django.test import Client
 
-from lectures.models import MicroLecturePage
-from tests.factories import UserFactory
+from tests.factories import MicroLecturePageFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 LOGIN = "/login/"
@@ -44,7 +43,7 @@ def test_login_page_renders_for_phones(client):
 
 
 def test_correct_login_goes_to_next(client, member):
-    lecture = MicroLecturePage.objects.live().first()
+    lecture = MicroLecturePageFactory()
     response = log_in(client, "zhangsan", PASSWORD, next=lecture.url)
     assert response.status_code == 302
     assert response["Location"] == lecture.url
@@ -64,14 +63,14 @@ def test_next_to_another_site_is_ignored(client, member, next_url):
 
 
 def test_login_link_in_header_carries_the_current_page(client):
-    lecture = MicroLecturePage.objects.live().first()
+    lecture = MicroLecturePageFactory()
     html = client.get(lecture.url).content.decode()
     assert f'href="/login/?next={lecture.url}"' in html
     assert 'href="/learning/"' not in html
 
 
 def test_protected_action_sends_anonymous_members_to_our_login(client):
-    lecture = MicroLecturePage.objects.live().first()
+    lecture = MicroLecturePageFactory()
     response = client.post(f"/learning/pages/{lecture.pk}/studied/")
     assert response.status_code == 302
     assert response["Location"].startswith("/login/?next=")

@@ -7,9 +7,8 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from assignments.models import Assignment
 from audit.models import Access, AccessRecord
-from tests.factories import UserFactory, login, make_member
+from tests.factories import AssignmentFactory, UserFactory, login, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +34,7 @@ def people():
     """A member with a name worth hiding and an assignment of their branch."""
     user = make_member("mimi1", name="秘密同学")
     branch = user.member_profile.branch
-    assignment = Assignment.objects.create(branch=branch, title="秘密任务", due_on="2030-01-01")
+    assignment = AssignmentFactory(branch=branch, title="秘密任务", due_on="2030-01-01")
     return {
         "branch": branch.pk,
         "memberprofile": user.member_profile.pk,

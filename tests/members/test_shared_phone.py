@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from lectures.models import MicroLecturePage
-from tests.factories import UserFactory, make_member
+from tests.factories import MicroLecturePageFactory, UserFactory, make_member
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "长征精神-1935"
@@ -80,7 +80,7 @@ def age_session(client, seconds: int) -> None:
 
 def test_a_visit_moves_the_expiry_without_writing_every_request(client, member):
     log_in(client)
-    lecture = MicroLecturePage.objects.live().public().first()
+    lecture = MicroLecturePageFactory()
     # Within the hour: the session is not written again.
     response = client.get(lecture.url)
     assert settings.SESSION_COOKIE_NAME not in response.cookies
@@ -96,7 +96,7 @@ def test_the_first_page_after_any_login_writes_no_session(client, member):
     """Every login saves the session with its end counted from then (force_login, SSO and
     the admin's login alike), so the next page costs no write: query counts stay even."""
     client.force_login(member)
-    lecture = MicroLecturePage.objects.live().public().first()
+    lecture = MicroLecturePageFactory()
     response = client.get(lecture.url)
     assert response.status_code == 200
     assert settings.SESSION_COOKIE_NAME not in response.cookies

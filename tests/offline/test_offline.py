@@ -12,11 +12,10 @@ from django.test import Client, override_settings
 from django.utils import timezone
 from PIL import Image
 
-from assignments.models import Assignment, AssignmentItem
 from lectures.models import MicroLecturePage
 from offline.shell import NEVER_CACHE_PREFIXES, SHELL_STATIC, WORKBOX_MODULES
 from stories.models import ExemplarStoryPage
-from tests.factories import login, make_member
+from tests.factories import AssignmentFactory, login, make_member
 
 pytestmark = pytest.mark.django_db
 STATIC_DIR = Path(settings.BASE_DIR) / "site" / "static"
@@ -171,12 +170,12 @@ def test_other_kinds_offer_it_only_while_assigned_to_the_member():
     member = make_member("offline-story")
     client = login(member)
     assert download_section(client, story) is None
-    assignment = Assignment.objects.create(
+    assignment = AssignmentFactory(
         branch=member.member_profile.branch,
         title="离线学习任务",
-        due_on=timezone.localdate() + timedelta(days=3),
+        due_in=timedelta(days=3),
+        pages=[story],
     )
-    AssignmentItem.objects.create(assignment=assignment, page=story)
     section = download_section(client, story)
     assert section is not None and 'data-media=""' in section
     assignment.closed_at = timezone.now()

@@ -10,13 +10,16 @@ from django.test import Client
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
-from assignments.models import Assignment, AssignmentItem
-from feedback.models import PageVote
 from learning.outbox import member_key
 from lectures.models import MicroLecturePage
-from reflections.models import Reflection
 from stories.models import ExemplarStoryPage
-from tests.factories import login, make_member
+from tests.factories import (
+    AssignmentFactory,
+    PageVoteFactory,
+    ReflectionFactory,
+    login,
+    make_member,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -38,8 +41,8 @@ def lecture():
 def member(lecture):
     """A member who has written a reflection and voted with a note on ``lecture``."""
     user = make_member("siren-shouji")
-    Reflection.objects.create(member=user, page=lecture, page_title=lecture.title, text=REFLECTION)
-    PageVote.objects.create(member=user, page=lecture, value="helpful", note=NOTE)
+    ReflectionFactory(member=user, page=lecture, text=REFLECTION)
+    PageVoteFactory(member=user, page=lecture, note=NOTE)
     return user
 
 
@@ -117,13 +120,13 @@ def test_the_download_saves_the_page_as_a_visitor_sees_it(member, lecture):
 def test_a_login_only_page_is_copied_for_members_only(member):
     story = ExemplarStoryPage.objects.live().first()
     PageViewRestriction.objects.create(page=story, restriction_type=PageViewRestriction.LOGIN)
-    assignment = Assignment.objects.create(
+    AssignmentFactory(
         branch=member.member_profile.branch,
         title="仅限登录",
-        due_on=timezone.localdate() + timedelta(days=3),
+        due_in=timedelta(days=3),
+        pages=[story],
     )
-    AssignmentItem.objects.create(assignment=assignment, page=story)
-    Reflection.objects.create(member=member, page=story, page_title=story.title, text=REFLECTION)
+    ReflectionFactory(member=member, page=story, text=REFLECTION)
     response = login(member).get(copy_url(story))
     assert response.status_code == 200
     copy = response.content.decode()

@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.messages import get_messages
 
-from assignments.models import Assignment, AssignmentItem, ReflectionShare
+from assignments.models import ReflectionShare
 from home.models import ContentPage
 from learning.event_log import record_server_event
 from learning.models import LearningEvent, LearningRecord, Verb
@@ -13,9 +13,11 @@ from mylearning.history import delete_history
 from reflections.models import Reflection
 from selfcheck.models import SelfCheckAnswer
 from tests.factories import (
+    AssignmentFactory,
     BranchFactory,
     ExemplarStoryPageFactory,
     ForumEventPageFactory,
+    SelfCheckAnswerFactory,
     login,
     make_member,
 )
@@ -238,10 +240,9 @@ def test_delete_removes_reflection_shares_events_and_completion(member, reflecti
     client.post(save_url(reflection_page), {"text": words(60)})
     client.post(save_url(reflection_page), {"text": words(61)})
     reflection = Reflection.objects.get(member=member)
-    assignment = Assignment.objects.create(
-        branch=member.member_profile.branch, title="任务", due_on="2099-01-01"
+    assignment = AssignmentFactory(
+        branch=member.member_profile.branch, title="任务", pages=[reflection_page]
     )
-    AssignmentItem.objects.create(assignment=assignment, page=reflection_page)
     ReflectionShare.objects.create(assignment=assignment, reflection=reflection)
     assert LearningRecord.objects.get(member=member).completed_at is not None
 
@@ -303,10 +304,7 @@ def test_a_members_content_page_reads_reflection_and_shares_in_one_query_each(
     is one query and the assignments to share with one more, whatever their number."""
     branch = member.member_profile.branch
     for number in range(5):
-        assignment = Assignment.objects.create(
-            branch=branch, title=f"任务{number}", due_on="2099-01-01"
-        )
-        AssignmentItem.objects.create(assignment=assignment, page=page)
+        AssignmentFactory(branch=branch, title=f"任务{number}", pages=[page])
     client = login(member)
     client.post(save_url(page), {"text": words(60)})
     client.get(page.url)  # warm the per-process caches
@@ -326,18 +324,13 @@ def test_a_members_content_page_reads_reflection_and_shares_in_one_query_each(
 def test_export_contains_answers_and_reflections_and_erase_removes_them(member, page):
     client = login(member)
     client.post(save_url(page), {"text": words(60)})
-    assignment = Assignment.objects.create(
-        branch=member.member_profile.branch, title="十二月任务", due_on="2099-01-01"
+    assignment = AssignmentFactory(
+        branch=member.member_profile.branch, title="十二月任务", pages=[page]
     )
-    AssignmentItem.objects.create(assignment=assignment, page=page)
     reflection = Reflection.objects.get(member=member)
     share = ReflectionShare.objects.create(assignment=assignment, reflection=reflection)
-    SelfCheckAnswer.objects.create(
-        member=member, page=page, question_id="q-1", attempt=1, chosen=["a"], correct=False
-    )
-    SelfCheckAnswer.objects.create(
-        member=member, page=page, question_id="q-1", attempt=2, chosen=["b"], correct=True
-    )
+    SelfCheckAnswerFactory(member=member, page=page, attempt=1, chosen=["a"], correct=False)
+    SelfCheckAnswerFactory(member=member, page=page, attempt=2, chosen=["b"], correct=True)
 
     exported = export_history(member)
     answers = exported["self_check_answers"]

@@ -8,13 +8,18 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from assignments.models import Assignment, AssignmentItem
 from assignments.progress import todo_list
 from assignments.reminders import due_reminders
 from learning.event_log import record_server_event
 from learning.models import Verb
 from members.models import Role
-from tests.factories import BranchFactory, ExemplarStoryPageFactory, login, make_member
+from tests.factories import (
+    AssignmentFactory,
+    BranchFactory,
+    ExemplarStoryPageFactory,
+    login,
+    make_member,
+)
 from tests.selfcheck.helpers import Quiz, give_questions
 
 pytestmark = pytest.mark.django_db
@@ -27,10 +32,9 @@ def setting():
     member = make_member("xuesheng_zc", name="李自测", branch=branch)
     quiz = Quiz()
     page = give_questions(ExemplarStoryPageFactory(title="要答对的故事"), quiz)
-    assignment = Assignment.objects.create(
-        branch=branch, title="自测任务", due_on=timezone.localdate() + timedelta(days=1)
+    assignment = AssignmentFactory(
+        branch=branch, title="自测任务", due_in=timedelta(days=1), pages=[page]
     )
-    AssignmentItem.objects.create(assignment=assignment, page=page)
     return organiser, member, quiz, page, assignment
 
 
