@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import random
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -37,10 +39,13 @@ from selfcheck.marking import mark, read_answers, record_attempt
 
 SEED = 24
 WEEKS = 8
-# The branch's study tour: its places fill up, two are left waiting, most go and check in.
-EVENT_SLUG = "xibaipo-study-tour"
-REGISTRANTS = 12  # the organiser and the first eleven members
-CHECKED_IN = 7
+# The branch's study tour (its places filled, two left waiting, most went and checked in).
+TOUR_SLUG = "xibaipo-study-tour"
+TOUR_REGISTRANTS = 12  # the organiser and the first eleven members
+TOUR_CHECKED_IN = 7
+# The branch's coming 主题党日: signed up for, its check-in desk not open yet.
+PARTY_DAY_SLUG = "party-oath-day"
+PARTY_DAY_REGISTRANTS = 9
 # Event ids the same on every load, so a batch sent twice is stored once.
 EVENT_IDS = uuid.UUID("6c1f4b1e-2a7d-4f0e-9d3c-5b8a7e24d001")
 
@@ -147,7 +152,7 @@ def build_history(organisation: Organisation, now: datetime) -> bool:
     completion = {page.pk: completion_of(kinds.get(page.content_type_id)) for page in pages}
     readable = (Completion.READ, Completion.PLAYED)
     browsable = [page for page in pages if completion[page.pk] in readable]
-    take_part_in_event(organisation, rng)
+    take_part_in_events(organisation, now, rng)
     for index, member in enumerate(organisation.members):
         diary = Diary(member, rng, completion)
         browse(diary, browsable, now)
@@ -221,29 +226,47 @@ def finish_page(diary: Diary, page: ContentPage, at: datetime) -> None:
         diary.reflect(page, at + timedelta(minutes=10), text)
 
 
-def take_part_in_event(organisation: Organisation, rng: random.Random) -> None:
-    """The branch signs up for its study tour in the week before; the organiser, at the
-    desk, checks people in as they arrive."""
-    event = pages_by_slug([EVENT_SLUG])[EVENT_SLUG].specific
-    if not isinstance(event, ForumEventPage):
-        raise DemoPeopleError(f"演示页面 {EVENT_SLUG} 不是论坛活动")
-    let_branch_staff_the_desk(event, organisation)
-    opens = event.registration_deadline - timedelta(days=7)
-    registrations = []
-    for number, person in enumerate(organisation.people[:REGISTRANTS]):
-        with clock_at(opens + timedelta(hours=5 * number + rng.randint(0, 4))):
-            try:
-                registrations.append(register(event, person).registration)
-            except RegistrationRefused as refused:
-                raise DemoPeopleError(f"演示报名没有成功：{refused}") from None
+def take_part_in_events(organisation: Organisation, now: datetime, rng: random.Random) -> None:
+    """The branch's study tour, past: places filled, two left waiting, most checked in by
+    the organiser at the desk. Its 主题党日, coming: signed up for in the last days, its
+    desk opening two hours before the start (names are shown only while people are at the
+    door)."""
+    tour = branch_event(TOUR_SLUG, organisation)
+    opens = tour.registration_deadline - timedelta(days=7)
+    registrations = sign_up(tour, organisation.people[:TOUR_REGISTRANTS], opens, rng)
     confirmed = [registration for registration in registrations if registration.is_confirmed]
-    for number, registration in enumerate(confirmed[:CHECKED_IN]):
-        arrived = event.starts_at - timedelta(minutes=40) + timedelta(minutes=4 * number)
-        with clock_at(arrived):
-            try:
-                check_in(registration, organisation.organiser)
-            except RegistrationRefused as refused:
-                raise DemoPeopleError(f"演示签到没有成功：{refused}") from None
+    for number, registration in enumerate(confirmed[:TOUR_CHECKED_IN]):
+        arrived = tour.starts_at - timedelta(minutes=40) + timedelta(minutes=4 * number)
+        with clock_at(arrived), refused_as_demo_error("签到"):
+            check_in(registration, organisation.organiser)
+    party_day = branch_event(PARTY_DAY_SLUG, organisation)
+    sign_up(party_day, organisation.people[:PARTY_DAY_REGISTRANTS], now - timedelta(days=3), rng)
+
+
+def branch_event(slug: str, organisation: Organisation) -> ForumEventPage:
+    event = pages_by_slug([slug])[slug].specific
+    if not isinstance(event, ForumEventPage):
+        raise DemoPeopleError(f"演示页面 {slug} 不是论坛活动")
+    let_branch_staff_the_desk(event, organisation)
+    return event
+
+
+def sign_up(event: ForumEventPage, people: list, start: datetime, rng: random.Random) -> list:
+    """Each person registers, a few hours after the one before, as the event page does."""
+    registrations = []
+    for number, person in enumerate(people):
+        with clock_at(start + timedelta(hours=5 * number + rng.randint(0, 4))):
+            with refused_as_demo_error("报名"):
+                registrations.append(register(event, person).registration)
+    return registrations
+
+
+@contextmanager
+def refused_as_demo_error(step: str) -> Iterator[None]:
+    try:
+        yield
+    except RegistrationRefused as refused:
+        raise DemoPeopleError(f"演示{step}没有成功：{refused}") from None
 
 
 def let_branch_staff_the_desk(event: ForumEventPage, organisation: Organisation) -> None:

@@ -23,7 +23,7 @@ from assignments.models import Assignment
 from core.importing import ImportFileError
 from demo.clock import clock_at
 from home.models import ContentPage
-from members.models import Branch, MemberProfile, Role
+from members.models import Branch
 from members.roster import COLUMN_LIST, import_members
 
 BRANCH_NAME = "计算机学院学生第一党支部"
@@ -175,9 +175,3 @@ def ensure_organisation(now: datetime) -> Organisation:
     branch = Branch.objects.get(name=BRANCH_NAME)
     assignments = [set_assignment(plan, branch, organiser, now) for plan in ASSIGNMENTS]
     return Organisation(branch, organiser, members, assignments)
-
-
-def is_demo_person(user) -> bool:
-    return MemberProfile.objects.filter(
-        user=user, branch__name=BRANCH_NAME, role__in=[Role.MEMBER, Role.ORGANISER]
-    ).exists()

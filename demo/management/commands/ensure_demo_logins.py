@@ -28,7 +28,7 @@ LOGINS = (
     (
         ORGANISER_USERNAME,
         "支部组织员",
-        "/branch/ 本支部 12 名成员、两项学习任务的完成情况；西柏坡现场教学的签到台",
+        "/branch/ 本支部 12 名成员、两项学习任务的完成情况；主题党日的签到台（开始前 2 小时开放）",
     ),
     (
         MEMBER_USERNAME,
@@ -36,7 +36,7 @@ LOGINS = (
         "首页和 /learning/for-you/ 的为你推荐、待学任务；/learning/ 我的学习",
     ),
 )
-ADMIN_SEES = "后台 /admin/：编辑内容、报表 → 内容报告、活动报名与签到"
+ADMIN_SEES = "后台 /admin/：编辑内容、报告 → 内容报告、各活动的报名名单"
 
 
 def logins_file() -> Path:
