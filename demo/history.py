@@ -85,7 +85,7 @@ class Diary:
         self.sent += 1
         return str(uuid.uuid5(EVENT_IDS, f"{self.member.get_username()}/{self.sent}"))
 
-    def read(self, page: ContentPage, at: datetime, *, finished: bool) -> None:
+    def visit(self, page: ContentPage, at: datetime, *, finished: bool) -> list[dict]:
         """A visit as the page script reports it: reading time, and a lecture's progress."""
         played = self.completion.get(page.pk) == Completion.PLAYED
         seconds = self.rng.randint(70, 420) if finished else self.rng.randint(15, 50)
@@ -93,14 +93,20 @@ class Diary:
         if played:
             progress = 1.0 if finished else round(self.rng.uniform(0.2, 0.7), 2)
             items.append(self.item(page, "progressed", progress, at + timedelta(seconds=seconds)))
-        self.send(items, at + timedelta(seconds=seconds + 5))
+        return items
+
+    def read(self, page: ContentPage, at: datetime, *, finished: bool) -> None:
+        self.send(self.visit(page, at, finished=finished))
 
     def item(self, page: ContentPage, verb: str, value, at: datetime) -> dict:
         return {"id": self.event_id(), "page": page.pk, "verb": verb, "value": value,
                 "at": at.isoformat()}  # fmt: skip
 
-    def send(self, items: list[dict], received: datetime) -> None:
-        with clock_at(received):
+    def send(self, items: list[dict]) -> None:
+        """One batch, received just after its last event (a week's at most: a phone's
+        outbox may hold that long)."""
+        received = max(datetime.fromisoformat(item["at"]) for item in items)
+        with clock_at(received + timedelta(seconds=5)):
             batch = validate_batch(self.member, {"events": items})
             if batch.problems:
                 problems = "；".join(problem.message for problem in batch.problems)
@@ -168,13 +174,15 @@ def browse(diary: Diary, pages: list[ContentPage], now: datetime) -> None:
     preferred = [page for page in pages if page.topic in favourites] or pages
     start = now - timedelta(weeks=WEEKS)
     for week in range(WEEKS):
+        items = []  # a week's reading, sent together as a phone's outbox does after days offline
         for _visit in range(rng.randint(1, 3)):
             page = rng.choice(preferred if rng.random() < 0.7 else pages)
-            at = start + timedelta(weeks=week, days=rng.uniform(0, 6), hours=rng.randint(0, 3))
-            diary.read(page, evening(at), finished=rng.random() < 0.6)
+            at = start + timedelta(weeks=week, days=rng.uniform(0, 5.5), hours=rng.randint(0, 3))
+            items += diary.visit(page, evening(at), finished=rng.random() < 0.6)
             if rng.random() < 0.15:
                 value = Helpfulness.HELPFUL if rng.random() < 0.8 else Helpfulness.NOT_HELPFUL
                 diary.vote(page, evening(at) + timedelta(minutes=8), value, rng.choice(NOTES))
+        diary.send(items)
 
 
 def evening(moment: datetime) -> datetime:
