@@ -102,7 +102,16 @@ def roster_csv() -> str:
 
 def import_people() -> None:
     """The branch and its people through the roster import: new ones get unusable
-    passwords; people already there are left as they are."""
+    passwords; people already there are left as they are. Accounts of the same names
+    outside the demo branch are someone else's: never moved into it."""
+    User = get_user_model()
+    usernames = [ORGANISER[0], *(username for username, _name in MEMBERS)]
+    taken = User.objects.filter(**{f"{User.USERNAME_FIELD}__in": usernames}).exclude(
+        member_profile__branch__name=BRANCH_NAME
+    )
+    if taken.exists():
+        names = "、".join(sorted(user.get_username() for user in taken))
+        raise DemoPeopleError(f"网站已有同名账号 {names}，不能用作演示成员")
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "demo-roster.csv"
         path.write_text(roster_csv(), encoding="utf-8")

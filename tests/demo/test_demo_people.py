@@ -14,6 +14,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from assignments.models import Assignment, AssignmentItem
 from demo.clock import clock_at
@@ -190,8 +191,17 @@ def test_nobody_logs_in_until_ensure_demo_logins(client, people, settings, tmp_p
 
 def test_ensure_demo_logins_asks_for_the_demo_first(settings, tmp_path):
     settings.BASE_DIR = tmp_path
-    from django.core.management.base import CommandError
 
     with pytest.raises(CommandError, match="load_demo"):
         call_command("ensure_demo_logins", stdout=StringIO())
     assert not (tmp_path / LOGINS_FILE_NAME).exists()
+
+
+def test_an_account_of_a_demo_name_is_never_taken_over():
+    someone = UserFactory(username=MEMBER_USERNAME)
+
+    with pytest.raises(CommandError, match=MEMBER_USERNAME):
+        call_command("load_demo", "--no-media", verbosity=0)
+
+    assert not MemberProfile.objects.filter(user=someone).exists()
+    assert not MemberProfile.objects.filter(branch__name=BRANCH_NAME).exists()

@@ -89,7 +89,7 @@ class Command(BaseCommand):
         for username, role, sees in LOGINS:
             password = kept.get(username)
             if password is None or not users[username].check_password(password):
-                shown = f"密码已被修改，如需重置：python manage.py changepassword {username}"
+                shown = f"密码是之前设置的（{path.name} 里没有），如需重置：python manage.py changepassword {username}"
             else:
                 shown = f"密码 {password}"
             self.stdout.write(f"  {role} {username}，{shown}：{sees}")
