@@ -85,7 +85,7 @@ class Command(BaseCommand):
 
     def print_logins(self, users: dict, kept: dict[str, str], path: Path) -> None:
         self.stdout.write(f"演示账号（密码保存在 {path}）：")
-        self.stdout.write(f"  管理员 {ADMIN_USERNAME}（密码见上一行）：{ADMIN_SEES}")
+        self.stdout.write(f"  管理员 {ADMIN_USERNAME}（登录信息见上方）：{ADMIN_SEES}")
         for username, role, sees in LOGINS:
             password = kept.get(username)
             if password is None or not users[username].check_password(password):
