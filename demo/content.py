@@ -1894,7 +1894,7 @@ EVENTS = [
         "start_time": "09:00",
         "duration_minutes": 360,
         "venue": "西柏坡纪念馆（河北省石家庄市平山县）",
-        "capacity": 45,
+        "capacity": 10,  # the demo branch fills it and two wait (demo/history.py)
         "speakers": [("赵立新", "微党课主讲人")],
         "agenda": [
             ("09:00", "参观中共中央旧址", ""),

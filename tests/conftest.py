@@ -16,7 +16,8 @@ from tests.factories import UserFactory
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        call_command("load_demo", verbosity=0)
+        # Pages only: tests make the people they need (the demo's own are tested in tests/demo).
+        call_command("load_demo", "--no-people", verbosity=0)
 
 
 @pytest.fixture(autouse=True)

@@ -102,7 +102,7 @@ def test_a_second_load_demo_makes_nothing_again(monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path))  # neither espeak-ng nor ffmpeg to be found
 
     started = time.monotonic()
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", "--no-people", verbosity=0)
 
     assert time.monotonic() - started < 20
     assert get_document_model().objects.count() == documents
@@ -115,7 +115,7 @@ def test_a_lecture_without_media_gets_it_back_from_the_cache(monkeypatch, tmp_pa
     MicroLecturePage.objects.filter(pk=page.pk).update(media_file=None, captions_file=None)
     monkeypatch.setenv("PATH", str(tmp_path))  # made media comes from the cache
 
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", "--no-people", verbosity=0)
 
     page.refresh_from_db()
     assert (page.media_file_id, page.captions_file_id) == (media, captions)  # equal files reused
@@ -132,7 +132,7 @@ def test_missing_tools_stop_the_demo_with_a_clear_message(monkeypatch, tmp_path)
     pages = Page.objects.count()
 
     with pytest.raises(CommandError) as raised:
-        call_command("load_demo", verbosity=0)
+        call_command("load_demo", "--no-people", verbosity=0)
 
     message = str(raised.value)
     assert "espeak-ng" in message and "ffmpeg" in message and "--no-media" in message
