@@ -27,8 +27,8 @@ from exhibits.tour import (
     tour_problems,
 )
 
-# builder.image(title, description, filename, render) and builder.tone_document(title,
-# filename, frequency, seconds): each reuses what an earlier run left with that title.
+# DemoFiles.image(title, description, filename, render) and DemoFiles.tone_document(title,
+# filename, frequency, seconds): stored by the importer's rule, equal content reused.
 MakeImage = Callable[[str, str, str, Callable[[], bytes]], object]
 MakeDocument = Callable[[str, str, float, float], object]
 
