@@ -18,11 +18,10 @@ from django.utils import timezone
 
 from demo import content, images
 from demo.lecture_media import LectureMedia
-from demo.tones import soft_tone_wav
-from demo.tours import demo_tour
+from demo.tours import tour_line
 from home.kinds import Kind
 from lectures.models import MediaKind, MicroLecturePage
-from loaders.files import read_document, read_image, store_document, store_image
+from loaders.files import read_image, store_image
 from stories.models import SubjectKind
 
 
@@ -63,10 +62,6 @@ class DemoFiles:
             picture.save(update_fields=["description"])
         return picture
 
-    def tone_document(self, title: str, filename: str, frequency: float, seconds: float):
-        name = self.write(filename, soft_tone_wav(frequency, seconds))
-        return store_document(read_document(name, self.folder), title)
-
 
 def import_line(
     kind: Kind, item: dict, files: DemoFiles, made: LectureMedia | None, now: datetime
@@ -105,7 +100,8 @@ def lecture_line(item: dict, files: DemoFiles, made: LectureMedia | None, now: d
 
 
 def site_line(item: dict, files: DemoFiles, made: LectureMedia | None, now: datetime) -> dict:
-    return {
+    tour = tour_line(item, files)
+    return ({"tour": tour} if tour else {}) | {
         "province": item["province"],
         "city": item["city"],
         "address": item["address"],
@@ -154,7 +150,6 @@ def extra_fields(kind: str, item: dict, files: DemoFiles, made: LectureMedia | N
             "timeline": [("entry", {"date": d, "event": e}) for d, e in item["timeline"]],
             "gallery": gallery(item, files),
             "visiting_information": item["visiting_information"],
-            "tour": demo_tour(item, files.image, files.tone_document),
         }
     if kind == "story":
         return story_extras(item, files)
