@@ -1,44 +1,39 @@
-"""Builds the demo page tree from ``demo.content``.
+"""Builds the demo site from ``demo.content``: the home page, the default site, the sections,
+featured items and the suggestion box here; the content pages through the importer
+(``demo.lines`` turns each item into an import line that ``loaders`` checks and writes).
 
-Safe to run any number of times: pages are found by slug under their parent and left
-alone when they exist (so their self-check questions keep the ids members' answers use),
-and pictures and audio are only generated for pages being created (or reused by title if
-an earlier run left them behind). Lectures' media is made before the transaction
-(``demo.lecture_pages``), and given to existing lectures that still lack it.
+Safe to run any number of times: a page is found by slug under its section and left alone
+when it exists (so its self-check questions keep the ids members' answers use); only a
+lecture an earlier run left without media is imported again once media can be made.
+Lectures' media is made before the transaction (``demo.lecture_pages``).
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
-import math
-import struct
-import wave
-from collections.abc import Callable, Iterable
+import json
+import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
-from decimal import Decimal
-from html import escape
+from datetime import datetime, timedelta
+from pathlib import Path
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.files.base import ContentFile
-from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
-from demo import content, images, suggestions
-from demo.lecture_pages import LectureDocuments, prepare_media
-from demo.self_checks import self_check_fields, self_check_problems
-from demo.tours import demo_tour, tour_content_problems
+from demo import content, suggestions
+from demo.lecture_pages import needs_media, prepare_media
+from demo.lines import DemoFiles, extra_fields, import_line
+from demo.self_checks import self_check_problems
+from demo.tours import tour_content_problems
 from events.models import ForumEventPage
-from exhibits.models import RevolutionarySitePage
-from home.kinds import all_kinds
+from home.kinds import Kind, all_kinds
 from home.models import ContentPage, HomePage, HomePageFeaturedItem
-from lectures.models import MediaKind, MicroLecturePage
-from stories.models import ExemplarStoryPage, SubjectKind
+from loaders.content import write_plan
+from loaders.planner import Planner
 
 
 def sections() -> list[tuple[str, type[Page], type[ContentPage], list[dict]]]:
@@ -79,8 +74,14 @@ def build_demo(
     check_content()
     made = prepare_media() if media else {}
     builder = DemoBuilder(now or timezone.now(), log or (lambda message: None), made)
+    # Images and documents are stored by the importer's rule (equal content reused), so what
+    # is new is what the store grew by.
+    images, documents = get_image_model().objects, get_document_model().objects
+    images_before, documents_before = images.count(), documents.count()
     with transaction.atomic():
         builder.run()
+    builder.report.images_created = images.count() - images_before
+    builder.report.documents_created = documents.count() - documents_before
     return builder.report
 
 
@@ -121,56 +122,22 @@ def item_tag_problems(item: dict) -> list[str]:
     return problems
 
 
-def paragraph_html(text: str) -> str:
-    """Plain text becomes one ``<p>``; text that already is HTML is kept as written."""
-    return text if text.lstrip().startswith("<") else f"<p>{escape(text)}</p>"
-
-
-def body_blocks(body: Iterable[tuple[str, object]]) -> list[tuple[str, object]]:
-    return [(kind, paragraph_html(value) if kind == "paragraph" else value) for kind, value in body]
-
-
-def soft_tone_wav(frequency: float, seconds: float = 2.0, rate: int = 8000) -> bytes:
-    """A quiet sine tone with fades, standing in for a recorded lecture (16-bit mono)."""
-    frame_count = int(seconds * rate)
-    fade = int(rate * 0.3)
-    amplitude = 0.2 * 32767
-    samples = []
-    for i in range(frame_count):
-        envelope = min(1.0, i / fade, (frame_count - 1 - i) / fade)
-        samples.append(round(amplitude * envelope * math.sin(2 * math.pi * frequency * i / rate)))
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as wav:
-        wav.setnchannels(1)
-        wav.setsampwidth(2)
-        wav.setframerate(rate)
-        wav.writeframes(struct.pack(f"<{frame_count}h", *samples))
-    return buffer.getvalue()
-
-
-def local_time(text: str) -> time:
-    hours, minutes = (int(part) for part in text.split(":"))
-    return time(hours, minutes)
-
-
 class DemoBuilder:
     def __init__(self, now: datetime, log: Callable[[str], None], made: dict) -> None:
         self.now = now
         self.log = log
         self.report = BuildReport()
-        self.image_model = get_image_model()
-        self.document_model = get_document_model()
-        self.lectures = LectureDocuments(made, self.count_document)
+        self.made = made
 
     # -- tree -------------------------------------------------------------------------
 
     def run(self) -> None:
         home = self.ensure_home()
         self.ensure_default_site(home)
-        for kind_position, (key, index_model, page_model, items) in enumerate(sections()):
-            index = self.ensure_index(home, key, index_model)
-            for item_position, item in enumerate(items):
-                self.ensure_content_page(index, page_model, item, kind_position, item_position)
+        for kind_position, kind in enumerate(all_kinds()):
+            index = self.ensure_index(home, kind.section_slug, kind.index_model)
+            with tempfile.TemporaryDirectory(prefix="hongke-demo-") as folder:
+                self.import_items(kind, kind_position, index, DemoFiles(Path(folder)))
         self.ensure_featured(HomePage.objects.get(pk=home.pk))
         if suggestions.suggestion_box(home) is None:
             self.publish(home, suggestions.new_suggestion_box())
@@ -267,41 +234,47 @@ class DemoBuilder:
             home, index_model(title=data["title"], slug=data["slug"], intro=data["intro"])
         )
 
-    def ensure_content_page(
-        self,
-        index: Page,
-        page_model: type[ContentPage],
-        item: dict,
-        kind_position: int,
-        item_position: int,
-    ) -> None:
-        existing = index.get_children().filter(slug=item["slug"]).first()
-        if existing is not None:
+    def import_items(self, kind: Kind, kind_position: int, index: Page, files: DemoFiles) -> None:
+        """Import the kind's missing items as the importer would an editor's file."""
+        planner = Planner(files.folder)
+        wanted = []
+        for item_position, item in enumerate(content.ITEMS_BY_KIND[kind.name]):
+            existing = index.get_children().filter(slug=item["slug"]).first()
+            if existing is not None and not self.lacks_media(existing):
+                self.report.pages_existing += 1
+                continue
+            made = self.made.get(item["slug"])
+            line = import_line(kind, item, files, made, self.now)
+            planner.check_line(len(wanted) + 1, json.dumps(line, ensure_ascii=False))
+            wanted.append((item, item_position, made))
+        problems = planner.problems
+        if not problems:
+            for planned, (item, _position, made) in zip(planner.pages, wanted, strict=True):
+                for name, value in extra_fields(kind.name, item, files, made).items():
+                    setattr(planned.page, name, value)
+            problems = write_plan(planner.pages, [])
+        if problems:
+            raise DemoContentError(
+                "演示数据有误：\n"
+                + "\n".join(
+                    f"{wanted[p.number - 1][0]['slug']}: {p.field}: {p.reason}" for p in problems
+                )
+            )
+        for planned, (_item, item_position, _made) in zip(planner.pages, wanted, strict=True):
+            self.imported(planned.page, planned.is_new, kind_position, item_position)
+
+    def lacks_media(self, page: Page) -> bool:
+        """A lecture an earlier run (or --no-media) left without media, which can be made now."""
+        return page.slug in self.made and needs_media(page.specific)
+
+    def imported(self, page: ContentPage, is_new: bool, kind_position: int, item_position: int):
+        if not is_new:
             self.report.pages_existing += 1
-            if page_model is MicroLecturePage and self.lectures.refresh(existing.specific, item):
-                self.log(f"补上音视频：{existing.title}")
-                self.report.notes.append(f"微党课“{existing.title}”补上了演示音视频和字幕。")
+            self.log(f"补上音视频：{page.title}")
+            self.report.notes.append(f"微党课“{page.title}”补上了演示音视频和字幕。")
             return
-
-        fill = {
-            MicroLecturePage: self.lecture_fields,
-            RevolutionarySitePage: self.site_fields,
-            ExemplarStoryPage: self.story_fields,
-            ForumEventPage: self.event_fields,
-        }[page_model]
-        page = page_model(
-            title=item["title"],
-            slug=item["slug"],
-            summary=item["summary"],
-            topic=item["topic"],
-            body=body_blocks(item["body"]),
-            cover_image=self.cover_image(item, str(page_model.kind_label)),
-            **self_check_fields(item["slug"]),
-            **fill(item),
-        )
-        page.tags.add(*item["tags"])
-        self.publish(index, page)
-
+        self.report.pages_created += 1
+        self.log(f"新建：{page.title}（/{page.slug}/）")
         published_at = self.now - timedelta(days=1 + 2 * item_position, hours=3 * kind_position)
         if isinstance(page, ForumEventPage):
             # An announcement goes out well before the event itself.
@@ -329,157 +302,3 @@ class DemoBuilder:
         home.featured_items = picks
         home.save_revision().publish()
         self.report.notes.append(f"首页推荐：{len(picks)} 项。")
-
-    # -- fields per kind --------------------------------------------------------------
-
-    def lecture_fields(self, item: dict) -> dict:
-        fields = {
-            "speaker": item["speaker"],
-            "duration_seconds": item["duration_seconds"],
-            "media_kind": item["media_kind"],
-            "chapters": [
-                ("chapter", {"start_seconds": start, "title": title})
-                for start, title in item["chapters"]
-            ],
-            "key_points": [("point", point) for point in item["key_points"]],
-            "transcript": item["transcript"],
-        }
-        if item["audio"]:
-            fields["media_kind"] = MediaKind.AUDIO
-        return fields | self.lectures.fields(item)
-
-    def site_fields(self, item: dict) -> dict:
-        place = " ".join(part for part in (item["province"], item["city"]) if part)
-        gallery = []
-        for number, caption in enumerate(item["gallery"], start=1):
-            picture = self.image(
-                title=f"{item['title']}·{caption}",
-                description=f"演示用生成图片：{item['title']}，{caption}",
-                filename=f"demo-{item['slug']}-gallery-{number}.jpg",
-                render=lambda caption=caption, number=number: images.gallery_jpeg(
-                    caption, place, f"{item['slug']}:gallery:{number}"
-                ),
-            )
-            gallery.append(
-                (
-                    "image",
-                    {
-                        "image": {
-                            "image": picture,
-                            "alt_text": picture.description,
-                            "decorative": False,
-                        },
-                        "caption": caption,
-                    },
-                )
-            )
-        return {
-            "province": item["province"],
-            "city": item["city"],
-            "address": item["address"],
-            "latitude": Decimal(item["latitude"]),
-            "longitude": Decimal(item["longitude"]),
-            "period": item["period"],
-            "timeline": [
-                ("entry", {"date": date, "event": event}) for date, event in item["timeline"]
-            ],
-            "artefacts": [
-                ("artefact", {"name": name, "image": None, "description": description})
-                for name, description in item["artefacts"]
-            ],
-            "gallery": gallery,
-            "visiting_information": item["visiting_information"],
-            "tour": demo_tour(item, self.image, self.tone_document),
-        }
-
-    def story_fields(self, item: dict) -> dict:
-        label = "先进集体" if item["subject_kind"] == SubjectKind.TEAM else "先进典型"
-        portrait = self.image(
-            title=f"{item['person']}·人物卡",
-            description=f"演示用生成图片：写有“{item['person']}”的人物卡（非真实照片）",
-            filename=f"demo-{item['slug']}-portrait.jpg",
-            render=lambda: images.portrait_jpeg(item["person"], label, f"{item['slug']}:portrait"),
-        )
-        return {
-            "subject_kind": item["subject_kind"],
-            "person": item["person"],
-            "organisation": item["organisation"],
-            "category": item["category"],
-            "portrait": portrait,
-            "achievements": [("achievement", text) for text in item["achievements"]],
-        }
-
-    def event_fields(self, item: dict) -> dict:
-        zone = timezone.get_default_timezone()
-        day = self.now.astimezone(zone).date() + timedelta(days=item["starts_in_days"])
-        starts_at = datetime.combine(day, local_time(item["start_time"]), tzinfo=zone)
-        return {
-            "starts_at": starts_at,
-            "ends_at": starts_at + timedelta(minutes=item["duration_minutes"]),
-            "venue": item["venue"],
-            "capacity": item["capacity"],
-            "online_url": item.get("online_url", ""),
-            "recording": (
-                MicroLecturePage.objects.filter(slug=item["recording"]).first()
-                if item.get("recording")
-                else None
-            ),
-            "materials": [
-                ("link", {"title": title, "url": url}) for title, url in item.get("materials", [])
-            ],
-            "speakers": [
-                ("speaker", {"name": name, "title": title}) for name, title in item["speakers"]
-            ],
-            "agenda": [
-                ("item", {"time": local_time(at), "title": title, "speaker": speaker})
-                for at, title, speaker in item["agenda"]
-            ],
-        }
-
-    # -- media ------------------------------------------------------------------------
-
-    def cover_image(self, item: dict, label: str):
-        return self.image(
-            title=f"{item['title']}·封面",
-            description=f"演示用生成封面：红金色背景上写着“{item['title']}”",
-            filename=f"demo-{item['slug']}-cover.jpg",
-            render=lambda: images.cover_jpeg(item["title"], label, item["slug"]),
-        )
-
-    def image(self, title: str, description: str, filename: str, render: Callable[[], bytes]):
-        """Reuse an image with this title, otherwise draw one (drawing only when needed)."""
-        title = title[:255]
-        existing = self.image_model.objects.filter(title=title).first()
-        if existing is not None:
-            return existing
-        data = render()
-        picture = self.image_model(
-            title=title,
-            description=description[:255],
-            file=ImageFile(io.BytesIO(data), name=filename),
-            file_size=len(data),
-            file_hash=hashlib.sha1(data).hexdigest(),
-        )
-        picture.save()
-        self.report.images_created += 1
-        return picture
-
-    def tone_document(self, title: str, filename: str, frequency: float, seconds: float):
-        """Reuse a document with this title, otherwise generate a tone (soft_tone_wav)."""
-        title = title[:255]
-        existing = self.document_model.objects.filter(title=title).first()
-        if existing is not None:
-            return existing
-        data = soft_tone_wav(frequency, seconds)
-        document = self.document_model(
-            title=title,
-            file=ContentFile(data, name=filename),
-            file_size=len(data),
-            file_hash=hashlib.sha1(data).hexdigest(),
-        )
-        document.save()
-        self.count_document()
-        return document
-
-    def count_document(self) -> None:
-        self.report.documents_created += 1

@@ -4,7 +4,8 @@ Kept apart from the code that builds pages so that editors can correct a date or
 sentence without reading Django code.  Conventions:
 
 * ``body`` is a list of ``(block_type, value)``: ``"heading"`` and ``"paragraph"`` take
-  plain text (the builder escapes it and wraps paragraphs in ``<p>``), ``"quote"`` takes
+  plain text (never HTML: it goes through the importer's rule, ``loaders.body``, so ``<``
+  shows as typed and a blank line starts a new paragraph), ``"quote"`` takes
   ``{"text": ..., "source": ...}``.
 * ``topic`` is always one of ``tags``; every tag comes from ``TAGS``.
 * Within each list the first item is published most recently.

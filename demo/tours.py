@@ -1,4 +1,5 @@
-"""The demo sites' 虚拟参观: checking ``content.TOURS`` and turning it into a tour.
+"""The demo sites' 虚拟参观: checking ``content.TOURS`` and turning it into
+an import line's ``tour`` (its panoramas, pictures and guides drawn into the line's folder).
 
 The rules are the tour's own (``exhibits.tour``): a 2:1 panorama, hotspots of exactly one
 kind with yaw/pitch in range, an audio guide only with its transcript, and links only to
@@ -9,12 +10,11 @@ instead of failing half-way through a build.
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Callable
 from types import SimpleNamespace
 
 from demo import content, images
 from demo.panoramas import PANORAMA_SIZE, Feature, panorama_jpeg
+from demo.tones import soft_tone_wav
 from exhibits.tour import (
     MAX_HOTSPOTS,
     MAX_SCENES,
@@ -26,11 +26,6 @@ from exhibits.tour import (
     panorama_problem,
     tour_problems,
 )
-
-# builder.image(title, description, filename, render) and builder.tone_document(title,
-# filename, frequency, seconds): each reuses what an earlier run left with that title.
-MakeImage = Callable[[str, str, str, Callable[[], bytes]], object]
-MakeDocument = Callable[[str, str, float, float], object]
 
 HOTSPOT_KINDS = ("text", "artefact", "scene")
 # A tone a little lower than the lectures' (220–440 Hz), so the two are easy to tell apart.
@@ -134,77 +129,53 @@ def _features(spec: dict, scene: dict, artefacts: list) -> list[Feature]:
     return features
 
 
-def _id(*parts) -> str:
-    """Stable block ids, so a tour built twice is the same data."""
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, "hongke-demo-tour:" + ":".join(map(str, parts))))
-
-
-def _hotspot(item: dict, where: str, spot: dict, make_image: MakeImage) -> dict:
-    picture = None
+def _hotspot(item: dict, where: str, spot: dict, files) -> dict:
+    """One hotspot as the import line writes it: numbers from 0, a picture by its file."""
+    line = {"yaw": spot["yaw"], "pitch": spot["pitch"], "label": spot["label"]}
+    if spot.get("scene"):
+        return line | {"scene": spot["scene"] - 1}
+    if spot.get("artefact"):
+        return line | {"artefact": spot["artefact"] - 1}
+    line["text"] = spot.get("text", "")
     if spot.get("image"):
         caption = spot["image"]
-        picture = make_image(
-            f"{item['title']}·{caption}",
-            f"演示用生成图片：{item['title']}，{caption}",
+        line["image"] = files.write(
             f"demo-{item['slug']}-{where}.jpg",
-            lambda: images.gallery_jpeg(caption, item["title"], f"{item['slug']}:{where}"),
+            images.gallery_jpeg(caption, item["title"], f"{item['slug']}:{where}"),
         )
-    return {
-        "yaw": float(spot["yaw"]),
-        "pitch": float(spot["pitch"]),
-        "label": spot["label"],
-        "text": spot.get("text", ""),
-        "image": picture.pk if picture else None,
-        "artefact": spot.get("artefact"),
-        "scene": spot.get("scene"),
-    }
+    return line
 
 
-def _guide(item: dict, scene: dict, number: int, make_document: MakeDocument):
+def _guide(item: dict, scene: dict, number: int, files) -> str | None:
+    """A tone standing in for the recorded guide, as a file beside the line."""
     if not scene.get("audio"):
         return None
-    document = make_document(
-        f"《{item['title']}》{scene['audio']}",
-        f"demo-{item['slug']}-tour-{number}.wav",
-        GUIDE_PITCH + 20 * number,
-        3.0,
-    )
-    return document.pk
+    tone = soft_tone_wav(GUIDE_PITCH + 20 * number, 3.0)
+    return files.write(f"demo-{item['slug']}-tour-{number}.wav", tone)
 
 
-def demo_tour(item: dict, make_image: MakeImage, make_document: MakeDocument) -> list[dict]:
-    """The site's tour as the ``tour`` StreamField's data, or [] when it has none."""
+def tour_line(item: dict, files) -> dict | None:
+    """The site's tour as the import line's ``tour`` (pictures and sounds drawn into the
+    line's folder by ``files``, a ``demo.lines.DemoFiles``), or None when it has none."""
     spec = content.TOURS.get(item["slug"])
     if spec is None:
-        return []
+        return None
     scenes = []
     for number, scene in enumerate(spec["scenes"], start=1):
         features = _features(spec, scene, item["artefacts"])
-        panorama = make_image(
-            f"{item['title']}·全景·{scene['title']}",
-            f"演示用生成的 360° 全景图：{item['title']}，{scene['title']}",
-            f"demo-{item['slug']}-panorama-{number}.jpg",
-            lambda scene=scene, features=features: panorama_jpeg(
-                scene["title"], features, f"{item['slug']}:tour:{scene['title']}"
-            ),
-        )
-        hotspots = [
+        panorama = panorama_jpeg(scene["title"], features, f"{item['slug']}:tour:{scene['title']}")
+        scenes.append(
             {
-                "type": "item",
-                "id": _id(item["slug"], number, place),
-                "value": _hotspot(item, f"tour-{number}-{place}", spot, make_image),
+                "title": scene["title"],
+                "image": files.write(f"demo-{item['slug']}-panorama-{number}.jpg", panorama),
+                "yaw": scene["yaw"],
+                "pitch": scene["pitch"],
+                "audio": _guide(item, scene, number, files),
+                "transcript": scene.get("transcript", ""),
+                "hotspots": [
+                    _hotspot(item, f"tour-{number}-{place}", spot, files)
+                    for place, spot in enumerate(scene["hotspots"], start=1)
+                ],
             }
-            for place, spot in enumerate(scene["hotspots"], start=1)
-        ]
-        value = {
-            "title": scene["title"],
-            "panorama": panorama.pk,
-            "yaw": float(scene["yaw"]),
-            "pitch": float(scene["pitch"]),
-            "audio": _guide(item, scene, number, make_document),
-            "transcript": scene.get("transcript", ""),
-            "hotspots": hotspots,
-        }
-        scenes.append({"type": "item", "id": _id(item["slug"], number), "value": value})
-    tour = {"intro": spec.get("intro", ""), "scenes": scenes}
-    return [{"type": "tour", "id": _id(item["slug"]), "value": tour}]
+        )
+    return {"intro": spec.get("intro", ""), "scenes": scenes}

@@ -80,27 +80,29 @@ class ContentImport(FileImport[str, ContentResult]):
         )
 
     def write(self, result: ContentResult) -> list[Problem]:
-        """Create missing sections, then create or update each page as a published revision."""
-        problems: list[Problem] = []
-        for index in result.new_indexes:
-            index.page = index.kind.index_model(title=index.kind.index_title, slug=index.slug)
-            index.home.add_child(instance=index.page)
-            index.page.save_revision().publish()
-        for item in result.pages:
-            try:
-                item.files.apply(item.page)
-                if item.is_new:
-                    parent = (
-                        item.parent.page if isinstance(item.parent, PlannedIndex) else item.parent
-                    )
-                    item.page.live = False  # as the admin does: live once the revision is published
-                    parent.add_child(instance=item.page)
-                item.page.save_revision().publish()
-            except ValidationError as exc:  # e.g. someone changed the site while we were checking
-                problems.extend(
-                    Problem(item.line, key, message) for key, message in validation_messages(exc)
-                )
-        return problems
+        return write_plan(result.pages, result.new_indexes)
+
+
+def write_plan(pages: Sequence[PlannedPage], new_indexes: Sequence[PlannedIndex]) -> list[Problem]:
+    """Create missing sections, then create or update each page as a published revision."""
+    problems: list[Problem] = []
+    for index in new_indexes:
+        index.page = index.kind.index_model(title=index.kind.index_title, slug=index.slug)
+        index.home.add_child(instance=index.page)
+        index.page.save_revision().publish()
+    for item in pages:
+        try:
+            item.files.apply(item.page)
+            if item.is_new:
+                parent = item.parent.page if isinstance(item.parent, PlannedIndex) else item.parent
+                item.page.live = False  # as the admin does: live once the revision is published
+                parent.add_child(instance=item.page)
+            item.page.save_revision().publish()
+        except ValidationError as exc:  # e.g. someone changed the site while we were checking
+            problems.extend(
+                Problem(item.line, key, message) for key, message in validation_messages(exc)
+            )
+    return problems
 
 
 def import_file(path: Path | str, *, dry_run: bool = False) -> ContentResult:

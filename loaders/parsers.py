@@ -25,7 +25,6 @@ from django.core.validators import (
 from django.db import models
 from django.utils.html import escape
 from taggit.models import Tag
-from wagtail.rich_text import RichText
 
 from core.text import has_line_controls
 from home.blocks import (
@@ -163,18 +162,6 @@ def plain_text_to_paragraphs(text: str) -> list[str]:
         if any(lines):
             paragraphs.append("<p>" + "<br/>".join(escape(line) for line in lines) + "</p>")
     return paragraphs
-
-
-def parse_body(value: Any, model_field: Any) -> list[tuple[str, RichText]]:
-    if not isinstance(value, str):
-        raise InvalidValue(
-            f"必须是字符串（纯文本，段落之间空一行），不能是{describe_json_type(value)}"
-        )
-    _check_controls(value, multiline=True)
-    paragraphs = plain_text_to_paragraphs(value)
-    if not paragraphs:
-        raise InvalidValue("不能为空")
-    return [("paragraph", RichText(html)) for html in paragraphs]
 
 
 def parse_tags(value: Any, model_field: Any) -> list[str]:

@@ -38,7 +38,7 @@ from loaders.schema import (
     model_field_name,
 )
 from loaders.tours import (
-    PlannedScene,
+    PlannedTour,
     artefacts_data,
     parse_artefacts,
     parse_cover,
@@ -75,7 +75,7 @@ class PlannedFiles:
 
     keys: set[str] = field(default_factory=set)
     cover: ImageData | None = None
-    tour: list[PlannedScene] | None = None
+    tour: PlannedTour | None = None
     artefacts: list[tuple[str, str]] = field(default_factory=list)
     lecture: PlannedLectureFiles | None = None
 

@@ -14,11 +14,11 @@ from wagtail.models import Page
 
 from home.kinds import Kind, all_kinds
 from home.models import ContentPage
+from loaders.body import parse_body
 from loaders.lecture_files import LECTURE_FILE_KEYS
 from loaders.parsers import (
     Parser,
     parse_aware_datetime,
-    parse_body,
     parse_capacity,
     parse_completion,
     parse_coordinate,

@@ -1,6 +1,6 @@
 """The ``tour`` key of a site line (虚拟参观) and the ``cover`` key of every line.
 
-``tour`` is a list of scenes; hotspots name another scene or an artefact by its 0-based index
+``tour`` is a list of scenes (or an object with the tour's ``intro`` and its ``scenes``); hotspots name another scene or an artefact by its 0-based index
 in the file (the editor shows them from 1, the stored tour too: ``exhibits.tour``). Every
 file is read and checked here, with every problem named by its place
 (``tour[1].hotspots[0].scene``); the images and documents are stored only by ``apply``,
@@ -30,7 +30,7 @@ from loaders.files import (
     store_document,
     store_image,
 )
-from loaders.parsers import InvalidValue, describe_json_type
+from loaders.parsers import InvalidValue, _check_controls, describe_json_type
 
 SCENE_KEYS = {"title", "image", "yaw", "pitch", "audio", "transcript", "hotspots"}
 HOTSPOT_KEYS = {"yaw", "pitch", "label", "text", "image", "scene", "artefact"}
@@ -38,6 +38,7 @@ HOTSPOT_KINDS = ("text", "scene", "artefact")
 TITLE_LIMIT = 80
 TEXT_LIMIT = 1000
 TRANSCRIPT_LIMIT = 5000
+INTRO_LIMIT = 500  # exhibits.tour's 导览说明
 
 Problems = list[tuple[str, str]]  # (where, reason), e.g. ("[0].image", "找不到文件：…")
 
@@ -186,18 +187,28 @@ def _scene(scene: Any, where: str, context: dict, problems: Problems) -> Planned
     return PlannedScene(title, image, yaw, pitch, audio, transcript, [h for h in hotspots if h])
 
 
-def parse_tour(value: Any, folder: Path, artefact_count: int) -> list[PlannedScene] | None:
-    """The scenes of a line's ``tour`` (None: remove the tour), or InvalidValue naming each
-    problem's place (``[0].hotspots[1].scene``)."""
+@dataclass
+class PlannedTour:
+    intro: str
+    scenes: list[PlannedScene]
+
+
+def parse_tour(value: Any, folder: Path, artefact_count: int) -> PlannedTour | None:
+    """A line's ``tour``: its scenes, or an object with an ``intro`` and its ``scenes`` (None:
+    remove the tour); InvalidValue names each problem's place (``[0].hotspots[1].scene``)."""
     if value is None:
         return None
+    intro, prefix = "", ""
+    if isinstance(value, dict):
+        intro, prefix = _intro(value), ".scenes"
+        value = value.get("scenes")
     if not isinstance(value, list):
-        raise InvalidValue(f"必须是场景的数组，不能是{describe_json_type(value)}")
+        raise InvalidValue(parts=[(prefix, f"必须是场景的数组，不能是{describe_json_type(value)}")])
     if not value:
-        raise InvalidValue("至少要有一个场景（不要虚拟参观请写 null）")
+        raise InvalidValue(parts=[(prefix, "至少要有一个场景（不要虚拟参观请写 null）")])
     problems: Problems = []
     if len(value) > MAX_SCENES:
-        problems.append(("", f"最多 {MAX_SCENES} 个场景（现在是 {len(value)} 个）"))
+        problems.append((prefix, f"最多 {MAX_SCENES} 个场景（现在是 {len(value)} 个）"))
     scenes = []
     for number, scene in enumerate(value):
         context = {
@@ -206,10 +217,30 @@ def parse_tour(value: Any, folder: Path, artefact_count: int) -> list[PlannedSce
             "own": number,
             "artefacts": artefact_count,
         }
-        scenes.append(_scene(scene, f"[{number}]", context, problems))
+        scenes.append(_scene(scene, f"{prefix}[{number}]", context, problems))
     if problems:
         raise InvalidValue(parts=problems)
-    return scenes
+    return PlannedTour(intro, scenes)
+
+
+def _intro(value: dict) -> str:
+    """The tour's 导览说明 of the object form, checked like the tour block's own field."""
+    unknown = sorted(set(value) - {"intro", "scenes"})
+    if unknown:
+        raise InvalidValue(f"只能有 intro 和 scenes，不能有：{'、'.join(unknown)}")
+    intro = value.get("intro") or ""
+    if not isinstance(intro, str):
+        raise InvalidValue(parts=[(".intro", f"必须是字符串，不能是{describe_json_type(intro)}")])
+    intro = intro.strip()
+    try:
+        _check_controls(intro, multiline=True)
+    except InvalidValue as exc:
+        raise InvalidValue(parts=[(".intro", reason) for reason in exc.reasons]) from None
+    if len(intro) > INTRO_LIMIT:
+        raise InvalidValue(
+            parts=[(".intro", f"不能超过 {INTRO_LIMIT} 个字符（现在是 {len(intro)} 个）")]
+        )
+    return intro
 
 
 ARTEFACT_KEYS = {"name", "description"}
@@ -268,12 +299,12 @@ def _hotspot_data(spot: PlannedHotspot) -> dict:
     }
 
 
-def tour_data(scenes: list[PlannedScene] | None) -> list[dict]:
+def tour_data(tour: PlannedTour | None) -> list[dict]:
     """The ``tour`` StreamField's data, storing the files (reused when already stored)."""
-    if scenes is None:
+    if tour is None:
         return []
     values = []
-    for scene in scenes:
+    for scene in tour.scenes:
         audio = store_document(scene.audio, f"{scene.title}·语音讲解") if scene.audio else None
         values.append(
             _item(
@@ -288,4 +319,6 @@ def tour_data(scenes: list[PlannedScene] | None) -> list[dict]:
                 }
             )
         )
-    return [{"type": "tour", "id": str(uuid.uuid4()), "value": {"intro": "", "scenes": values}}]
+    return [
+        {"type": "tour", "id": str(uuid.uuid4()), "value": {"intro": tour.intro, "scenes": values}}
+    ]

@@ -13,7 +13,7 @@ from PIL import Image, ImageDraw
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
-from demo.builder import soft_tone_wav
+from demo.tones import soft_tone_wav
 from exhibits.models import ExhibitIndexPage, RevolutionarySitePage
 
 SCENES = (

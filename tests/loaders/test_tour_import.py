@@ -122,6 +122,15 @@ def test_a_tour_of_three_scenes_with_every_kind_of_hotspot_and_an_audio_guide(
     assert len(page.artefacts) == 2  # left as the admin set them
 
 
+def test_a_tour_may_come_with_its_intro(site_with_artefacts, folder):
+    tour = {"intro": "  跟随讲解走进三个展厅。 ", "scenes": scenes()}
+    _out, err, error = run_import(write_jsonl(folder / "a.jsonl", [{**SITE, "tour": tour}]))
+    assert error is None, err
+    page = RevolutionarySitePage.objects.get(pk=site_with_artefacts.pk)
+    assert page.virtual_tour.intro == "跟随讲解走进三个展厅。"
+    assert [scene.title for scene in page.virtual_tour.scenes] == ["序厅", "陈列厅", "精神厅"]
+
+
 def test_importing_the_same_tour_again_reuses_the_files(site_with_artefacts, folder):
     path = write_jsonl(folder / "a.jsonl", [{**SITE, "tour": scenes()}])
     assert run_import(path)[2] is None
@@ -195,6 +204,10 @@ BAD_TOURS = [
     ),
     ([], "tour:", "至少要有一个场景"),
     ("序厅", "tour:", "数组"),
+    ({"intro": "说明", "scenes": []}, "tour.scenes:", "至少要有一个场景"),
+    ({"intro": 3, "scenes": scenes()}, "tour.intro:", "必须是字符串"),
+    ({"intro": "长" * 501, "scenes": scenes()}, "tour.intro:", "不能超过 500 个字符"),
+    ({"scenes": scenes(), "start": 1}, "tour:", "只能有 intro 和 scenes"),
 ]
 
 
