@@ -1,9 +1,9 @@
 from django.urls import path
 
-from events import views
+from events.my_events import my_events
 
 app_name = "events"
 
 urlpatterns = [
-    path("learning/events/", views.my_events, name="my_events"),
+    path("learning/events/", my_events, name="my_events"),
 ]
