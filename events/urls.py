@@ -4,6 +4,5 @@ from events.my_events import my_events
 
 app_name = "events"
 
-urlpatterns = [
-    path("learning/events/", my_events, name="my_events"),
-]
+# Under learning/events/ (config/urls.py). The event pages' own addresses are their routes.
+urlpatterns = [path("", my_events, name="my_events")]
