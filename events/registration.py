@@ -57,6 +57,7 @@ class RegistrationRefused(Exception):
 
 def locked_event(event: ForumEventPage) -> ForumEventPage:
     """The event re-read with its row locked until the transaction ends (PostgreSQL)."""
+    # The page's class through the event: the page module imports this one (events.routes).
     return type(event).objects.select_for_update(of=("self",)).get(pk=event.pk)
 
 
