@@ -1,20 +1,31 @@
 from django.conf import settings
-from django.urls import include, path, re_path
+from django.urls import URLResolver, include, path, re_path
 from django.views.decorators.cache import never_cache
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.admin.auth import require_admin_access
 from wagtail.documents import urls as wagtaildocs_urls
 
+from assignments import urls as assignments_urls
 from config.api import api_router
 from config.documents import serve_document
 from config.media import serve_public_media
 from config.robots import robots_txt
-from home import views as home_views
+from learning import urls as learning_urls
 from members import shared_passwords
+from members import urls as members_urls
 from members.admin_accounts import ThrottledAccountView, ThrottledPasswordResetView
-from search import tag_views
-from search import views as search_views
+from mylearning import urls as mylearning_urls
+from offline import urls as offline_urls
+from search import urls as search_urls
+
+
+def owned_by(app_name: str, patterns_by_prefix: dict[str, list]) -> URLResolver:
+    """An app whose addresses begin with several prefixes: each list under its prefix, all
+    in the app's one namespace (so `{% url "app:name" %}` finds every one of them)."""
+    mounted = [path(prefix, include(patterns)) for prefix, patterns in patterns_by_prefix.items()]
+    return path("", include((mounted, app_name)))
+
 
 urlpatterns = [
     # The admin's password paths, throttled (members.admin_accounts): ahead of Wagtail's own.
@@ -50,23 +61,55 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_router.urls),
-    path("search/", search_views.search, name="search"),
-    path("api/search/", search_views.search_api, name="search_api"),
-    path("api/search/suggest/", search_views.suggest_api, name="search_suggest"),
-    path("tags/", tag_views.tag_index, name="tag_index"),
-    path("tags/<str:tag>/", tag_views.tag_page, name="tag_page"),
-    # 分享: a content page's QR code (home.share)
-    path("share/qr/<int:page_id>.svg", home_views.qr_code, name="share_qr"),
-    path("", include("members.urls")),
-    path("", include("learning.urls")),
-    path("", include("feedback.urls")),
-    path("", include("selfcheck.urls")),
-    path("", include("reflections.urls")),
-    path("", include("assignments.urls")),
-    path("", include("mylearning.urls")),
-    path("", include("events.urls")),
-    path("", include("offline.urls")),
-    path("", include("lectures.urls")),
+    # Each app under the prefixes it owns (docs/architecture.md, "Addresses"). The longest
+    # prefix an address starts with names its app.
+    owned_by(
+        "members",
+        {
+            "login/": members_urls.login_patterns,
+            "logout/": members_urls.logout_patterns,
+            "reset/": members_urls.reset_patterns,
+        },
+    ),
+    path("share/", include("home.urls")),
+    path("lectures/", include("lectures.urls")),
+    owned_by(
+        "search",
+        {
+            "search/": search_urls.page_patterns,
+            "api/search/": search_urls.api_patterns,
+            "tags/": search_urls.tag_patterns,
+        },
+    ),
+    owned_by(
+        "learning",
+        {
+            "api/learning/": learning_urls.api_patterns,
+            "learning/pages/<id:page_id>/studied/": learning_urls.studied_patterns,
+        },
+    ),
+    path("learning/pages/<id:page_id>/feedback/", include("feedback.urls")),
+    path("learning/pages/<id:page_id>/self-check/", include("selfcheck.urls")),
+    path("learning/pages/<id:page_id>/reflection/", include("reflections.urls")),
+    path("learning/events/", include("events.urls")),
+    owned_by(
+        "assignments",
+        {
+            "branch/": assignments_urls.branch_patterns,
+            "learning/assignments/": assignments_urls.member_patterns,
+        },
+    ),
+    owned_by(
+        "mylearning",
+        {
+            "learning/": mylearning_urls.page_patterns,
+            "api/learning/reading-list/": mylearning_urls.api_patterns,
+        },
+    ),
+    owned_by(
+        "offline",
+        {"sw.js": offline_urls.worker_patterns, "offline/": offline_urls.page_patterns},
+    ),
 ]
 
 if settings.SERVE_MEDIA:

@@ -6,13 +6,16 @@ so phone calendars show the right local time wherever the reader is.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
-from events.models import ForumEventPage
+if TYPE_CHECKING:  # the page module imports this one through its routes
+    from events.models import ForumEventPage
 
 PRODUCT_ID = "-//Hongke//Red Lessons Events//ZH"
 

@@ -2,7 +2,6 @@ import secrets
 from datetime import timedelta
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -13,13 +12,18 @@ from modelcluster.fields import ParentalManyToManyField
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, PageChooserPanel
 from wagtail.api import APIField
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.fields import StreamField
 from wagtail.search import index
 
-from core.text import fold_code
-from home.deleted import title_or_deleted
+from events.registration_models import (  # noqa: F401 (Django finds the models here)
+    ACTIVE_STATUSES,
+    Registration,
+    RegistrationAction,
+    RegistrationChange,
+    RegistrationStatus,
+)
+from events.routes import EventPageRoutes
 from home.kinds import Completion, register_kind
 from home.models import (
     ContentIndexPage,
@@ -83,13 +87,13 @@ class MaterialDocumentBlock(blocks.StructBlock):
         label = _("文件")
 
 
-class ForumEventPage(RoutablePageMixin, ContentPage):
+class ForumEventPage(EventPageRoutes, ContentPage):
     """论坛活动: a forum or theme Party day, on site or online.
 
     Members register on the page (``register/``, ``cancel/``), download it for their
     calendar (``ics/``) and check in with the code shown at the door (``check-in/code/``);
-    organisers and editors check people in from ``check-in/``. Registration rules live in
-    ``events.registration``.
+    organisers and editors check people in from ``check-in/`` (``events.routes``).
+    Registration rules live in ``events.registration``.
     """
 
     kind = "event"
@@ -240,60 +244,6 @@ class ForumEventPage(RoutablePageMixin, ContentPage):
     def check_in_is_open(self) -> bool:
         return self.check_in_opens_at <= timezone.now() <= self.check_in_closes_at
 
-    # ---- routes: the page itself, and what members and organisers do with it ----
-
-    @path("register/", name="register")
-    def register_route(self, request):
-        from events.views import register
-
-        return register(request, self)
-
-    @path("cancel/", name="cancel")
-    def cancel_route(self, request):
-        from events.views import cancel
-
-        return cancel(request, self)
-
-    @path("ics/", name="ics")
-    def ics_route(self, request):
-        from events.calendar import ics_download
-
-        return ics_download(request, self)
-
-    @path("check-in/", name="check_in")
-    def check_in_route(self, request):
-        from events.views import check_in_desk
-
-        return check_in_desk(request, self)
-
-    @path("check-in/screen/", name="check_in_screen")
-    def check_in_screen_route(self, request):
-        from events.views import check_in_screen
-
-        return check_in_screen(request, self)
-
-    @path("check-in/qr/", name="check_in_qr")
-    def check_in_qr_route(self, request):
-        from events.views import check_in_qr
-
-        return check_in_qr(request, self)
-
-    @path("check-in/code/", name="check_in_code")
-    def check_in_code_route(self, request):
-        from events.views import check_in_with_code
-
-        return check_in_with_code(request, self)
-
-    def get_context(self, request, *args, **kwargs):
-        from events.registration import registration_panel
-
-        context = super().get_context(request, *args, **kwargs)
-        context["registration"] = registration_panel(self, request.user)
-        # The desk's QR code opens the page with the code: the member only taps 签到.
-        scanned = fold_code(request.GET.get("code", "")[:20])
-        context["scanned_code"] = scanned if scanned.isascii() and scanned.isdigit() else ""
-        return context
-
 
 def not_finished(now=None) -> Q:
     """Events that have not ended yet (upcoming or in progress)."""
@@ -327,115 +277,3 @@ class EventIndexPage(ContentIndexPage):
         upcoming = self.tagged_events(request).filter(not_finished()).order_by("starts_at", "pk")
         context["upcoming"] = with_listing_data(upcoming)
         return context
-
-
-class RegistrationStatus(models.TextChoices):
-    CONFIRMED = "confirmed", _("已报名")
-    WAITING = "waiting", _("候补")
-    CANCELLED = "cancelled", _("已取消")
-
-
-# A registration that holds a place or a position in the waiting list.
-ACTIVE_STATUSES = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING)
-
-
-class RegistrationAction(models.TextChoices):
-    REGISTERED = "registered", _("报名成功")
-    WAITLISTED = "waitlisted", _("进入候补")
-    PROMOTED = "promoted", _("候补转正")
-    CANCELLED = "cancelled", _("取消报名")
-    CHECKED_IN = "checked_in", _("签到")
-
-
-class Registration(models.Model):
-    """One member's place at one event: confirmed, waiting, or cancelled.
-
-    One row per member and event; registering again after cancelling reuses it and joins
-    the end of the waiting list if the event is full. What happened to it, and when, is
-    kept in ``RegistrationChange`` (a cancellation is not a learning event).
-    """
-
-    event = models.ForeignKey(
-        ForumEventPage,
-        verbose_name=_("活动"),
-        # A deleted event keeps its registrations (the member's history) and its title.
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="registrations",
-    )
-    event_title = models.CharField(_("活动标题"), max_length=255, blank=True)
-    member = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("成员"),
-        on_delete=models.CASCADE,
-        related_name="event_registrations",
-    )
-    status = models.CharField(_("状态"), max_length=10, choices=RegistrationStatus.choices)
-    # When this registration (or re-registration) came in: the waiting list's order.
-    queued_at = models.DateTimeField(_("报名时间"), default=timezone.now)
-    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
-    cancelled_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
-    checked_in_at = models.DateTimeField(_("签到时间"), null=True, blank=True)
-    checked_in_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("签到操作人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-
-    class Meta:
-        verbose_name = _("活动报名")
-        verbose_name_plural = _("活动报名")
-        ordering = ["event", "queued_at", "pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["event", "member"], name="one_registration_per_member"),
-            models.CheckConstraint(
-                condition=Q(checked_in_at__isnull=True) | Q(status=RegistrationStatus.CONFIRMED),
-                name="only_confirmed_check_in",
-            ),
-        ]
-        indexes = [models.Index(fields=["event", "status", "queued_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.event_id} {self.member_id} {self.status}"
-
-    @property
-    def is_active(self) -> bool:
-        return self.status in ACTIVE_STATUSES
-
-    @property
-    def event_label(self) -> str:
-        """The event's title, or the kept one marked "已删除的内容" once the event is gone."""
-        return title_or_deleted(self.event, self.event_title)
-
-    @property
-    def is_confirmed(self) -> bool:
-        return self.status == RegistrationStatus.CONFIRMED
-
-
-class RegistrationChange(models.Model):
-    """The history of a registration: who registered, waited, moved up, cancelled, checked in."""
-
-    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="changes")
-    action = models.CharField(_("变化"), max_length=12, choices=RegistrationAction.choices)
-    at = models.DateTimeField(_("时间"), default=timezone.now)
-    # Who did it: the member, an organiser at the door, or nobody (moved up automatically).
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-
-    class Meta:
-        verbose_name = _("报名记录")
-        verbose_name_plural = _("报名记录")
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.registration_id} {self.action}"

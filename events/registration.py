@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -25,9 +26,8 @@ from django.utils.translation import gettext as _
 from core import ratelimit
 from core.text import fold_code
 from events import check_in_code
-from events.models import (
+from events.registration_models import (
     ACTIVE_STATUSES,
-    ForumEventPage,
     Registration,
     RegistrationAction,
     RegistrationChange,
@@ -36,6 +36,9 @@ from events.models import (
 from learning.event_log import record_server_event
 from learning.models import Verb
 from members.models import organiser_branch
+
+if TYPE_CHECKING:  # the page module imports this one through its routes
+    from events.models import ForumEventPage
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +57,8 @@ class RegistrationRefused(Exception):
 
 def locked_event(event: ForumEventPage) -> ForumEventPage:
     """The event re-read with its row locked until the transaction ends (PostgreSQL)."""
-    return ForumEventPage.objects.select_for_update(of=("self",)).get(pk=event.pk)
+    # The page's class through the event: the page module imports this one (events.routes).
+    return type(event).objects.select_for_update(of=("self",)).get(pk=event.pk)
 
 
 def confirmed_count(event: ForumEventPage) -> int:

@@ -1,9 +1,8 @@
 from django.urls import path
 
-from events import views
+from events.my_events import my_events
 
 app_name = "events"
 
-urlpatterns = [
-    path("learning/events/", views.my_events, name="my_events"),
-]
+# Under learning/events/ (config/urls.py). The event pages' own addresses are their routes.
+urlpatterns = [path("", my_events, name="my_events")]

@@ -1,12 +1,13 @@
 """What members and organisers do with an event page: register, cancel, check in.
 
-The page's routes (``ForumEventPage``) call these with the live event the URL led to, so
+The page's routes (``events.routes``) call these with the live event the URL led to, so
 an unknown or unpublished event is already a 404. Every refusal is a message on the
 event page naming what was wrong, and changes nothing.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -24,17 +25,13 @@ from core.privacy import private
 from core.text import parse_id, without_invisible
 from events import check_in_code
 from events import registration as places
-from events.models import (
-    ACTIVE_STATUSES,
-    EventIndexPage,
-    ForumEventPage,
-    Registration,
-    RegistrationStatus,
-    not_finished,
-)
 from events.registration import RegistrationRefused, can_check_in_others
+from events.registration_models import Registration, RegistrationStatus
 from home.share import qr_svg
 from members.models import member_name
+
+if TYPE_CHECKING:  # the page module imports these views through its routes
+    from events.models import ForumEventPage
 
 MAX_QUERY_LENGTH = 50
 DESK_PAGE_SIZE = 50
@@ -199,23 +196,3 @@ def check_in_from_desk(request: HttpRequest, event: ForumEventPage) -> HttpRespo
     else:
         messages.success(request, _("%(name)s 签到成功。") % {"name": name})
     return redirect(desk_url)
-
-
-@require_safe
-def my_events(request: HttpRequest) -> HttpResponse:
-    """我的活动: the member's registrations for events that have not ended, soonest first."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    upcoming_ids = ForumEventPage.objects.visible().filter(not_finished()).values("pk")
-    registrations = (
-        Registration.objects.filter(
-            member=request.user, status__in=ACTIVE_STATUSES, event__in=upcoming_ids
-        )
-        .select_related("event")
-        .order_by("event__starts_at", "event__pk")
-    )
-    context = {
-        "registrations": list(registrations),
-        "events_index": EventIndexPage.objects.visible().first(),
-    }
-    return render(request, "events/my_events.html", context)

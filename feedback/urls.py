@@ -4,6 +4,5 @@ from feedback import views
 
 app_name = "feedback"
 
-urlpatterns = [
-    path("learning/pages/<id:page_id>/feedback/", views.vote, name="vote"),
-]
+# Under learning/pages/<id:page_id>/feedback/ (config/urls.py).
+urlpatterns = [path("", views.vote, name="vote")]

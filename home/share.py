@@ -58,7 +58,7 @@ def qr_path(page, url: str) -> str:
     """The QR image's address; ``v`` changes with the page's URL, so a moved page's QR code
     is never an old copy from a cache (the image itself is cached for a long time)."""
     version = hashlib.sha256(url.encode()).hexdigest()[:10]
-    return f"{reverse('share_qr', args=[page.pk])}?v={version}"
+    return f"{reverse('home:share_qr', args=[page.pk])}?v={version}"
 
 
 def og_image(page, request: HttpRequest) -> dict:

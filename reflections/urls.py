@@ -4,7 +4,8 @@ from reflections import views
 
 app_name = "reflections"
 
+# Under learning/pages/<id:page_id>/reflection/ (config/urls.py).
 urlpatterns = [
-    path("learning/pages/<id:page_id>/reflection/", views.save, name="save"),
-    path("learning/pages/<id:page_id>/reflection/delete/", views.delete, name="delete"),
+    path("", views.save, name="save"),
+    path("delete/", views.delete, name="delete"),
 ]

@@ -102,7 +102,7 @@ def kind_tabs(counts: dict[str, int], active_kind: str) -> list[KindTab]:
 def tag_url(tag: Tag) -> str:
     """The tag page's path, percent-encoded; empty for a tag whose slug is empty (e.g. "!!!")."""
     try:
-        return reverse("tag_page", args=[tag.slug])
+        return reverse("search:tag_page", args=[tag.slug])
     except NoReverseMatch:
         return ""
 

@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 
 from django.db.models import Case, IntegerField, Value, When
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 from taggit.models import Tag
 
@@ -164,8 +165,9 @@ def suggest_api(request):
         .annotate(prefix_rank=tag_starts_first)
         .order_by("prefix_rank", "name")[:TAG_SUGGESTION_LIMIT]
     )
+    search_page = reverse("search:search")
     suggestions = [
-        {"type": "tag", "text": tag.name, "url": "/search/?" + urlencode({"tag": tag.slug})}
+        {"type": "tag", "text": tag.name, "url": f"{search_page}?{urlencode({'tag': tag.slug})}"}
         for tag in tags
     ] + [
         {

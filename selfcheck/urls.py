@@ -4,6 +4,5 @@ from selfcheck import views
 
 app_name = "selfcheck"
 
-urlpatterns = [
-    path("learning/pages/<id:page_id>/self-check/", views.answer, name="answer"),
-]
+# Under learning/pages/<id:page_id>/self-check/ (config/urls.py).
+urlpatterns = [path("", views.answer, name="answer")]

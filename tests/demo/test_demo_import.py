@@ -67,7 +67,9 @@ def test_loading_the_demo_again_creates_nothing():
     before = counts()
     out = StringIO()
 
-    call_command("load_demo", stdout=out)
+    # The shared test database holds the demo without its people (tests/conftest.py);
+    # loading the people twice is test_demo_people's.
+    call_command("load_demo", "--no-people", stdout=out)
 
     assert counts() == before
     assert "演示内容：新建 0 个页面" in out.getvalue()

@@ -54,7 +54,7 @@ def expected_by_kind(tag: Tag) -> dict[str, int]:
 
 
 def tag_url(tag: Tag) -> str:
-    return reverse("tag_page", args=[tag.slug])
+    return reverse("search:tag_page", args=[tag.slug])
 
 
 def all_listed(client, url: str, params: dict | None = None) -> list[ContentPage]:
@@ -273,7 +273,7 @@ class TestTagIndex:
         private = visible().order_by("pk").last()
         PageViewRestriction.objects.create(page=private, restriction_type="password", password="x")
 
-        response = client.get(reverse("tag_index"))
+        response = client.get(reverse("search:tag_index"))
         assert response.status_code == 200
         html = response.content.decode()
         shown = {tag.name: tag.uses for tag in response.context["tags"]}
@@ -290,7 +290,7 @@ class TestTagIndex:
 
     def test_main_topics_come_first_then_the_other_tags(self, client):
         extra, _ = tag_on_live_page("拓展阅读")  # a tag that is nobody's topic
-        response = client.get(reverse("tag_index"))
+        response = client.get(reverse("search:tag_index"))
         topics = {topic.lower() for topic in visible().values_list("topic", flat=True)}
         topic_tags, other_tags = response.context["topic_tags"], response.context["other_tags"]
         assert topic_tags
@@ -310,7 +310,7 @@ class TestTagIndex:
 
     def test_tag_name_is_escaped(self, client):
         tag_on_live_page("<script>alert(1)</script>")
-        html = client.get(reverse("tag_index")).content.decode()
+        html = client.get(reverse("search:tag_index")).content.decode()
         assert "<script>alert(1)" not in html
         assert "#&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
@@ -320,7 +320,7 @@ def test_tag_pages_within_query_budget(client, django_assert_max_num_queries):
     counts = expected_by_kind(tag)
     kind = max(counts, key=counts.get)
     requests = [
-        (reverse("tag_index"), {}),
+        (reverse("search:tag_index"), {}),
         (tag_url(tag), {}),
         (tag_url(tag), {"type": kind}),
         (tag_url(tag), {"page": 2}),
