@@ -34,9 +34,8 @@ class PagePart:
     template: str
 
     def __post_init__(self) -> None:
-        object.__setattr__(
-            self, "slot", Slot(self.slot)
-        )  # a misspelt slot fails loudly, not silently
+        # A misspelt slot fails loudly, not silently.
+        object.__setattr__(self, "slot", Slot(self.slot))
 
 
 def part_templates(slot: str) -> list[str]:
