@@ -41,7 +41,7 @@ SEED = 24
 WEEKS = 8
 # The branch's study tour (its places filled, two left waiting, most went and checked in).
 TOUR_SLUG = "xibaipo-study-tour"
-TOUR_REGISTRANTS = 12  # the organiser and the first eleven members
+TOUR_REGISTRANTS = 12  # the whole branch: the organiser and the eleven other members
 TOUR_CHECKED_IN = 7
 # The branch's coming 主题党日: signed up for, its check-in desk not open yet.
 PARTY_DAY_SLUG = "party-oath-day"

@@ -1,4 +1,4 @@
-"""The demo's organisation: one branch, its twelve members and their organiser, and the two
+"""The demo's organisation: one branch of twelve members, one of them its organiser, and the two
 assignments the organiser set, made the way the site makes them.
 
 People come in through the roster import (``members.roster``), as a university's would, so
@@ -44,7 +44,6 @@ MEMBERS = [
     ("wuhao", "吴昊"),
     ("xuli", "徐丽"),
     ("sunhaoran", "孙浩然"),
-    ("maxiaoxue", "马晓雪"),
 ]
 
 
@@ -81,7 +80,7 @@ ASSIGNMENTS = (
 class Organisation:
     branch: Branch
     organiser: object
-    members: list  # the twelve members' users, in ``MEMBERS`` order
+    members: list  # the eleven other members' users, in ``MEMBERS`` order
     assignments: list[Assignment]
 
     @property

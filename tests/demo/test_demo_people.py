@@ -1,4 +1,4 @@
-"""The demo's organisation: a branch with twelve members and an organiser, two assignments, a
+"""The demo's organisation: a branch of twelve members, one of them the organiser, two assignments, a
 forum event's registrations and eight weeks of history, so every side of the site has data;
 loading it twice changes nothing; nobody logs in until ``ensure_demo_logins`` gives two of
 them passwords."""
@@ -70,7 +70,8 @@ def test_load_demo_makes_the_organisation_once():
 
     assert snapshot() == before
     profiles = MemberProfile.objects.filter(branch__name=BRANCH_NAME)
-    assert profiles.filter(role=Role.MEMBER).count() == 12
+    assert profiles.count() == 12
+    assert profiles.filter(role=Role.MEMBER).count() == 11
     assert list(profiles.organisers().values_list("user__username", flat=True)) == [
         ORGANISER_USERNAME
     ]
@@ -92,6 +93,7 @@ def test_the_organiser_sees_twelve_members_and_both_assignments(people):
 
     page = client.get("/branch/").content.decode()
 
+    assert "支部成员（12 人）" in page
     for _username, name in MEMBERS:
         assert name in page
     for assignment in Assignment.objects.filter(branch__name=BRANCH_NAME):
@@ -165,7 +167,7 @@ def test_the_organiser_opens_the_party_days_check_in_desk(people):
 def test_nobody_logs_in_until_ensure_demo_logins(client, people, settings, tmp_path):
     settings.BASE_DIR = tmp_path
     demo_people = User.objects.filter(member_profile__branch__name=BRANCH_NAME)
-    assert demo_people.count() == 13
+    assert demo_people.count() == 12
     assert not any(user.has_usable_password() for user in demo_people)
     assert not client.login(username=MEMBER_USERNAME, password="")
 
@@ -183,7 +185,7 @@ def test_nobody_logs_in_until_ensure_demo_logins(client, people, settings, tmp_p
         assert client.login(username=username, password=password)
         client.logout()
     others = demo_people.exclude(username__in=kept)
-    assert others.count() == 11 and not any(user.has_usable_password() for user in others)
+    assert others.count() == 10 and not any(user.has_usable_password() for user in others)
 
     call_command("ensure_demo_logins", stdout=StringIO())
     assert read_kept(path) == kept  # shown again, not changed
