@@ -16,12 +16,16 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from assignments.models import ReminderSent
-from exhibits.models import RevolutionarySitePage
 from learning.event_log import record_server_event
 from learning.models import Verb
-from lectures.models import MicroLecturePage
-from stories.models import ExemplarStoryPage
-from tests.factories import AssignmentFactory, BranchFactory, make_member
+from tests.factories import (
+    AssignmentFactory,
+    BranchFactory,
+    ExemplarStoryPageFactory,
+    MicroLecturePageFactory,
+    RevolutionarySitePageFactory,
+    make_member,
+)
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -47,9 +51,8 @@ def li(branch):
 
 @pytest.fixture
 def pages(db):
-    lecture = MicroLecturePage.objects.live().first()
-    story = ExemplarStoryPage.objects.live().first()
-    assert lecture and story
+    lecture = MicroLecturePageFactory(title="遵义会议的历史意义")
+    story = ExemplarStoryPageFactory(title="黄文秀：扶贫路上的青春")
     return [lecture, story]
 
 
@@ -215,7 +218,7 @@ def test_member_without_email_is_listed_not_recorded(branch, zhang, pages, mailo
 
 def test_unpublished_items_are_left_out(branch, zhang, li, pages, mailoutbox):
     lecture, story = pages
-    hidden = RevolutionarySitePage.objects.live().first()
+    hidden = RevolutionarySitePageFactory(title="已下线的纪念馆")
     hidden.unpublish()
     assign(branch=branch, pages=[lecture, story, hidden])
     complete(zhang, lecture, story)  # all that can still be opened

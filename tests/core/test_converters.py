@@ -4,9 +4,8 @@ import pytest
 from django.test import Client
 from django.urls import resolve
 
-from events.models import ForumEventPage
 from members.models import Role
-from tests.factories import login, make_member
+from tests.factories import ForumEventPageFactory, login, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +35,7 @@ def test_too_long_ids_are_not_found_for_members_organisers_and_event_managers(ev
 
 
 def test_real_ids_still_reach_the_views(event_manager):
-    event = ForumEventPage.objects.live().first()
+    event = ForumEventPageFactory()
     response = login(event_manager).get(f"/admin/events/{event.pk}/registrations/")
     assert response.status_code == 200
     assert Client().post(f"/learning/pages/{event.pk}/studied/").status_code == 302  # log in

@@ -16,11 +16,11 @@ from django.utils import timezone
 
 from events.models import Registration
 from events.registration import cancel, check_in, register
-from home.models import ContentPage
 from members.models import Role
 from tests.factories import (
     BranchFactory,
     ForumEventPageFactory,
+    MicroLecturePageFactory,
     UserFactory,
     login,
     make_member,
@@ -409,7 +409,7 @@ def test_admin_users_without_the_permission_are_refused(forum):
 
 def test_unknown_page_and_a_page_that_is_not_an_event_are_404(event_manager, forum):
     client = login(event_manager)
-    not_an_event = ContentPage.objects.live().first()
+    not_an_event = MicroLecturePageFactory()
     for page_id in (999999, not_an_event.pk):
         assert client.get(reverse(PAGE, args=[page_id])).status_code == 404
         assert client.get(reverse(CSV, args=[page_id])).status_code == 404
@@ -429,7 +429,7 @@ def test_event_pages_have_a_registrations_button_for_those_who_may_see_them(edit
     assert url in html_of(login(editor).get(explorer))
 
     # Not on other pages.
-    page = ContentPage.objects.live().first()
+    page = MicroLecturePageFactory()
     html = html_of(login(editor).get(reverse("wagtailadmin_pages:edit", args=[page.pk])))
     assert reverse(PAGE, args=[page.pk]) not in html and "报名名单" not in html
 

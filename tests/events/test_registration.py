@@ -14,7 +14,7 @@ from events.models import (
     RegistrationStatus,
 )
 from learning.models import LearningEvent, LearningRecord, Verb
-from tests.factories import ForumEventPageFactory, login, make_member
+from tests.factories import ForumEventPageFactory, MicroLecturePageFactory, login, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -194,9 +194,7 @@ def test_registration_closes_at_the_start_by_default():
 
 
 def test_past_event_refuses_registration_and_shows_recording_and_materials():
-    from lectures.models import MicroLecturePage
-
-    recording = MicroLecturePage.objects.live().first()
+    recording = MicroLecturePageFactory(title="论坛回放")
     event = ForumEventPageFactory(
         starts_in=-timedelta(days=3),
         recording=recording,

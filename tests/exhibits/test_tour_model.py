@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 
-from exhibits.models import RevolutionarySitePage
 from exhibits.tour import tour_of
+from tests.factories import RevolutionarySitePageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,7 @@ def scene(panorama, hotspots=(), **fields):
 
 
 def site_with(scenes):
-    page = RevolutionarySitePage.objects.live().first()
+    page = RevolutionarySitePageFactory()
     page.tour = [{"type": "tour", "value": {"intro": "", "scenes": scenes}}]
     return page
 

@@ -14,6 +14,7 @@ from wagtail.test.utils.form_data import nested_form_data, querydict_from_html, 
 
 from exhibits.models import RevolutionarySitePage
 from exhibits.tour import TourBlock
+from tests.factories import RevolutionarySitePageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +89,7 @@ def refused(response, page) -> str:
 
 @pytest.fixture
 def site():
-    return RevolutionarySitePage.objects.live().first()
+    return RevolutionarySitePageFactory()
 
 
 def test_a_good_tour_is_saved(admin_client, site):
@@ -208,8 +209,10 @@ def test_audio_without_a_transcript_is_refused(site):
 
 
 def test_an_artefact_number_beyond_the_pages_artefacts_is_refused():
-    page = RevolutionarySitePage.objects.live().exclude(artefacts=[]).first()
+    artefacts = [("artefact", {"name": name, "description": ""}) for name in ("油灯", "草鞋")]
+    page = RevolutionarySitePageFactory(artefacts=artefacts)
     count = len(page.artefacts)
+    assert count == 2
     with_tour(page, [raw_scene(image(), [raw_spot(label="文物", artefact=count + 1)])])
     with pytest.raises(ValidationError) as caught:
         page.full_clean()

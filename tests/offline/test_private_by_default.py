@@ -11,10 +11,10 @@ from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from learning.outbox import member_key
-from lectures.models import MicroLecturePage
-from stories.models import ExemplarStoryPage
 from tests.factories import (
     AssignmentFactory,
+    ExemplarStoryPageFactory,
+    MicroLecturePageFactory,
     PageVoteFactory,
     ReflectionFactory,
     login,
@@ -34,7 +34,7 @@ def cache_control(response) -> set[str]:
 
 @pytest.fixture
 def lecture():
-    return MicroLecturePage.objects.live().public().exclude(media_file=None).first()
+    return MicroLecturePageFactory()
 
 
 @pytest.fixture
@@ -47,7 +47,7 @@ def member(lecture):
 
 
 def member_paths(lecture) -> list[str]:
-    story = ExemplarStoryPage.objects.live().public().first()
+    story = ExemplarStoryPageFactory()
     return [
         "/",
         lecture.url,
@@ -118,7 +118,7 @@ def test_the_download_saves_the_page_as_a_visitor_sees_it(member, lecture):
 
 
 def test_a_login_only_page_is_copied_for_members_only(member):
-    story = ExemplarStoryPage.objects.live().first()
+    story = ExemplarStoryPageFactory()
     PageViewRestriction.objects.create(page=story, restriction_type=PageViewRestriction.LOGIN)
     AssignmentFactory(
         branch=member.member_profile.branch,
@@ -137,7 +137,7 @@ def test_a_login_only_page_is_copied_for_members_only(member):
 
 
 def test_a_password_page_is_copied_only_once_unlocked(member):
-    story = ExemplarStoryPage.objects.live().first()
+    story = ExemplarStoryPageFactory()
     PageViewRestriction.objects.create(
         page=story, restriction_type=PageViewRestriction.PASSWORD, password="hongjun"
     )
