@@ -193,6 +193,26 @@ class RevolutionarySitePageFactory(ContentPageFactory):
     longitude = 110
 
 
+# One factory for each kind's page model, for tests that go through every kind.
+KIND_PAGE_FACTORIES = {
+    page_factory._meta.model: page_factory
+    for page_factory in (
+        MicroLecturePageFactory,
+        ExemplarStoryPageFactory,
+        RevolutionarySitePageFactory,
+        ForumEventPageFactory,
+    )
+}
+
+
+def page_factory_for(model):
+    """The factory that makes pages of ``model`` (a kind's page model)."""
+    try:
+        return KIND_PAGE_FACTORIES[model]
+    except KeyError:
+        raise AssertionError(f"no factory makes a {model.__name__}: add one here") from None
+
+
 # --- what organisers and members make ---------------------------------------------------------
 
 

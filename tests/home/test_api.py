@@ -9,9 +9,8 @@ from lectures.models import MicroLecturePage
 from stories.models import ExemplarStoryPage
 from tests.factories import (
     ExemplarStoryPageFactory,
-    ForumEventPageFactory,
     MicroLecturePageFactory,
-    RevolutionarySitePageFactory,
+    page_factory_for,
 )
 
 pytestmark = pytest.mark.django_db
@@ -59,17 +58,11 @@ FIELDS = {
         "materials",
     },
 }
-FACTORIES = {
-    MicroLecturePage: MicroLecturePageFactory,
-    RevolutionarySitePage: RevolutionarySitePageFactory,
-    ExemplarStoryPage: ExemplarStoryPageFactory,
-    ForumEventPage: ForumEventPageFactory,
-}
 
 
 @pytest.mark.parametrize("model", FIELDS)
 def test_each_page_type_exposes_its_fields(client, model):
-    page = FACTORIES[model](topic="长征精神")
+    page = page_factory_for(model)(topic="长征精神")
     response = client.get(f"/api/v2/pages/{page.pk}/")
     assert response.status_code == 200
     data = response.json()
@@ -81,7 +74,7 @@ def test_each_page_type_exposes_its_fields(client, model):
 
 @pytest.mark.parametrize("model", FIELDS)
 def test_listing_by_type(client, model):
-    page = FACTORIES[model]()
+    page = page_factory_for(model)()
     label = f"{model._meta.app_label}.{model.__name__}"
     params = {"type": label, "fields": "topic,tags", "order": "-id"}
     response = client.get("/api/v2/pages/", params)

@@ -13,10 +13,7 @@ from wagtail.models import Page, PageViewRestriction
 from home.kinds import all_kinds
 from home.models import HomePage
 from tests.factories import (
-    ExemplarStoryPageFactory,
-    ForumEventPageFactory,
-    MicroLecturePageFactory,
-    RevolutionarySitePageFactory,
+    KIND_PAGE_FACTORIES,
 )
 
 pytestmark = pytest.mark.django_db
@@ -52,25 +49,17 @@ def api_page_links():
                         yield model, name, inner.name, target
 
 
-PAGE_FACTORIES = [
-    MicroLecturePageFactory,
-    ExemplarStoryPageFactory,
-    RevolutionarySitePageFactory,
-    ForumEventPageFactory,
-]
-
-
 def new_page(model):
     """A new published page of ``model`` (or of a kind of it), made by its factory."""
-    for page_factory in PAGE_FACTORIES:
-        if issubclass(page_factory._meta.model, model):
+    for page_model, page_factory in KIND_PAGE_FACTORIES.items():
+        if issubclass(page_model, model):
             return page_factory()
     raise AssertionError(f"no factory makes a {model.__name__}: add one to tests/factories.py")
 
 
 def source_page(model):
     """A page to link from: a new one, or the site's only one (the home page, a section)."""
-    if any(page_factory._meta.model is model for page_factory in PAGE_FACTORIES):
+    if model in KIND_PAGE_FACTORIES:
         return new_page(model)
     return model.objects.get()
 

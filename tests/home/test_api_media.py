@@ -25,10 +25,9 @@ from wagtail.models import Collection, CollectionViewRestriction
 from home.kinds import all_kinds
 from home.models import HomePage
 from tests.factories import (
-    ExemplarStoryPageFactory,
-    ForumEventPageFactory,
-    MicroLecturePageFactory,
+    KIND_PAGE_FACTORIES,
     RevolutionarySitePageFactory,
+    page_factory_for,
 )
 
 pytestmark = pytest.mark.django_db
@@ -73,20 +72,11 @@ def page_models():
     return [HomePage] + [m for kind in all_kinds() for m in (kind.model, kind.index_model)]
 
 
-PAGE_FACTORIES = [
-    MicroLecturePageFactory,
-    ExemplarStoryPageFactory,
-    RevolutionarySitePageFactory,
-    ForumEventPageFactory,
-]
-
-
 def page_of(model):
     """A new page of ``model`` made by its factory, or the site's only one (the home page, a
     section)."""
-    for page_factory in PAGE_FACTORIES:
-        if page_factory._meta.model is model:
-            return page_factory()
+    if model in KIND_PAGE_FACTORIES:
+        return page_factory_for(model)()
     return model.objects.get()
 
 

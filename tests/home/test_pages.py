@@ -22,16 +22,11 @@ from tests.factories import (
     ForumEventPageFactory,
     MicroLecturePageFactory,
     RevolutionarySitePageFactory,
+    page_factory_for,
 )
 
 INDEX_MODELS = [LectureIndexPage, ExhibitIndexPage, StoryIndexPage, EventIndexPage]
 CONTENT_MODELS = [MicroLecturePage, RevolutionarySitePage, ExemplarStoryPage, ForumEventPage]
-FACTORIES = {
-    MicroLecturePage: MicroLecturePageFactory,
-    RevolutionarySitePage: RevolutionarySitePageFactory,
-    ExemplarStoryPage: ExemplarStoryPageFactory,
-    ForumEventPage: ForumEventPageFactory,
-}
 MAX_QUERIES_PER_PAGE = 15
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +44,9 @@ def public_urls() -> list[str]:
 
 @pytest.mark.parametrize("model", CONTENT_MODELS)
 def test_content_page_shows_its_facts_and_tags(client, model):
-    page = FACTORIES[model](title="页面的标题", topic="长征精神", tags=["青年榜样", "红色记忆"])
+    page = page_factory_for(model)(
+        title="页面的标题", topic="长征精神", tags=["青年榜样", "红色记忆"]
+    )
     html = client.get(page.url).content.decode()
     assert "<h1>页面的标题</h1>" in html
     assert "长征精神" in html
@@ -125,7 +122,7 @@ class TestTagFiltering:
     @pytest.mark.parametrize("index_model", INDEX_MODELS)
     def test_chinese_tag_filters_each_index(self, client, index_model):
         index = index_model.objects.get()
-        page_factory = FACTORIES[index.child_model]
+        page_factory = page_factory_for(index.child_model)
         tagged = page_factory(title="带标签的页面", topic="党史学习", tags=["青年榜样"])
         page_factory(title="不带此标签的页面", topic="党史学习")
         children = index.child_model.objects.child_of(index).live()
