@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "events",
     "assignments",
     "insights",
+    "meetings",
     "mylearning",
     "offline",
     "loaders",
@@ -427,6 +428,11 @@ CONTENT_SECURITY_POLICY = {
 # Offline reading (offline/): 下载离线 keeps at most this much per member on the phone; a
 # page waits this long for the network before showing its saved copy; the worker keeps this
 # many pages the member opened.
+# 组织生活: the kinds a branch must hold and how often (months between them); the 台账's grid
+# shows a gap, and a reminder goes out two weeks before the quarter ends, when one is missing.
+MEETING_REQUIREMENTS = {"general": 3, "committee": 1, "group": 1, "lecture": 3}
+MEETING_REMINDER_DAYS_BEFORE_QUARTER_END = 14
+
 OFFLINE_DOWNLOAD_CAP_MB = int(os.environ.get("OFFLINE_DOWNLOAD_CAP_MB", "200"))
 OFFLINE_NETWORK_TIMEOUT_SECONDS = 4
 OFFLINE_MAX_PAGES = 60
