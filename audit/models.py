@@ -32,6 +32,11 @@ class Access(models.TextChoices):
     REGISTRATION_LIST = "registration_list", _("查看报名名单")
     REGISTRATION_CSV = "registration_csv", _("导出报名名单 CSV")
     CHECK_IN_DESK = "check_in_desk", _("打开签到台")
+    MEETING_LIST = "meeting_list", _("查看组织生活记录列表")
+    MEETING_RECORD = "meeting_record", _("查看组织生活记录")
+    MEETING_LEDGER = "meeting_ledger", _("查看组织生活台账")
+    MEETING_EXPORT = "meeting_export", _("导出组织生活台账")
+    MEETING_OVERSIGHT = "meeting_oversight", _("查看各支部组织生活情况")
 
 
 class AccessRecord(models.Model):
