@@ -167,6 +167,9 @@ class MeetingMaterial(models.Model):
             models.UniqueConstraint(fields=["meeting", "page"], name="meeting_material_once")
         ]
 
+    def __str__(self) -> str:
+        return self.page_title
+
 
 class Attendance(models.Model):
     """Whether one member of the branch was at the meeting, as the organiser recorded it."""
@@ -191,6 +194,9 @@ class Attendance(models.Model):
             models.UniqueConstraint(fields=["meeting", "member"], name="attendance_once")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.member} · {self.get_presence_display()}"
+
 
 class Resolution(models.Model):
     """决议: what the meeting decided, who carries it out, by when."""
@@ -208,6 +214,9 @@ class Resolution(models.Model):
 
     class Meta:
         ordering = ["sort_order", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
 
 
 class Correction(models.Model):
@@ -229,6 +238,9 @@ class Correction(models.Model):
     class Meta:
         ordering = ["made_at", "pk"]
 
+    def __str__(self) -> str:
+        return self.reason
+
 
 class MeetingAttachment(models.Model):
     """Minutes, sign-in sheet photos, slides: a document in the branch's private collection."""
@@ -242,3 +254,6 @@ class MeetingAttachment(models.Model):
 
     class Meta:
         ordering = ["added_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -144,9 +144,15 @@
     });
   }
 
+  // Registered once the page has loaded: installing the worker fetches the shell, which must
+  // not compete with the page's own first paint on a slow phone.
   var workerUrl = script && script.getAttribute("data-sw");
-  if (workerUrl) {
+  function register() {
     navigator.serviceWorker.register(workerUrl, { scope: "/" }).then(watch).catch(function () {});
+  }
+  if (workerUrl) {
+    if (document.readyState === "complete") register();
+    else window.addEventListener("load", register);
   }
 
   // --- what is saved ---------------------------------------------------------------------
