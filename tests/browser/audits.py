@@ -133,7 +133,7 @@ def failing_audits(report: dict, category: str) -> list[str]:
     return failing
 
 
-def scores(url: str, categories: list[str], folder: Path, runs: int = 3) -> dict:
+def scores(url: str, categories: list[str], folder: Path, runs: int = 5) -> dict:
     """Lighthouse scores of ``url``: each category once, performance the best of ``runs``
     (a simulated slow phone is sensitive to a busy machine; repeats are calibrated to the
     host, ``repeat_slowdown``); other categories run again only if they score below 100 the

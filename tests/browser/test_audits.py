@@ -8,7 +8,7 @@ indexable page type 100 in all four categories. The tools come from npm (pinned,
 into .tools/ by scripts/audit_tools.sh and scripts/lighthouse.sh).
 
 Marked `audit`: scripts/test runs these alone after the rest, since Lighthouse's simulated
-slow phone scores a busy machine, not the page; performance counts the best of three runs,
+slow phone scores a busy machine, not the page; performance counts the best of five runs,
 other categories run again only when they are below 100.
 """
 
