@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -29,13 +29,12 @@ from django.utils.translation import gettext as _
 
 from assignments.progress import branch_members
 from events.registration_models import Registration
-from home.models import ContentPage
+from meetings.checks import Plan, plan
 from meetings.makeup import create_makeup, makeup_done, sync_makeup
 from meetings.models import (
     Attendance,
     Correction,
     Meeting,
-    MeetingKind,
     MeetingMaterial,
     MeetingStatus,
     Presence,
@@ -56,185 +55,12 @@ __all__ = [
     "snapshot",
 ]
 
-# What ``fields`` may set on a meeting (anything else is a programming error).
-FIELDS = (
-    "kind",
-    "starts_at",
-    "place",
-    "online_link",
-    "host",
-    "recorder",
-    "topics",
-    "minutes",
-    "event",
-    "makeup_reflection",
-)
-REASON_MAX = Attendance._meta.get_field("reason").max_length
-RESOLUTION_MAX = Resolution._meta.get_field("text").max_length
 CORRECTION_REASON_MAX = Correction._meta.get_field("reason").max_length
 
 
 def roster(branch: Branch) -> QuerySet:
     """The branch's members, by name (the people a meeting's attendance is taken of)."""
     return branch_members(branch)
-
-
-# --- checking what the organiser sent ----------------------------------------------------------
-
-
-@dataclass
-class Plan:
-    """What a draft or correction will write, checked whole before anything is."""
-
-    fields: dict
-    attendance: dict[int, tuple[str, str]]  # every member of the record: (presence, reason)
-    pages: list
-    resolutions: list[dict]
-
-
-def allowed_members(branch: Branch, meeting: Meeting | None) -> dict[int, object]:
-    """Who may appear in the record: the branch's members, and (for a record already saved)
-    anyone it already lists, so a member who has since left can still be corrected."""
-    people = {user.pk: user for user in roster(branch)}
-    if meeting is not None and meeting.pk is not None:
-        for row in meeting.attendance.select_related("member__member_profile"):
-            people.setdefault(row.member_id, row.member)
-    return people
-
-
-def check_fields(fields: dict, people: dict[int, object], errors: list[str]) -> dict:
-    unknown = set(fields) - set(FIELDS)
-    if unknown:
-        raise TypeError(f"unknown meeting fields: {sorted(unknown)}")
-    if fields.get("kind") not in MeetingKind.values:
-        errors.append(_("请选择会议类型。"))
-    starts_at = fields.get("starts_at")
-    if not isinstance(starts_at, datetime) or timezone.is_naive(starts_at):
-        errors.append(_("请填写有效的会议时间。"))
-    for name, label in (("host", _("主持人")), ("recorder", _("记录人"))):
-        person = fields.get(name)
-        if person is not None and person.pk not in people:
-            errors.append(_("%(role)s必须是本支部成员。") % {"role": label})
-    if not (fields.get("topics") or "").strip():
-        errors.append(_("请填写议题。"))
-    for name in ("topics", "minutes"):
-        field = Meeting._meta.get_field(name)
-        if len(fields.get(name) or "") > field.max_length:
-            errors.append(
-                _("%(field)s不能超过 %(max)d 字。")
-                % {"field": field.verbose_name, "max": field.max_length}
-            )
-    return {name: fields.get(name) for name in FIELDS}
-
-
-def check_attendance(
-    attendance: dict, people: dict[int, object], errors: list[str]
-) -> dict[int, tuple[str, str]]:
-    """Every member of the record with their presence; anyone the organiser left out was
-    present. A reason is kept for 请假 only."""
-    outsiders = [member_id for member_id in attendance if member_id not in people]
-    if outsiders:
-        errors.append(
-            _("出席名单中有 %(count)d 人不是本支部成员，请刷新名单后重试。")
-            % {"count": len(outsiders)}
-        )
-    result = {member_id: (Presence.PRESENT, "") for member_id in people}
-    for member_id, (presence, reason) in attendance.items():
-        if member_id not in people:
-            continue
-        name = member_name(people[member_id])
-        if presence not in Presence.values:
-            errors.append(_("%(name)s 的出席情况无效。") % {"name": name})
-            continue
-        reason = (reason or "").strip() if presence == Presence.LEAVE else ""
-        if len(reason) > REASON_MAX:
-            errors.append(
-                _("%(name)s 的请假事由不能超过 %(max)d 字。") % {"name": name, "max": REASON_MAX}
-            )
-        result[member_id] = (presence, reason)
-    return result
-
-
-def check_materials(materials: list, errors: list[str]) -> list:
-    """The pages in order, each once; only the site's content pages can be studied."""
-    pages, seen = [], set()
-    for page in materials:
-        if page is None or page.pk in seen:
-            continue
-        seen.add(page.pk)
-        pages.append(page)
-    content = set(ContentPage.objects.filter(pk__in=seen).values_list("pk", flat=True))
-    for page in pages:
-        if page.pk not in content:
-            errors.append(
-                _("“%(title)s”不是本站的学习内容，不能作为学习材料。") % {"title": page.title}
-            )
-    return pages
-
-
-def check_resolutions(
-    resolutions: list[dict], people: dict[int, object], errors: list[str]
-) -> list[dict]:
-    checked = []
-    for number, resolution in enumerate(resolutions, start=1):
-        text = (resolution.get("text") or "").strip()
-        owner, due_on = resolution.get("owner"), resolution.get("due_on")
-        if not text:
-            errors.append(_("第 %(n)d 条决议没有内容。") % {"n": number})
-        elif len(text) > RESOLUTION_MAX:
-            errors.append(
-                _("第 %(n)d 条决议不能超过 %(max)d 字。") % {"n": number, "max": RESOLUTION_MAX}
-            )
-        if owner is None:
-            errors.append(_("第 %(n)d 条决议没有负责人。") % {"n": number})
-        elif owner.pk not in people:
-            errors.append(_("第 %(n)d 条决议的负责人必须是本支部成员。") % {"n": number})
-        if due_on is not None and (not isinstance(due_on, date) or isinstance(due_on, datetime)):
-            errors.append(_("第 %(n)d 条决议的完成期限无效。") % {"n": number})
-        checked.append({"text": text, "owner": owner, "due_on": due_on})
-    return checked
-
-
-def check_model(meeting: Meeting, errors: list[str]) -> None:
-    """The model's own limits (lengths, the online link), and one record per branch, kind
-    and time."""
-    try:
-        meeting.full_clean(
-            exclude=["branch", "host", "recorder", "event", "makeup", "created_by", "confirmed_by"],
-            validate_unique=False,
-            validate_constraints=False,
-        )
-    except ValidationError as error:
-        for name, messages in error.message_dict.items():
-            label = Meeting._meta.get_field(name).verbose_name if name != "__all__" else ""
-            errors.extend(f"{label}：{message}" if label else message for message in messages)
-    same = Meeting.objects.filter(
-        branch=meeting.branch, kind=meeting.kind, starts_at=meeting.starts_at
-    ).exclude(pk=meeting.pk)
-    if meeting.kind and isinstance(meeting.starts_at, datetime) and same.exists():
-        errors.append(
-            _("本支部在这个时间已有一条%(kind)s记录。") % {"kind": meeting.get_kind_display()}
-        )
-
-
-def plan(branch, meeting, *, fields, attendance, materials, resolutions) -> Plan:
-    """Everything checked; raises ValidationError listing every problem found."""
-    errors: list[str] = []
-    people = allowed_members(branch, meeting)
-    planned = Plan(
-        fields=check_fields(fields, people, errors),
-        attendance=check_attendance(attendance, people, errors),
-        pages=check_materials(materials, errors),
-        resolutions=check_resolutions(resolutions, people, errors),
-    )
-    if not errors:
-        probe = meeting or Meeting(branch=branch)
-        for name, value in planned.fields.items():
-            setattr(probe, name, value)
-        check_model(probe, errors)
-    if errors:
-        raise ValidationError(errors)
-    return planned
 
 
 # --- writing ------------------------------------------------------------------------------------
@@ -264,8 +90,23 @@ def write(meeting: Meeting, planned: Plan) -> Meeting:
 
 
 def locked(meeting: Meeting) -> Meeting:
-    """The meeting read again inside the transaction, so two saves cannot cross."""
-    return Meeting.objects.select_for_update().select_related("branch").get(pk=meeting.pk)
+    """The caller's meeting, read again inside the transaction (its row locked where the
+    database can), so two saves cannot cross and the caller sees what was written."""
+    list(Meeting.objects.select_for_update().filter(pk=meeting.pk).values_list("pk"))
+    meeting.refresh_from_db()
+    return meeting
+
+
+def follow_roster(meeting: Meeting) -> None:
+    """A draft shows the branch as it is now (``attendance_rows``); confirming records just
+    that: members who joined since it was saved were present, members who left are gone."""
+    now_in = set(roster(meeting.branch).values_list("pk", flat=True))
+    meeting.attendance.exclude(member_id__in=now_in).delete()
+    recorded = set(meeting.attendance.values_list("member_id", flat=True))
+    Attendance.objects.bulk_create(
+        Attendance(meeting=meeting, member_id=member_id, presence=Presence.PRESENT)
+        for member_id in sorted(now_in - recorded)
+    )
 
 
 def save_draft(
@@ -322,6 +163,7 @@ def confirm(meeting: Meeting, by, *, now: datetime | None = None) -> Meeting:
         meeting.confirmed_at = now
         meeting.confirmed_by = by
         meeting.save(update_fields=["status", "confirmed_at", "confirmed_by"])
+        follow_roster(meeting)
         create_makeup(meeting, by, now)
         return meeting
 
