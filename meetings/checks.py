@@ -47,14 +47,25 @@ class Plan:
     resolutions: list[dict]
 
 
-def allowed_members(branch: Branch, meeting: Meeting | None) -> dict[int, object]:
-    """Who may appear in the record: the branch's members, and (for a record already saved)
-    anyone it already lists, so a member who has since left can still be corrected."""
-    people = {user.pk: user for user in branch_members(branch)}
+@dataclass
+class People:
+    """Who a record may name: the branch's members now, and (for a record already saved)
+    everyone it lists with what it recorded, so a member who has since left can still be
+    corrected."""
+
+    branch: dict[int, object]
+    listed: dict[int, tuple[str, str]]
+    everyone: dict[int, object]
+
+
+def people_of(branch: Branch, meeting: Meeting | None) -> People:
+    members = {user.pk: user for user in branch_members(branch)}
+    everyone, listed = dict(members), {}
     if meeting is not None and meeting.pk is not None:
         for row in meeting.attendance.select_related("member__member_profile"):
-            people.setdefault(row.member_id, row.member)
-    return people
+            everyone.setdefault(row.member_id, row.member)
+            listed[row.member_id] = (row.presence, row.reason)
+    return People(members, listed, everyone)
 
 
 def check_fields(fields: dict, people: dict[int, object], errors: list[str]) -> dict:
@@ -83,21 +94,29 @@ def check_fields(fields: dict, people: dict[int, object], errors: list[str]) -> 
 
 
 def check_attendance(
-    attendance: dict, people: dict[int, object], errors: list[str]
+    attendance: dict, people: People, errors: list[str], *, correcting: bool
 ) -> dict[int, tuple[str, str]]:
-    """Every member of the record with their presence; anyone the organiser left out was
-    present. A reason is kept for 请假 only."""
-    outsiders = [member_id for member_id in attendance if member_id not in people]
+    """Every member of the record with their presence. A reason is kept for 请假 only.
+
+    A draft lists the branch as it is now: anyone the organiser left out was present. A
+    correction starts from what the record lists: members it leaves out keep what was
+    recorded, and a member the record did not list is added only when marked 请假 or 缺席
+    (so members who joined the branch after the meeting are not added to it as present).
+    """
+    outsiders = [member_id for member_id in attendance if member_id not in people.everyone]
     if outsiders:
         errors.append(
             _("出席名单中有 %(count)d 人不是本支部成员，请刷新名单后重试。")
             % {"count": len(outsiders)}
         )
-    result = {member_id: (Presence.PRESENT, "") for member_id in people}
+    if correcting:
+        result = dict(people.listed)
+    else:
+        result = {member_id: (Presence.PRESENT, "") for member_id in people.branch}
     for member_id, (presence, reason) in attendance.items():
-        if member_id not in people:
+        if member_id not in people.everyone:
             continue
-        name = member_name(people[member_id])
+        name = member_name(people.everyone[member_id])
         if presence not in Presence.values:
             errors.append(_("%(name)s 的出席情况无效。") % {"name": name})
             continue
@@ -106,6 +125,8 @@ def check_attendance(
             errors.append(
                 _("%(name)s 的请假事由不能超过 %(max)d 字。") % {"name": name, "max": REASON_MAX}
             )
+        if correcting and member_id not in result and presence == Presence.PRESENT:
+            continue
         result[member_id] = (presence, reason)
     return result
 
@@ -172,15 +193,15 @@ def check_model(meeting: Meeting, errors: list[str]) -> None:
         )
 
 
-def plan(branch, meeting, *, fields, attendance, materials, resolutions) -> Plan:
+def plan(branch, meeting, *, fields, attendance, materials, resolutions, correcting=False) -> Plan:
     """Everything checked; raises ValidationError listing every problem found."""
     errors: list[str] = []
-    people = allowed_members(branch, meeting)
+    people = people_of(branch, meeting)
     planned = Plan(
-        fields=check_fields(fields, people, errors),
-        attendance=check_attendance(attendance, people, errors),
+        fields=check_fields(fields, people.everyone, errors),
+        attendance=check_attendance(attendance, people, errors, correcting=correcting),
         pages=check_materials(materials, errors),
-        resolutions=check_resolutions(resolutions, people, errors),
+        resolutions=check_resolutions(resolutions, people.everyone, errors),
     )
     if not errors:
         probe = meeting or Meeting(branch=branch)

@@ -9,7 +9,8 @@ One home for them (the pages, the importer and the demo call these):
 - a confirmed record changes only through ``correct``, with a reason, keeping the record as
   it was and as it became (``Correction.before``/``after``, from ``snapshot``);
 - attendance is what a person recorded, or the check-ins of the linked forum event
-  (``attendance_from_event``); members left out of what the organiser sent were present.
+  (``attendance_from_event``); in a draft, members left out of what the organiser sent
+  were present; in a correction, they keep what the record says (``meetings.checks``).
 
 Refusals raise ``ValidationError`` with Chinese messages naming what was wrong, before
 anything is written.
@@ -30,7 +31,7 @@ from django.utils.translation import gettext as _
 from assignments.progress import branch_members
 from events.registration_models import Registration
 from meetings.checks import Plan, plan
-from meetings.makeup import create_makeup, makeup_done, sync_makeup
+from meetings.makeup import create_makeup, makeup_done, member_makeup_done, sync_makeup
 from meetings.models import (
     Attendance,
     Correction,
@@ -50,6 +51,7 @@ __all__ = [
     "correct",
     "counts",
     "makeup_done",
+    "member_makeup_done",
     "roster",
     "save_draft",
     "snapshot",
@@ -180,7 +182,11 @@ def correct(
     now: datetime | None = None,
 ) -> Correction:
     """Change a confirmed record, keeping it as it was and as it became, and keep its 补学's
-    audience in step. A reason is required; a correction that changes nothing is refused."""
+    audience in step. A reason is required; a correction that changes nothing is refused.
+
+    ``attendance`` changes whom it names; members it leaves out keep what the record says,
+    and a member the record did not list is added only when marked 请假 or 缺席.
+    """
     now = now or timezone.now()
     reason = (reason or "").strip()
     with transaction.atomic():
@@ -200,6 +206,7 @@ def correct(
             attendance=attendance,
             materials=materials,
             resolutions=resolutions,
+            correcting=True,
         )
         refuse_future(planned.fields["starts_at"], now)
         before = snapshot(meeting)

@@ -28,6 +28,7 @@ from meetings.records import (
     correct,
     counts,
     makeup_done,
+    member_makeup_done,
     roster,
     save_draft,
     snapshot,
@@ -397,7 +398,8 @@ def test_a_correction_that_leaves_nobody_absent_closes_the_makeup(
     branch, organiser, members, pages
 ):
     meeting = confirm(draft(branch, organiser, members, pages), organiser)
-    correct(meeting, organiser, **correction(members, pages, attendance={}))
+    everyone_came = {member.pk: (Presence.PRESENT, "") for member in members}
+    correct(meeting, organiser, **correction(members, pages, attendance=everyone_came))
     makeup = Assignment.objects.get()
     assert not makeup.chosen_members.exists() and not makeup.is_open
     # Absent again after a later correction: the same 补学 opens again.
@@ -477,6 +479,40 @@ def test_a_member_who_left_the_branch_can_still_be_corrected(branch, organiser, 
     )
     rows = {row["member"]: row for row in fixed.after["attendance"]}
     assert rows[gone.pk]["presence"] == Presence.LEAVE
+
+
+def test_a_correction_keeps_what_it_does_not_mention_and_adds_no_newcomer_as_present(
+    branch, organiser, members, pages
+):
+    meeting = confirm(draft(branch, organiser, members, pages), organiser)
+    gone, newcomer = members[3], make_member("xin", name="新成员", branch=branch)
+    gone.member_profile.branch = BranchFactory()
+    gone.member_profile.save()
+    fixed = correct(
+        meeting,
+        organiser,
+        **correction(
+            members,
+            pages,
+            attendance={members[4].pk: (Presence.LEAVE, "实习"), newcomer.pk: ("present", "")},
+        ),
+    )
+    presence = {row["member"]: row["presence"] for row in fixed.after["attendance"]}
+    assert presence == {
+        organiser.pk: Presence.PRESENT,
+        members[1].pk: Presence.PRESENT,
+        members[2].pk: Presence.LEAVE,
+        gone.pk: Presence.ABSENT,  # not in the form any more: still as recorded
+        members[4].pk: Presence.LEAVE,
+    }
+    # A member the record did not list is added when marked 请假 or 缺席.
+    fixed = correct(
+        meeting,
+        organiser,
+        **correction(members, pages, reason="补记", attendance={newcomer.pk: ("absent", "")}),
+    )
+    assert {row["member"] for row in fixed.after["attendance"]} >= {newcomer.pk}
+    assert newcomer in meeting.makeup.chosen_members.all()
 
 
 # --- attendance from a forum event's check-ins -------------------------------------------------
@@ -584,3 +620,25 @@ def test_attendance_rows_of_a_200_member_meeting_take_a_bounded_number_of_querie
         assert counts(meeting) == {"total": 200, "present": 180, "leave": 0, "absent": 20}
     with django_assert_max_num_queries(6):
         assert makeup_done(meeting)
+
+
+def test_one_members_makeups_across_meetings_in_a_few_queries(
+    branch, organiser, members, pages, django_assert_max_num_queries
+):
+    absent = members[3]
+    meetings = []
+    for days in (3, 2, 1):
+        when = fields(starts_at=timezone.now() - timedelta(days=days))
+        meetings.append(
+            confirm(draft(branch, organiser, members, pages[:1], fields=when), organiser)
+        )
+    only_others = confirm(
+        draft(branch, organiser, members, pages, attendance={members[1].pk: ("absent", "")}),
+        organiser,
+    )
+    nobody = MeetingFactory(branch=branch, status=MeetingStatus.CONFIRMED)
+    LearningRecordFactory(member=absent, page=pages[0], completed=True)
+    with django_assert_max_num_queries(3):
+        done = member_makeup_done(absent, [*meetings, only_others, nobody])
+    assert done == {meeting.pk: True for meeting in meetings}
+    assert member_makeup_done(members[1], [only_others]) == {only_others.pk: False}
