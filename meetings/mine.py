@@ -1,4 +1,4 @@
-"""我的组织生活: a member's own view of their branch's confirmed records.
+"""我的组织生活: the confirmed records that list the member, newest first.
 
 Kind, time, topics and resolutions of each meeting, the member's own attendance and whether
 their 补学 is done; never anyone else's attendance or reason (only the member's own
@@ -26,19 +26,18 @@ class MyMeeting:
 
 
 def my_meetings(user) -> list[MyMeeting]:
-    profile = getattr(user, "member_profile", None)
-    if profile is None or profile.branch_id is None:
+    if not getattr(user, "is_authenticated", False):
         return []
     own = Prefetch("attendance", queryset=Attendance.objects.filter(member=user), to_attr="mine")
     meetings = (
-        Meeting.objects.filter(branch_id=profile.branch_id, status=MeetingStatus.CONFIRMED)
+        Meeting.objects.filter(attendance__member=user, status=MeetingStatus.CONFIRMED)
         .select_related("makeup")
         .prefetch_related(own, "resolutions__owner__member_profile")
         .order_by("-starts_at")[:SHOWN]
     )
     rows = []
     for meeting in meetings:
-        presence = meeting.mine[0].presence if meeting.mine else Presence.PRESENT
+        presence = meeting.mine[0].presence
         done = None
         if presence != Presence.PRESENT and meeting.makeup_id:
             done = makeup_done(meeting).get(user.pk)

@@ -31,7 +31,7 @@ from meetings import records
 from meetings.access import can_see_everything, meeting_subject
 from meetings.attachments import add_attachment
 from meetings.forms import AttachmentForm, CorrectionForm, MeetingForm
-from meetings.models import Meeting, MeetingAttachment, MeetingStatus, Presence
+from meetings.models import Meeting, MeetingAttachment, MeetingStatus
 from members.models import organiser_branch
 
 LIST_LIMIT = 200
@@ -172,7 +172,10 @@ def visible_meeting(request: HttpRequest, meeting_id: int) -> tuple[Meeting, boo
     if can_see_everything(request.user, meeting):
         return meeting, True
     profile = getattr(request.user, "member_profile", None)
-    if meeting.is_confirmed and profile is not None and profile.branch_id == meeting.branch_id:
+    in_branch = profile is not None and profile.branch_id == meeting.branch_id
+    if meeting.is_confirmed and (
+        in_branch or meeting.attendance.filter(member=request.user).exists()
+    ):
         return meeting, False
     raise Http404
 
@@ -201,7 +204,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
         }
     else:
         mine = meeting.attendance.filter(member=request.user).first()
-        context["mine"] = mine.get_presence_display() if mine else Presence.PRESENT.label
+        context["mine"] = mine.get_presence_display() if mine else None
         context["my_makeup_done"] = records.makeup_done(meeting).get(request.user.pk)
     record(request, Access.MEETING_RECORD, meeting_subject(meeting))
     return private(render(request, "meetings/meeting_detail.html", context))
