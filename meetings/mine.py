@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 
 from meetings.models import Attendance, Meeting, MeetingStatus, Presence
-from meetings.records import makeup_done
+from meetings.records import member_makeup_done
 
 SHOWN = 20
 
@@ -31,15 +31,13 @@ def my_meetings(user) -> list[MyMeeting]:
     own = Prefetch("attendance", queryset=Attendance.objects.filter(member=user), to_attr="mine")
     meetings = (
         Meeting.objects.filter(attendance__member=user, status=MeetingStatus.CONFIRMED)
-        .select_related("makeup")
         .prefetch_related(own, "resolutions__owner__member_profile")
         .order_by("-starts_at")[:SHOWN]
     )
+    meetings = list(meetings)
+    done = member_makeup_done(user, meetings)
     rows = []
     for meeting in meetings:
         presence = meeting.mine[0].presence
-        done = None
-        if presence != Presence.PRESENT and meeting.makeup_id:
-            done = makeup_done(meeting).get(user.pk)
-        rows.append(MyMeeting(meeting, presence, Presence(presence).label, done))
+        rows.append(MyMeeting(meeting, presence, Presence(presence).label, done.get(meeting.pk)))
     return rows

@@ -12,9 +12,18 @@ from wagtail.models import CollectionViewRestriction
 from audit.models import Access, AccessRecord
 from home.models import ContentPage
 from meetings import records
+from meetings.mine import my_meetings
 from meetings.models import Meeting, MeetingAttachment, MeetingStatus, Presence
 from members.models import Role
-from tests.factories import BranchFactory, MeetingFactory, login, make_member
+from tests.factories import (
+    AttendanceFactory,
+    BranchFactory,
+    ForumEventPageFactory,
+    MeetingFactory,
+    RegistrationFactory,
+    login,
+    make_member,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -234,6 +243,10 @@ def test_attachments_are_private_to_organisers_and_served_by_our_view(people, pa
     # Wagtail's own address refuses a member (the collection is restricted).
     public = login(members[3]).get(document.url)
     assert public.status_code != 200
+    # Nor does the API list it, nor a detail of it (restricted collections are left out).
+    listed = login(members[3]).get("/api/v2/documents/?limit=20").json()["items"]
+    assert document.pk not in [item["id"] for item in listed]
+    assert client.get(f"/api/v2/documents/{document.pk}/").status_code == 404
     bad = SimpleUploadedFile("x.exe", b"MZ", content_type="application/octet-stream")
     response = client.post(
         f"/branch/meetings/{meeting.pk}/attachments/", {"title": "x", "file": bad}, follow=True
@@ -250,3 +263,36 @@ def test_my_learning_lists_my_meetings_with_my_own_attendance(people, page):
     assert "请假" in html and "未补学" in html
     assert SECRET_REASON not in html and "成员02" not in html
     assert f"/branch/meetings/{meeting.pk}/" in html
+
+
+def test_a_meeting_held_as_a_forum_event_takes_attendance_from_check_ins(people, page):
+    organiser, members = people
+    event = ForumEventPageFactory(starts_in=-timedelta(days=1))
+    RegistrationFactory(event=event, member=members[0], checked_in=True)
+    RegistrationFactory(event=event, member=members[1], checked_in=True)
+    # Whatever the radio buttons say, the check-ins decide.
+    data = form_data(people, page, event=str(event.pk))
+    response = login(organiser).post(NEW_URL, data)
+    assert response.status_code == 302, response.content.decode()
+    meeting = Meeting.objects.get()
+    presence = dict(meeting.attendance.values_list("member__username", "presence"))
+    assert presence == {
+        "zuzhi": Presence.ABSENT,
+        "m0": Presence.PRESENT,
+        "m1": Presence.PRESENT,
+        "m2": Presence.ABSENT,
+        "m3": Presence.ABSENT,
+    }
+
+
+def test_my_meetings_take_a_few_queries_whatever_their_number(
+    people, page, django_assert_max_num_queries
+):
+    organiser, members = people
+    for days in range(1, 6):
+        meeting = MeetingFactory(held_ago=timedelta(days=days), status=MeetingStatus.CONFIRMED)
+        AttendanceFactory(meeting=meeting, member=members[1], presence=Presence.LEAVE, reason="x")
+    with django_assert_max_num_queries(8):
+        rows = my_meetings(members[1])
+    assert len(rows) == 5 and all(row.presence_label == "请假" for row in rows)
+    assert my_meetings(members[2]) == []
