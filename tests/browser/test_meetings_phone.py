@@ -14,7 +14,14 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.browser.support import PASSWORD, Phone, branch_with_people, counts, in_server
+from tests.browser.support import (
+    PASSWORD,
+    SCREENSHOTS,
+    Phone,
+    branch_with_people,
+    counts,
+    in_server,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -125,12 +132,15 @@ def record_and_confirm(organiser: Phone, branch) -> str:
 
     fill_form(organiser, branch)
     organiser.check("3-form-filled")
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "meetings-3b-form-whole.png"), full_page=True)
     organiser.submit(page.get_by_role("button", name="保存草稿"))
     assert urlparse(page.url).path.startswith("/branch/meetings/")
     assert page.get_by_text("草稿已保存。").is_visible()
     assert counts(page) == {"应到": 15, "出席": 12, "请假": 2, "缺席": 1}
     assert page.get_by_text("参加学科竞赛").is_visible()
     organiser.check("4-draft")
+    page.screenshot(path=str(SCREENSHOTS / "meetings-4b-draft-whole.png"), full_page=True)
 
     organiser.submit(page.get_by_role("button", name="确认记录"))
     assert page.get_by_text("记录已确认。请假和缺席的同学已收到补学任务。").is_visible()
