@@ -296,3 +296,22 @@ def test_my_meetings_take_a_few_queries_whatever_their_number(
         rows = my_meetings(members[1])
     assert len(rows) == 5 and all(row.presence_label == "请假" for row in rows)
     assert my_meetings(members[2]) == []
+
+
+def test_a_draft_opens_again_with_what_was_saved(people, page):
+    organiser, members = people
+    client = login(organiser)
+    client.post(NEW_URL, form_data(people, page))
+    meeting = Meeting.objects.get()
+    html = client.get(f"/branch/meetings/{meeting.pk}/edit/").content.decode()
+    assert f'value="{SECRET_REASON}"' in html and "每人写一篇心得" in html
+    assert f'<option value="{members[0].pk}" selected>' in html
+    assert f'name="presence_{members[2].pk}" value="absent" checked' in html
+    assert 'value="14:30"' in html and page.title in html
+    # Saved again with a change: still one draft, changed.
+    response = client.post(
+        f"/branch/meetings/{meeting.pk}/edit/", form_data(people, page, topics="学习党章第一章")
+    )
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.topics == "学习党章第一章" and Meeting.objects.count() == 1
