@@ -36,6 +36,7 @@ from learning.reading_list.dismiss import (
 )
 from learning.reading_list.items import reading_list
 from learning.reading_list.preferences import set_personalised
+from meetings.mine import my_meetings
 from mylearning import export, history
 from mylearning.assigned import assigned_items
 
@@ -43,11 +44,13 @@ from mylearning.assigned import assigned_items
 @login_required
 @require_safe
 def my_learning_page(request: HttpRequest) -> HttpResponse:
-    """``/learning/``: 学习中, 已学完, time per topic, and the privacy notice and controls."""
+    """``/learning/``: 学习中, 已学完, time per topic, 我的组织生活 (the member's own
+    attendance only), and the privacy notice and controls."""
     context = {
         "todo": todo_list(request.user, include_done=True),
         "lists": history.record_lists(request.user, show_all=request.GET.get("all") == "1"),
         "topic_time": history.topic_time(request.user),
+        "meetings": my_meetings(request.user),
     }
     return private(render(request, "mylearning/my_learning.html", context))
 

@@ -1,6 +1,6 @@
 """The suite's test data: users, branches and members, pages under the demo's sections, and
 what members and organisers make (assignments, registrations, learning history, reflections,
-votes, dismissals, self-check answers).
+votes, dismissals, self-check answers, 组织生活 meetings and their attendance).
 
 Every test database already holds the demo site (``tests/conftest.py``); these factories add
 what a test needs on top of it. Users get the password ``"pw-" + username``, so a test (or a
@@ -25,6 +25,7 @@ from exhibits.models import ExhibitIndexPage, RevolutionarySitePage
 from feedback.models import Helpfulness, PageVote
 from learning.models import Dismissal, LearningEvent, LearningRecord, Verb
 from lectures.models import LectureIndexPage, MicroLecturePage
+from meetings.models import Attendance, Meeting, MeetingKind, MeetingStatus, Presence
 from members.models import Branch, MemberProfile, Role
 from reflections.models import Reflection
 from selfcheck.models import SelfCheckAnswer
@@ -357,3 +358,38 @@ class SelfCheckAnswerFactory(DjangoModelFactory):
     attempt = 1
     chosen = factory.LazyFunction(lambda: ["a"])
     correct = True
+
+
+class MeetingFactory(DjangoModelFactory):
+    """A draft 党员大会 of the shared test branch held ``held_ago`` before now (negative: in
+    the future), with no attendance rows; ``status=MeetingStatus.CONFIRMED`` records it as
+    confirmed (no 补学 is made: use ``meetings.records.confirm`` for that)."""
+
+    class Meta:
+        model = Meeting
+
+    class Params:
+        held_ago = timedelta(days=1)
+
+    branch = factory.LazyFunction(default_branch)
+    kind = MeetingKind.GENERAL
+    # Not rounded: two meetings made in the same test never share branch, kind and time.
+    starts_at = factory.LazyAttribute(lambda meeting: timezone.now() - meeting.held_ago)
+    place = "党员活动室"
+    topics = "学习党的二十大精神"
+    status = MeetingStatus.DRAFT
+    confirmed_at = factory.LazyAttribute(
+        lambda meeting: timezone.now() if meeting.status == MeetingStatus.CONFIRMED else None
+    )
+
+
+class AttendanceFactory(DjangoModelFactory):
+    """One member's attendance at a meeting: present unless ``presence`` says otherwise."""
+
+    class Meta:
+        model = Attendance
+
+    meeting = factory.SubFactory(MeetingFactory)
+    member = factory.SubFactory(UserFactory)
+    presence = Presence.PRESENT
+    reason = ""

@@ -229,6 +229,9 @@ def id_table(users: dict, victim, event, registration, assignment, extra: dict) 
         ("admin/snippets/learning/assignment/", "pk"): assignment.pk,
         ("admin/snippets/choose/learning/assignment/", "pk"): assignment.pk,
     }
+    # A branch meeting (confirmed, with a 补学 and an attachment) of the organiser's branch
+    table["branch/meetings/", "meeting_id"] = extra["meeting"].pk
+    table["branch/meetings/", "attachment_id"] = extra["attachment"].pk
     # Our document view (config.documents) and lectures' renditions (no encoding: a 404 that
     # still runs the view's checks)
     table["documents/", "document_id"] = extra["document"].pk
@@ -311,6 +314,37 @@ def order(target: Target) -> int:
     return 1 if CHANGING.search(route) else 0
 
 
+def make_meeting(users: dict, victim):
+    """A confirmed meeting of the organiser's branch: the member absent (so a 补学 exists),
+    the lecture studied, an attachment in the branch's private collection."""
+    from meetings import records
+    from meetings.attachments import add_attachment
+
+    organiser, member = users["organiser"], users["member"]
+    meeting = records.save_draft(
+        organiser.member_profile.branch,
+        organiser,
+        fields={
+            "kind": "general",
+            "starts_at": timezone.now() - timedelta(days=1),
+            "place": "敌意测试会议室",
+            "online_link": "",
+            "host": organiser,
+            "recorder": None,
+            "topics": "敌意测试议题",
+            "minutes": "",
+            "event": None,
+            "makeup_reflection": False,
+        },
+        attendance={member.pk: ("absent", "")},
+        materials=[victim],
+        resolutions=[{"text": "敌意测试决议", "owner": organiser, "due_on": None}],
+    )
+    records.confirm(meeting, organiser)
+    upload = ContentFile(b"%PDF-1.4 hostile", name="hostile.pdf")
+    return meeting, add_attachment(meeting, organiser, title="敌意测试附件", upload=upload)
+
+
 def build_world() -> World:
     users = make_users()
     victim = MicroLecturePageFactory(title="敌意测试微党课", slug="hostile-lecture", tags=[TAG])
@@ -320,6 +354,7 @@ def build_world() -> World:
     assignment = AssignmentFactory(branch=branch, title="敌意测试任务", pages=[victim])
     extra = make_admin_objects(users, victim)
     extra["restrictions"] = make_restrictions(extra["collection"])
+    extra["meeting"], extra["attachment"] = make_meeting(users, victim)
     ids = id_table(users, victim, event, registration, assignment, extra)
     world = World(users, ids, page_urls(event), all_patterns())
     world.regex = regex_urls(ids, extra["document"], extra["image"])
