@@ -12,6 +12,7 @@ from config.documents import serve_document
 from config.media import serve_public_media
 from config.robots import robots_txt
 from learning import urls as learning_urls
+from meetings import ledger_urls as meetings_ledger_urls
 from members import shared_passwords
 from members import urls as members_urls
 from members.admin_accounts import ThrottledAccountView, ThrottledPasswordResetView
@@ -92,6 +93,13 @@ urlpatterns = [
     path("learning/pages/<id:page_id>/self-check/", include("selfcheck.urls")),
     path("learning/pages/<id:page_id>/reflection/", include("reflections.urls")),
     path("learning/events/", include("events.urls")),
+    owned_by(
+        "meetings",
+        {
+            "branch/meetings/": meetings_ledger_urls.ledger_patterns,
+            "oversight/meetings/": meetings_ledger_urls.oversight_patterns,
+        },
+    ),
     owned_by(
         "assignments",
         {
