@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -176,3 +177,38 @@ def test_export_then_import_into_an_empty_database_gives_the_same_export(branch)
     Meeting.objects.all().delete()
     import_meetings(out.getvalue())
     assert export_rows(branch, 2025) == exported
+
+
+def test_the_demo_site_without_people_has_no_meetings(db):
+    # tests/conftest.py loads the demo with --no-people.
+    assert not Meeting.objects.exists()
+
+
+def test_the_demo_branch_gets_a_year_of_meetings_through_the_import(db):
+    from demo.meetings import build_meetings, year_of_meetings_csv
+    from demo.people import BRANCH_NAME, demo_users, import_people
+    from members.models import Branch
+
+    import_people()
+    now = datetime(2026, 12, 7, 12, tzinfo=ZoneInfo("Asia/Shanghai"))
+    text = year_of_meetings_csv(BRANCH_NAME, now)
+    assert text == year_of_meetings_csv(BRANCH_NAME, now)  # the same story every load
+    branch = Branch.objects.get(name=BRANCH_NAME)
+    organiser, members = demo_users()
+
+    class Organisation:
+        pass
+
+    organisation = Organisation()
+    organisation.branch = branch
+    made = build_meetings(organisation, now)
+    assert made == len(text.strip().splitlines()) - 1
+    assert build_meetings(organisation, now) == 0  # once
+    kinds = set(Meeting.objects.filter(branch=branch).values_list("kind", flat=True))
+    assert kinds == {"general", "committee", "group", "lecture", "theme_day", "life"}
+    assert Meeting.objects.filter(branch=branch, kind="committee").count() == 12
+    assert Meeting.objects.filter(branch=branch, kind="general").count() == 4
+    assert Attendance.objects.filter(meeting__branch=branch, presence=Presence.LEAVE).exists()
+    assert Attendance.objects.filter(meeting__branch=branch, presence=Presence.ABSENT).exists()
+    assert not Meeting.objects.filter(starts_at__gt=now).exists()
+    assert organiser.username == "liuyang" and members
