@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from meetings.meeting_csv import site_zone, year_meetings
+from meetings.meeting_csv import attendance_by_meeting, site_zone, year_meetings
 from meetings.models import Meeting, MeetingKind, MeetingStatus, Presence
 from members.models import Branch, member_name
 
@@ -174,8 +175,9 @@ class LedgerEntry:
         return len(self.present) + len(self.leave) + len(self.absent)
 
 
-def ledger_entry(meeting: Meeting) -> LedgerEntry:
-    people = sorted(meeting.attendance.all(), key=lambda row: (member_name(row.member), row.pk))
+def ledger_entry(meeting: Meeting, attendance: list[tuple]) -> LedgerEntry:
+    """``attendance``: (presence, reason, name) of each member listed."""
+    people = sorted(attendance, key=lambda row: row[2])
     return LedgerEntry(
         meeting=meeting,
         host=member_name(meeting.host),
@@ -185,27 +187,28 @@ def ledger_entry(meeting: Meeting) -> LedgerEntry:
             (resolution.text, member_name(resolution.owner), resolution.due_on)
             for resolution in meeting.resolutions.all()
         ],
-        present=[member_name(row.member) for row in people if row.presence == Presence.PRESENT],
-        leave=[
-            (member_name(row.member), row.reason)
-            for row in people
-            if row.presence == Presence.LEAVE
-        ],
-        absent=[member_name(row.member) for row in people if row.presence == Presence.ABSENT],
+        present=[name for presence, _reason, name in people if presence == Presence.PRESENT],
+        leave=[(name, reason) for presence, reason, name in people if presence == Presence.LEAVE],
+        absent=[name for presence, _reason, name in people if presence == Presence.ABSENT],
     )
 
 
 def ledger(branch: Branch, year: int) -> list[LedgerEntry]:
     """The branch's confirmed meetings of ``year``, oldest first, with everything the 台账
     prints: a fixed number of queries however many meetings and members."""
-    meetings = (
+    meetings = list(
         year_meetings(branch, year)
         .select_related("host__member_profile", "recorder__member_profile")
-        .prefetch_related(
-            "materials", "resolutions__owner__member_profile", "attendance__member__member_profile"
-        )
+        .prefetch_related("materials", "resolutions__owner__member_profile")
     )
-    return [ledger_entry(meeting) for meeting in meetings]
+    username = f"member__{get_user_model().USERNAME_FIELD}"
+    attendance = attendance_by_meeting(meetings, "member__member_profile__display_name", username)
+    return [
+        ledger_entry(
+            meeting, [(p, r, name or login) for p, r, name, login in attendance[meeting.pk]]
+        )
+        for meeting in meetings
+    ]
 
 
 # --- 组织部: per branch and quarter, recorded or not ----------------------------------------

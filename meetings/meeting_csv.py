@@ -288,21 +288,28 @@ def year_meetings(branch: Branch, year: int):
     ).order_by("starts_at", "kind", "pk")
 
 
+def attendance_by_meeting(meetings, *columns: str) -> dict[int, list[tuple]]:
+    """Each meeting's attendance as plain values (``presence``, ``reason``, then ``columns``):
+    one query, and no model objects for the thousands of rows a large branch's year has."""
+    rows: dict[int, list[tuple]] = {meeting.pk: [] for meeting in meetings}
+    values = Attendance.objects.filter(meeting__in=list(rows)).values_list(
+        "meeting_id", "presence", "reason", *columns
+    )
+    for meeting_id, *row in values.order_by("pk"):
+        rows[meeting_id].append(tuple(row))
+    return rows
+
+
 def export_rows(branch: Branch, year: int) -> list[list[str]]:
     """The year's confirmed meetings as CSV lines under ``CSV_HEADER`` (header not included)."""
-    meetings = (
-        year_meetings(branch, year)
-        .select_related("host", "recorder")
-        .prefetch_related("attendance__member")
-    )
+    meetings = list(year_meetings(branch, year).select_related("host", "recorder"))
+    username = f"member__{get_user_model().USERNAME_FIELD}"
+    attendance = attendance_by_meeting(meetings, username)
     rows = []
     for meeting in meetings:
         by_presence: dict[str, list[str]] = {value: [] for value in Presence.values}
-        people = sorted(meeting.attendance.all(), key=lambda row: row.member.get_username())
-        for row in people:
-            username = row.member.get_username()
-            entry = f"{username}:{row.reason}" if row.presence == Presence.LEAVE else username
-            by_presence[row.presence].append(entry)
+        for presence, reason, name in sorted(attendance[meeting.pk], key=lambda row: row[2]):
+            by_presence[presence].append(f"{name}:{reason}" if presence == Presence.LEAVE else name)
         rows.append(
             [
                 branch.name,
