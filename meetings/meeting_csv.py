@@ -155,6 +155,9 @@ class _Checker:
                 reason = ""
                 if presence == Presence.LEAVE:
                     entry, _sep, reason = (part.strip() for part in entry.partition(":"))
+                    if not entry:
+                        self.fail(line, "leave 里有一项缺少用户名，应写成 用户名:事由")
+                        continue
                     if len(reason) > REASON_LENGTH:
                         self.fail(line, f"{entry} 的请假事由超过 {REASON_LENGTH} 个字")
                 user = self.person(line, branch, entry, f"{column} 中的")

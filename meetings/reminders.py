@@ -90,18 +90,21 @@ def due_reminders(today: date) -> tuple[list[BranchReminder], int]:
             "branch_id", "kind"
         )
     )
-    organisers = defaultdict(list)
+    organisers: dict[int, list] = defaultdict(list)
+    branches: dict[int, Branch] = {}
     profiles = MemberProfile.objects.organisers().filter(user__is_active=True)
     for profile in profiles.select_related("user", "branch").order_by("display_name", "pk"):
         organisers[profile.branch_id].append(profile.user)
+        branches[profile.branch_id] = profile.branch
     reminders, already = [], 0
     for branch_id, users in organisers.items():
         kinds = missing_kinds(recorded.get(branch_id, {}), today)
         new = [kind for kind in kinds if (branch_id, kind) not in sent]
         already += len(kinds) - len(new)
         if new:
-            branch = users[0].member_profile.branch
-            reminders.append(BranchReminder(branch, new, users, quarter_start, quarter_end))
+            reminders.append(
+                BranchReminder(branches[branch_id], new, users, quarter_start, quarter_end)
+            )
     reminders.sort(key=lambda reminder: reminder.branch.name)
     return reminders, already
 
