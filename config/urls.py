@@ -94,7 +94,13 @@ urlpatterns = [
     path("learning/pages/<id:page_id>/reflection/", include("reflections.urls")),
     path("learning/events/", include("events.urls")),
     # Ahead of assignments' "branch/", which would otherwise take these addresses.
-    owned_by("meetings", {"branch/meetings/": meetings_urls.branch_patterns}),
+    owned_by(
+        "meetings",
+        {
+            "branch/meetings/": meetings_urls.branch_patterns,
+            "oversight/meetings/": meetings_urls.oversight_patterns,
+        },
+    ),
     owned_by(
         "assignments",
         {

@@ -23,6 +23,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from demo.clock import clock_at
+from demo.meetings import build_meetings
 from demo.people import DemoPeopleError, Organisation, ensure_organisation, pages_by_slug
 from events.models import ForumEventPage
 from events.registration import RegistrationRefused, check_in, register
@@ -292,11 +293,13 @@ def build_demo_people(now: datetime | None = None) -> str:
     now = now or timezone.now()
     organisation = ensure_organisation(now)
     made = build_history(organisation, now)
+    meetings = build_meetings(organisation, now)
     people = len(organisation.people)
-    if not made:
+    if not made and not meetings:
         return f"演示党支部“{organisation.branch.name}”已存在（{people} 人），未作改动。"
     events = LearningEvent.objects.filter(member__in=organisation.people).count()
     return (
         f"演示党支部“{organisation.branch.name}”：{people} 人，"
-        f"{len(organisation.assignments)} 项学习任务，八周学习记录（{events} 条学习事件）。"
+        f"{len(organisation.assignments)} 项学习任务，八周学习记录（{events} 条学习事件），"
+        f"一年的组织生活记录（新增 {meetings} 条）。"
     )

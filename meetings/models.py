@@ -257,3 +257,23 @@ class MeetingAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class MeetingReminderSent(models.Model):
+    """A reminder sent to a branch's organisers about one required kind in one quarter, so
+    ``send_meeting_reminders`` sends it once however often it runs."""
+
+    branch = models.ForeignKey(Branch, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=12, choices=MeetingKind.choices)
+    quarter_start = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["branch", "kind", "quarter_start"], name="meeting_reminder_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.branch} {self.get_kind_display()} {self.quarter_start}"

@@ -1,8 +1,12 @@
 from django.urls import path
 
 from meetings import views
+from meetings.ledger_urls import ledger_patterns, oversight_patterns
 
-# branch/meetings/: the organiser's records (the detail page is also a member's, read-only)
+__all__ = ["branch_patterns", "oversight_patterns"]
+
+# branch/meetings/: the organiser's records (the detail page is also a member's, read-only),
+# then the 台账 and the grid
 branch_patterns = [
     path("", views.meeting_list, name="list"),
     path("new/", views.meeting_new, name="new"),
@@ -16,4 +20,5 @@ branch_patterns = [
         views.attachment_file,
         name="attachment",
     ),
+    *ledger_patterns,
 ]

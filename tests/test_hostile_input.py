@@ -200,6 +200,7 @@ def id_table(users: dict, victim, event, registration, assignment, extra: dict) 
         ("", "page_view_restriction_id"): page_restriction.pk,
         ("", "assignment_id"): assignment.pk,
         ("", "member_id"): member.pk,
+        ("", "year"): 2025,  # the 台账 and grid of a year (meetings)
         ("admin/tag-autocomplete/", "model_name"): "contentpagetag",
         ("admin/workflows/", "pk"): extra["workflow"].pk,
         ("admin/workflows/", "workflow_pk"): extra["workflow"].pk,

@@ -22,7 +22,7 @@ APP_PREFIXES = {
     "reflections": ["learning/pages/<id:page_id>/reflection/"],
     "events": ["learning/events/"],
     "assignments": ["branch/", "learning/assignments/"],
-    "meetings": ["branch/meetings/"],
+    "meetings": ["branch/meetings/", "oversight/meetings/"],
     "mylearning": ["learning/", "api/learning/reading-list/"],
     "offline": ["sw.js", "offline/"],
 }
