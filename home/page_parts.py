@@ -25,6 +25,7 @@ class Slot(StrEnum):
     BODY_TOP = "body-top"  # base.html, right after the site header, every page
     CONTENT_HEAD = "content-head"  # a content page's <head>
     CONTENT_SECTIONS = "content-sections"  # a content page, after the article, before 分享
+    BRANCH_ACTIONS = "branch-actions"  # the organiser's /branch/ page, after its own actions
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from meetings import records
 from meetings.access import can_see_everything, meeting_subject
 from meetings.attachments import add_attachment
 from meetings.forms import AttachmentForm, CorrectionForm, MeetingForm
+from meetings.ledger import gaps
 from meetings.models import Meeting, MeetingAttachment, MeetingStatus
 from members.models import organiser_branch
 
@@ -63,6 +64,9 @@ def meeting_list(request: HttpRequest, branch) -> HttpResponse:
     record(request, Access.MEETING_LIST, branch.name)
     context = {
         "branch": branch,
+        "year": timezone.localdate().year,
+        # The branch's own organisers only: this page is theirs alone (organiser_only).
+        "gaps": gaps(branch),
         "meetings": meetings,
         "drafts": [meeting for meeting in meetings if meeting.status == MeetingStatus.DRAFT],
     }

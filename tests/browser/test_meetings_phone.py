@@ -5,7 +5,7 @@ Through the real server and real Chromium: the organiser of a 15-person branch o
 a page of the site found by the form's own search, a resolution), marks two members 请假
 with a reason and one 缺席, saves the draft and confirms it. The three find a 补学 task on
 their home page; one opens the material and presses 学完了, and the organiser's record then
-shows 已补学 for them. Every screen fits the phone, names its controls and keeps its tap
+shows 已补学 for them, and the year's 台账 lists the meeting with its counts. Every screen fits the phone, names its controls and keeps its tap
 targets at 44 px.
 """
 
@@ -78,6 +78,13 @@ def test_organiser_records_a_meeting_and_an_absentee_catches_up(browser, server_
         absent_row = page.locator("tr", has=page.get_by_role("rowheader", name="党员03"))
         assert "未补学" in absent_row.inner_text()
         organiser.check("7-record-makeup-done")
+        # The year's 台账 lists the meeting with its counts and the reasons for leave.
+        held = date.fromisoformat(branch["today"]) - timedelta(days=1)
+        organiser.goto(f"/branch/meetings/ledger/{held.year}/")
+        block = page.locator("section.ledger-meeting", has_text="党员大会").inner_text()
+        assert "应到 15 人，实到 12 人，请假 2 人，缺席 1 人" in block
+        assert "李明（参加学科竞赛）" in block and "党员03" in block
+        organiser.check("8-ledger")
     finally:
         for phone in (organiser, member, other):
             phone.close()

@@ -12,7 +12,7 @@ from audit.models import Access, AccessRecord
 from meetings.ledger import DONE, FUTURE, MISSING, OPEN, oversight, quarter_status
 from meetings.meeting_csv import CSV_HEADER, import_meetings
 from members.models import Role
-from tests.factories import BranchFactory, login, make_member
+from tests.factories import BranchFactory, UserFactory, login, make_member
 from tests.meetings.test_ledger import oversee
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -87,3 +87,17 @@ def test_the_overview_takes_a_fixed_number_of_queries(branches, django_assert_ma
     client = login(staff)
     with django_assert_max_num_queries(15):
         assert client.get("/oversight/meetings/?year=2025").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_organisation_department_group_holds_the_permission():
+    """Adding someone to 组织部 is all an administrator does (meetings' migration 0003)."""
+    from django.contrib.auth.models import Group
+
+    group = Group.objects.get(name="组织部")
+    assert group.permissions.filter(codename="oversee_meetings").exists()
+    user = UserFactory()
+    assert not user.has_perm("meetings.oversee_meetings")
+    user.groups.add(group)
+    user = type(user).objects.get(pk=user.pk)
+    assert user.has_perm("meetings.oversee_meetings")

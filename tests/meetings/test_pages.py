@@ -315,3 +315,16 @@ def test_a_draft_opens_again_with_what_was_saved(people, page):
     assert response.status_code == 302
     meeting.refresh_from_db()
     assert meeting.topics == "学习党章第一章" and Meeting.objects.count() == 1
+
+
+def test_the_branch_page_leads_to_the_records_and_the_list_names_what_is_missing(people):
+    organiser, _members = people
+    client = login(organiser)
+    assert LIST_URL in client.get("/branch/").content.decode()
+    # Nothing recorded yet: every required kind is missing in the period under way.
+    listed = client.get(LIST_URL).content.decode()
+    assert "本季度尚无支部党员大会" in listed and "本月尚无支委会" in listed
+    year = timezone.localdate().year
+    assert f"/branch/meetings/ledger/{year}/" in listed
+    MeetingFactory(kind="general", status=MeetingStatus.CONFIRMED, held_ago=timedelta(hours=2))
+    assert "尚无支部党员大会" not in client.get(LIST_URL).content.decode()
