@@ -22,6 +22,7 @@ from learning.models import (
     LearningRecord,
     ReadingListPreference,
 )
+from meetings.models import Attendance, MeetingKind, MeetingStatus, Presence
 from members.models import MemberProfile
 from reflections.models import Reflection
 from selfcheck.models import SelfCheckAnswer
@@ -90,6 +91,7 @@ def export_history(member, now: datetime | None = None) -> dict[str, Any]:
         "page_votes": exported_votes(member),
         "self_check_answers": exported_answers(member),
         "reflections": exported_reflections(member),
+        "meeting_attendance": exported_meeting_attendance(member),
         # The 为你推荐 switch (no row: on).
         "personalised": is_personalised(member, profile),
     }
@@ -249,3 +251,25 @@ def event_registrations(member) -> list[dict[str, Any]]:
 
 # ---------------------------------------------------------------------------
 # Delete my history
+
+
+def exported_meeting_attendance(member) -> list[dict[str, Any]]:
+    """The member's own line in each confirmed 组织生活 record (their own reason included);
+    the branch keeps the record itself, so erasing learning history leaves it (docs/meetings.md)."""
+    rows = (
+        Attendance.objects.filter(member=member, meeting__status=MeetingStatus.CONFIRMED)
+        .order_by("meeting__starts_at", "pk")
+        .values_list(
+            "meeting__branch__name", "meeting__kind", "meeting__starts_at", "presence", "reason"
+        )
+    )
+    return [
+        {
+            "branch": branch,
+            "kind": str(MeetingKind(kind).label),
+            "starts_at": iso(starts_at),
+            "presence": str(Presence(presence).label),
+            "reason": reason,
+        }
+        for branch, kind, starts_at, presence, reason in rows
+    ]

@@ -1,10 +1,12 @@
 """The organiser's and the member's pages for 组织生活 (/branch/meetings/, 我的学习)."""
 
+import json
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.models import CollectionViewRestriction
@@ -328,3 +330,26 @@ def test_the_branch_page_leads_to_the_records_and_the_list_names_what_is_missing
     assert f"/branch/meetings/ledger/{year}/" in listed
     MeetingFactory(kind="general", status=MeetingStatus.CONFIRMED, held_ago=timedelta(hours=2))
     assert "尚无支部党员大会" not in client.get(LIST_URL).content.decode()
+
+
+def test_a_members_export_has_their_own_attendance_and_no_one_elses(people):
+    _organiser, members = people
+    meeting = MeetingFactory(status=MeetingStatus.CONFIRMED, minutes=SECRET_MINUTES)
+    AttendanceFactory(meeting=meeting, member=members[0], presence=Presence.LEAVE, reason="比赛")
+    AttendanceFactory(
+        meeting=meeting, member=members[1], presence=Presence.LEAVE, reason=SECRET_REASON
+    )
+    draft = MeetingFactory(kind="committee")
+    AttendanceFactory(meeting=draft, member=members[0], presence=Presence.ABSENT)
+    response = login(members[0]).get(reverse("mylearning:export_history"))
+    text = response.content.decode()
+    assert SECRET_REASON not in text and SECRET_MINUTES not in text
+    assert json.loads(text)["meeting_attendance"] == [
+        {
+            "branch": meeting.branch.name,
+            "kind": "党员大会",
+            "starts_at": timezone.localtime(meeting.starts_at).isoformat(),
+            "presence": "请假",
+            "reason": "比赛",
+        }
+    ]

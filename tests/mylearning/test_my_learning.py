@@ -369,9 +369,9 @@ class TestQueryBudget:
     ):
         self.history_on(member, list(ContentPage.objects.live().order_by("pk")))
         client = browser_for(member)
-        # 11: self-check answers and reflections are one query each; the profile
-        # query now also reads the 为你推荐 switch.
-        with django_assert_max_num_queries(11):
+        # 12: self-check answers, reflections and meeting attendance are one query each;
+        # the profile query also reads the 为你推荐 switch.
+        with django_assert_max_num_queries(12):
             assert len(json.loads(client.get(EXPORT).content)["records"]) >= 30
         with django_assert_max_num_queries(15):
             client.post(DELETE, {"csrfmiddlewaretoken": token(client), "confirm": "on"})
