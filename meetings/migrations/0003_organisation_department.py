@@ -1,5 +1,6 @@
-"""组织部: a group holding ``meetings.oversee_meetings``, so an administrator only adds people
-to it (Settings → Groups) to let them see every branch's records and the overview."""
+"""The 组织部 group (members' migration 0002 made it for the member lists) also holds
+``meetings.oversee_meetings``: an administrator only adds people to it (Settings → Users) to
+let them read every branch's meeting records and the overview."""
 
 from django.db import migrations
 
@@ -27,6 +28,7 @@ def remove_group(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("meetings", "0002_meetingremindersent"),
+        ("members", "0002_organisation_department"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]
