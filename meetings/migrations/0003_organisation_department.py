@@ -4,33 +4,15 @@ let them read every branch's meeting records and the overview."""
 
 from django.db import migrations
 
-GROUP = "组织部"
+from core.migration_ops import regroup_permissions
 
-
-def create_group(apps, schema_editor):
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    Permission = apps.get_model("auth", "Permission")
-    Group = apps.get_model("auth", "Group")
-    content_type, _ = ContentType.objects.get_or_create(app_label="meetings", model="meeting")
-    permission, _ = Permission.objects.get_or_create(
-        content_type=content_type,
-        codename="oversee_meetings",
-        defaults={"name": "组织部：查看各支部组织生活记录"},
-    )
-    group, _ = Group.objects.get_or_create(name=GROUP)
-    group.permissions.add(permission)
-
-
-def remove_group(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name=GROUP).delete()
+OVERSEE_MEETINGS = ("meetings", "meeting", "oversee_meetings", "组织部：查看各支部组织生活记录")
 
 
 class Migration(migrations.Migration):
     dependencies = [
         ("meetings", "0002_meetingremindersent"),
         ("members", "0002_organisation_department"),
-        ("auth", "0012_alter_user_first_name_max_length"),
-        ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(create_group, remove_group)]
+    operations = [regroup_permissions(give={"组织部": [OVERSEE_MEETINGS]}, take={})]
