@@ -191,3 +191,26 @@ def test_an_expired_session_keeps_the_queue_for_its_owner(reader, people):
     reader.goto(lecture)
     reader.page.wait_for_timeout(1500)
     assert in_server(people["env"], ANY_OF.format(ids=ids)) == len(ids)
+
+
+LOGOUT_SIGNAL = """() => {
+  const conventions = JSON.parse(document.getElementById("hongke-conventions").textContent);
+  document.dispatchEvent(new CustomEvent(conventions.events.logout));
+}"""
+
+
+def test_nothing_is_queued_again_after_the_logout_signal(reader):
+    """The logout empties the phone, then the page unloads: the seconds counted meanwhile (its
+    pagehide) and replies to sends under way must not put the member's outbox back."""
+    page = reader.page
+    reader.goto(lecture_path(reader))
+    reader.context.set_offline(True)  # so the signal's last send cannot empty the queue either
+    page.evaluate(LOGOUT_SIGNAL)
+    assert page.evaluate(EMPTY)
+    for _ in range(6):  # active and visible for a while after the signal
+        page.mouse.move(50, 200)
+        page.wait_for_timeout(300)
+    page.evaluate("() => window.dispatchEvent(new PageTransitionEvent('pagehide'))")
+    page.wait_for_timeout(500)
+    assert page.evaluate(EMPTY), page.evaluate(QUEUED)
+    reader.context.set_offline(False)

@@ -33,6 +33,7 @@
   var failures = 0;
   var retryTimer = null;
   var stopped = false; // the server says another member is logged in now
+  var loggedOut = false; // the member logged out from this page: nothing of theirs is kept now
   var memoryQueue = []; // when localStorage is unavailable (private mode on some phones)
 
   // --- the outbox -------------------------------------------------------------------------
@@ -46,6 +47,9 @@
   }
 
   function save(queue) {
+    // After the logout signal, time counted while the page unloads (pagehide) or a reply to
+    // a send already under way must not put the member's outbox back on the phone.
+    if (loggedOut) queue = [];
     memoryQueue = queue;
     try {
       if (queue.length) window.localStorage.setItem(STORE_KEY, JSON.stringify(queue));
@@ -239,6 +243,7 @@
     record();
     flush(true);
     stopped = true;
+    loggedOut = true;
     save([]);
   }, true);
 
