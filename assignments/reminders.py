@@ -207,14 +207,18 @@ def reminder_message(reminder: Reminder, site_url: str, connection) -> EmailMess
         "",
         _("在“我的学习”里可以看到你的全部待学任务："),
         site_url + reverse("mylearning:my_learning"),
-        "",
-        _("这封邮件由红课自动发送，请不要直接回复。"),
     ]
+    return automatic_email(subject, lines, [reminder.member.email.strip()], connection)
+
+
+def automatic_email(subject: str, lines: list[str], to: list[str], connection) -> EmailMessage:
+    """A message the site sends by itself: the lines, then a word not to reply to it."""
+    lines = [*lines, "", _("这封邮件由红课自动发送，请不要直接回复。")]
     return EmailMessage(
         subject=subject,
         body="\n".join(lines) + "\n",
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[reminder.member.email.strip()],
+        to=to,
         connection=connection,
     )
 

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assignments.reminders import deliver, format_day, site_url
+from assignments.reminders import automatic_email, deliver, format_day, site_url
 from meetings.ledger import gap_messages, requirements
 from meetings.meeting_csv import site_zone
 from meetings.models import Meeting, MeetingReminderSent, MeetingStatus
@@ -125,16 +125,8 @@ def reminder_message(reminder: BranchReminder, today: date, url: str, connection
         _("如果会议已经召开，请在手机上补录并确认；如果还没有召开，请抓紧安排。"),
         _("本支部今年的组织生活统计："),
         url + reverse("meetings:grid", args=[today.year]),
-        "",
-        _("这封邮件由红课自动发送，请不要直接回复。"),
     ]
-    return EmailMessage(
-        subject=subject,
-        body="\n".join(lines) + "\n",
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=reminder.addresses,
-        connection=connection,
-    )
+    return automatic_email(subject, lines, reminder.addresses, connection)
 
 
 def record_sent(reminder: BranchReminder) -> None:
