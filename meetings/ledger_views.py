@@ -25,17 +25,13 @@ from django.views.decorators.http import require_safe
 from audit.models import Access, record
 from core.privacy import private
 from core.spreadsheet import csv_response, csv_safe
+from meetings.access import can_oversee
 from meetings.ledger import gap_messages, ledger, oversight, recorded_months, year_grid
 from meetings.meeting_csv import CSV_HEADER, export_rows
 from members.models import Branch, organiser_branch
 
-OVERSEE = "meetings.oversee_meetings"
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def can_oversee(user) -> bool:
-    return user.has_perm(OVERSEE)
 
 
 def chosen_branch(request: HttpRequest) -> Branch | None:

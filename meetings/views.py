@@ -28,10 +28,11 @@ from audit.models import Access, record
 from core.byteranges import serve_stored
 from core.privacy import private
 from meetings import records
-from meetings.access import can_see_everything, meeting_subject
+from meetings.access import can_see_everything, can_see_part, meeting_subject
 from meetings.attachments import add_attachment
 from meetings.forms import AttachmentForm, CorrectionForm, MeetingForm
 from meetings.ledger import gaps
+from meetings.makeup import member_makeup_done
 from meetings.models import Meeting, MeetingAttachment, MeetingStatus
 from members.models import organiser_branch
 
@@ -175,11 +176,7 @@ def visible_meeting(request: HttpRequest, meeting_id: int) -> tuple[Meeting, boo
     )
     if can_see_everything(request.user, meeting):
         return meeting, True
-    profile = getattr(request.user, "member_profile", None)
-    in_branch = profile is not None and profile.branch_id == meeting.branch_id
-    if meeting.is_confirmed and (
-        in_branch or meeting.attendance.filter(member=request.user).exists()
-    ):
+    if can_see_part(request.user, meeting):
         return meeting, False
     raise Http404
 
@@ -209,7 +206,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     else:
         mine = meeting.attendance.filter(member=request.user).first()
         context["mine"] = mine.get_presence_display() if mine else None
-        context["my_makeup_done"] = records.makeup_done(meeting).get(request.user.pk)
+        context["my_makeup_done"] = member_makeup_done(request.user, [meeting]).get(meeting.pk)
     record(request, Access.MEETING_RECORD, meeting_subject(meeting))
     return private(render(request, "meetings/meeting_detail.html", context))
 
